@@ -1,0 +1,68 @@
+# failoverkit build. `make` alone prints this help.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+GO            ?= go
+TEST_TIMEOUT  ?= 10m
+TEST_COUNT    ?= 1
+FUZZTIME      ?= 10s
+SPECTRAL      := tools/spectral/node_modules/.bin/spectral
+STATICCHECK   := $(GO) tool -modfile=tools/lint/go.mod staticcheck
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: check
+check: ## Run the conformance suite against the embedded mock (the main job).
+	$(GO) run ./cmd/failoverkit check
+
+.PHONY: mock
+mock: ## Serve both mock APIs (VCAV on :8441, vSphere on :8442).
+	$(GO) run ./cmd/failoverkit mock
+
+.PHONY: generate
+generate: ## Regenerate gen/ from spec/ with the pinned oapi-codegen.
+	$(GO) generate ./...
+
+.PHONY: check-generated
+check-generated: generate ## Regenerate, then fail if gen/ differs from what is committed.
+	@if [ -n "$$(git status --porcelain -- gen)" ]; then \
+		echo "gen/ is stale: run 'make generate' and commit the result"; \
+		git status --porcelain -- gen; git --no-pager diff --stat -- gen; exit 1; \
+	fi
+
+$(SPECTRAL): tools/spectral/package.json tools/spectral/package-lock.json
+	cd tools/spectral && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: lint-spec
+lint-spec: $(SPECTRAL) ## Lint both specs with Spectral's OpenAPI ruleset (pinned, from npm).
+	$(SPECTRAL) lint --ruleset .spectral.yaml --fail-severity=error spec/vcav.yaml spec/vcha.yaml
+
+.PHONY: vet
+vet: ## go vet every package.
+	$(GO) vet ./...
+
+.PHONY: fmt-check
+fmt-check: ## Fail if gofmt would change a file.
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+.PHONY: lint
+lint: vet fmt-check ## vet, gofmt and staticcheck (pinned in tools/lint/go.mod).
+	$(STATICCHECK) ./...
+
+.PHONY: tidy-check
+tidy-check: ## Fail if go.mod or go.sum are not tidy.
+	$(GO) mod tidy -diff
+
+.PHONY: test
+test: ## Run every test with the race detector.
+	$(GO) test -race -count=$(TEST_COUNT) -timeout=$(TEST_TIMEOUT) ./...
+
+.PHONY: bench
+bench: ## Run the benchmarks and print their figures.
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+.PHONY: ci
+ci: check-generated tidy-check lint lint-spec test ## Everything CI runs.
