@@ -1,0 +1,103 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// The control API lives under ControlPrefix on both listeners. It is not part
+// of either vendor spec and can be switched off (Config.DisableControl). It
+// lets tests in any language reset the mock, load state, read the request
+// log and inject faults:
+//
+//	GET    /_failoverkit/            this index
+//	POST   /_failoverkit/reset       back to the loaded fixture; ends sessions, clears faults and log
+//	GET    /_failoverkit/state       current state in fixture form (no passwords)
+//	PUT    /_failoverkit/fixture     load a fixture (YAML or JSON body)
+//	GET    /_failoverkit/requests    the request log, oldest first
+//	DELETE /_failoverkit/requests    clear the request log
+//	GET    /_failoverkit/faults      active faults
+//	POST   /_failoverkit/faults      add a fault (JSON Fault)
+//	DELETE /_failoverkit/faults      clear faults
+func (m *Mock) registerControl(e *echo.Echo) {
+	g := e.Group(ControlPrefix)
+	g.GET("", m.controlIndex)
+	g.GET("/", m.controlIndex)
+	g.POST("/reset", func(c echo.Context) error {
+		if err := m.Reset(); err != nil {
+			return fmt.Errorf("reset: %w", err)
+		}
+		return c.NoContent(http.StatusNoContent)
+	})
+	g.GET("/state", func(c echo.Context) error { return c.JSON(http.StatusOK, m.State()) })
+	g.PUT("/fixture", m.controlLoadFixture)
+	g.GET("/requests", func(c echo.Context) error { return c.JSON(http.StatusOK, m.Requests()) })
+	g.DELETE("/requests", func(c echo.Context) error {
+		m.requests.clear()
+		return c.NoContent(http.StatusNoContent)
+	})
+	g.GET("/faults", func(c echo.Context) error { return c.JSON(http.StatusOK, m.Faults()) })
+	g.POST("/faults", m.controlAddFault)
+	g.DELETE("/faults", func(c echo.Context) error {
+		m.ClearFaults()
+		return c.NoContent(http.StatusNoContent)
+	})
+}
+
+func (m *Mock) controlIndex(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string][]string{"endpoints": {
+		"POST " + ControlPrefix + "/reset",
+		"GET " + ControlPrefix + "/state",
+		"PUT " + ControlPrefix + "/fixture",
+		"GET " + ControlPrefix + "/requests",
+		"DELETE " + ControlPrefix + "/requests",
+		"GET " + ControlPrefix + "/faults",
+		"POST " + ControlPrefix + "/faults",
+		"DELETE " + ControlPrefix + "/faults",
+	}})
+}
+
+func readControlBody(c echo.Context) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, controlBodyLimit))
+	if err != nil {
+		return nil, &Problem{Kind: KindTooLarge, Message: fmt.Sprintf("control request body over %d bytes", controlBodyLimit)}
+	}
+	return body, nil
+}
+
+func (m *Mock) controlLoadFixture(c echo.Context) error {
+	body, err := readControlBody(c)
+	if err != nil {
+		return err
+	}
+	f, err := ParseFixture(body)
+	if err != nil {
+		return &Problem{Kind: KindBadRequest, Message: err.Error()}
+	}
+	if err := m.LoadFixture(f); err != nil {
+		return &Problem{Kind: KindBadRequest, Message: err.Error()}
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (m *Mock) controlAddFault(c echo.Context) error {
+	body, err := readControlBody(c)
+	if err != nil {
+		return err
+	}
+	var f Fault
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return &Problem{Kind: KindBadRequest, Message: "fault: " + err.Error()}
+	}
+	if err := m.InjectFault(f); err != nil {
+		return &Problem{Kind: KindBadRequest, Message: err.Error()}
+	}
+	return c.JSON(http.StatusCreated, f)
+}

@@ -1,0 +1,197 @@
+package server
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"sigs.k8s.io/yaml"
+
+	"github.com/failoverkit/failoverkit/spec"
+)
+
+// Fixture is the mock's whole state as data: the users, the VCAV sites and
+// replications, the vSphere VCHA cluster. Objects use the vendor's own JSON
+// field names, exactly as the APIs return them. A fixture file is YAML or
+// JSON; either section may be left out to keep the embedded default for it.
+type Fixture struct {
+	VCAV *VCAVFixture `json:"vcav,omitempty"`
+	VCHA *VCHAFixture `json:"vcha,omitempty"`
+}
+
+//go:embed fixtures/*.yaml
+var defaultFixtures embed.FS
+
+var defaultFixture = sync.OnceValues(func() (*Fixture, error) {
+	var out Fixture
+	for _, name := range []string{"fixtures/vcav.yaml", "fixtures/vcha.yaml"} {
+		b, err := defaultFixtures.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("read embedded %s: %w", name, err)
+		}
+		f, err := ParseFixture(b)
+		if err != nil {
+			return nil, fmt.Errorf("embedded %s: %w", name, err)
+		}
+		if f.VCAV != nil {
+			out.VCAV = f.VCAV
+		}
+		if f.VCHA != nil {
+			out.VCHA = f.VCHA
+		}
+	}
+	if out.VCAV == nil || out.VCHA == nil {
+		return nil, errors.New("embedded default fixture lacks a section")
+	}
+	return &out, nil
+})
+
+// DefaultFixture returns a fresh copy of the embedded default fixture.
+func DefaultFixture() (*Fixture, error) {
+	f, err := defaultFixture()
+	if err != nil {
+		return nil, err
+	}
+	return f.clone()
+}
+
+// DefaultFixtureYAML returns the embedded default fixture files, for users to
+// copy and edit.
+func DefaultFixtureYAML() ([]byte, error) {
+	var out []byte
+	for _, name := range []string{"fixtures/vcav.yaml", "fixtures/vcha.yaml"} {
+		b, err := defaultFixtures.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("read embedded %s: %w", name, err)
+		}
+		out = append(out, b...)
+	}
+	return out, nil
+}
+
+// LoadFixtureFile reads and validates a YAML or JSON fixture file.
+func LoadFixtureFile(path string) (*Fixture, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read fixture: %w", err)
+	}
+	f, err := ParseFixture(b)
+	if err != nil {
+		return nil, fmt.Errorf("fixture %s: %w", path, err)
+	}
+	return f, nil
+}
+
+// ParseFixture decodes YAML or JSON strictly (an unknown field is an error)
+// and validates the result; errors name the offending field.
+func ParseFixture(data []byte) (*Fixture, error) {
+	js, err := yaml.YAMLToJSON(data)
+	if err != nil {
+		return nil, fmt.Errorf("not YAML or JSON: %w", err)
+	}
+	var f Fixture
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("decode fixture: %w", err)
+	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// Validate checks every section present, naming the first bad field.
+func (f *Fixture) Validate() error {
+	if f.VCAV != nil {
+		if err := f.VCAV.validate(); err != nil {
+			return fmt.Errorf("vcav: %w", err)
+		}
+	}
+	if f.VCHA != nil {
+		if err := f.VCHA.validate(); err != nil {
+			return fmt.Errorf("vcha: %w", err)
+		}
+	}
+	return nil
+}
+
+// clone deep-copies f through JSON, so loaded state never aliases a fixture.
+func (f *Fixture) clone() (*Fixture, error) {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return nil, fmt.Errorf("copy fixture: %w", err)
+	}
+	var out Fixture
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("copy fixture: %w", err)
+	}
+	return &out, nil
+}
+
+// withDefaultSections returns a validated copy of f with missing sections
+// taken from the default fixture.
+func withDefaultSections(f *Fixture) (*Fixture, error) {
+	def, err := DefaultFixture()
+	if err != nil {
+		return nil, err
+	}
+	if f == nil {
+		return def, nil
+	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	out, err := f.clone()
+	if err != nil {
+		return nil, err
+	}
+	if out.VCAV == nil {
+		out.VCAV = def.VCAV
+	}
+	if out.VCHA == nil {
+		out.VCHA = def.VCHA
+	}
+	return out, nil
+}
+
+// checkSchema validates v (a generated model value) against the named
+// component schema of api's spec; where prefixes the field path in errors,
+// e.g. `replications[2].destinationState.recoveryInfo.recoveryState: value
+// is not one of the allowed values`.
+func checkSchema(api spec.API, schema string, v any, where string) error {
+	doc, err := spec.Load(api)
+	if err != nil {
+		return err
+	}
+	ref := doc.Components.Schemas[schema]
+	if ref == nil || ref.Value == nil {
+		return fmt.Errorf("%s spec has no schema %s", api, schema)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("%s: %w", where, err)
+	}
+	var wire any
+	if err := json.Unmarshal(b, &wire); err != nil {
+		return fmt.Errorf("%s: %w", where, err)
+	}
+	err = ref.Value.VisitJSON(wire)
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		if p := se.JSONPointer(); len(p) > 0 {
+			where += "." + strings.Join(p, ".")
+		}
+		return fmt.Errorf("%s: %s", where, se.Reason)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", where, err)
+	}
+	return nil
+}

@@ -1,0 +1,147 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/failoverkit/failoverkit/internal/oasvalidate"
+	"github.com/failoverkit/failoverkit/spec"
+)
+
+// testStart is where every test's ManualClock starts.
+var testStart = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// testMock starts a mock on a ManualClock with httptest servers for both
+// APIs. Every response either server sends is validated against its spec
+// (see validatingTransport); use the returned *http.Client for requests.
+type testMock struct {
+	*Mock
+	clock   *ManualClock
+	vcavURL string
+	vchaURL string
+	vcavHC  *http.Client
+	vchaHC  *http.Client
+}
+
+func newTestMock(t testing.TB, opts ...Option) *testMock {
+	t.Helper()
+	clock := NewManualClock(testStart)
+	m, err := New(append([]Option{WithClock(clock)}, opts...)...)
+	require.NoError(t, err)
+	tm := &testMock{Mock: m, clock: clock}
+	for _, api := range spec.APIs() {
+		srv := httptest.NewServer(m.Handler(api))
+		t.Cleanup(srv.Close)
+		v, err := oasvalidate.New(api)
+		require.NoError(t, err)
+		hc := &http.Client{Transport: &validatingTransport{t: t, v: v, base: srv.Client().Transport}}
+		if api == spec.VCAV {
+			tm.vcavURL, tm.vcavHC = srv.URL, hc
+		} else {
+			tm.vchaURL, tm.vchaHC = srv.URL, hc
+		}
+	}
+	return tm
+}
+
+// validatingTransport fails the test when a response does not conform:
+// responses to spec operations are validated with their operation
+// (undocumented statuses included); error responses anywhere else (unknown
+// routes, wrong methods, the non-task form) must still have the vendor's
+// error shape.
+type validatingTransport struct {
+	t    testing.TB
+	v    *oasvalidate.Validator
+	base http.RoundTripper
+}
+
+func (vt *validatingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := vt.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if isControlPath(req.URL.Path) || req.URL.Path == SpecPath {
+		return resp, nil
+	}
+	where := req.Method + " " + req.URL.RequestURI()
+	route, params, rerr := vt.v.Route(req)
+	switch {
+	case rerr == nil:
+		if verr := vt.v.ValidateResponse(req.Context(), req, route, params, resp.StatusCode, resp.Header, body); verr != nil {
+			vt.t.Errorf("%s: response %d does not conform: %s\nbody: %s", where, resp.StatusCode, oasvalidate.Describe(verr), excerpt(body))
+		}
+	case resp.StatusCode < 400:
+		vt.t.Errorf("%s: no spec operation, yet answered %d", where, resp.StatusCode)
+	default:
+		vt.checkErrorShape(where, resp, body)
+	}
+	return resp, nil
+}
+
+func (vt *validatingTransport) checkErrorShape(where string, resp *http.Response, body []byte) {
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		vt.t.Errorf("%s: error content type %q, want application/json", where, ct)
+	}
+	var decoded any
+	if err := json.Unmarshal(body, &decoded); err != nil {
+		vt.t.Errorf("%s: error body is not JSON: %v", where, err)
+		return
+	}
+	name := map[spec.API]string{spec.VCAV: "ApiError", spec.VCHA: "Std_Errors_Error"}[vt.v.API]
+	if err := vt.v.ValidateSchema(name, decoded); err != nil {
+		vt.t.Errorf("%s: error body is not a %s: %s", where, name, oasvalidate.Describe(err))
+	}
+}
+
+func excerpt(b []byte) string {
+	if len(b) > 600 {
+		return string(b[:600]) + "…"
+	}
+	return string(b)
+}
+
+// do sends a request with an optional JSON body and headers (name, value
+// pairs) and returns the status and body.
+func do(t testing.TB, hc *http.Client, method, url string, body any, headers ...string) (int, []byte, http.Header) {
+	t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		require.NoError(t, err)
+		r = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, url, r)
+	require.NoError(t, err)
+	if r != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := hc.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, out, resp.Header
+}

@@ -1,0 +1,282 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/failoverkit/failoverkit/internal/oasvalidate"
+	"github.com/failoverkit/failoverkit/spec"
+)
+
+// Mock is a stateful simulation of both vendor APIs. Serve it with Serve, or
+// mount VCAVHandler and VCHAHandler on test servers (see Test). All methods
+// are safe for concurrent use.
+type Mock struct {
+	cfg      Config
+	log      *slog.Logger
+	requests *requestLog
+	faults   faultSet
+
+	mu       sync.Mutex // guards baseline
+	baseline *Fixture   // what Reset returns to
+
+	vcav     *vcavMock
+	vcha     *vchaMock
+	handlers map[spec.API]*echo.Echo
+}
+
+// env is what the shared core hands each simulated API.
+type env struct {
+	clock         Clock
+	sessions      *sessionStore
+	taskDuration  time.Duration
+	taskRetention int
+	log           *slog.Logger
+}
+
+// New builds a mock from the options: the embedded default fixture, real
+// time and five-second tasks unless told otherwise.
+func New(opts ...Option) (*Mock, error) {
+	var cfg Config
+	var faults []Fault
+	for _, o := range opts {
+		o(&cfg, &faults)
+	}
+	cfg = cfg.withDefaults()
+	m := &Mock{cfg: cfg, log: cfg.Logger, requests: newRequestLog(cfg.RequestLogSize)}
+	for _, f := range faults {
+		if err := m.faults.add(f); err != nil {
+			return nil, err
+		}
+	}
+	newEnv := func() *env {
+		return &env{
+			clock:         cfg.Clock,
+			sessions:      newSessionStore(cfg.Clock, cfg.SessionIdleTimeout),
+			taskDuration:  cfg.TaskDuration,
+			taskRetention: cfg.TaskRetention,
+			log:           cfg.Logger,
+		}
+	}
+	m.vcav = newVCAVMock(newEnv())
+	m.vcha = newVCHAMock(newEnv())
+	m.handlers = map[spec.API]*echo.Echo{}
+	for _, v := range []struct {
+		vendor
+		sessions *sessionStore
+	}{{m.vcav, m.vcav.env.sessions}, {m.vcha, m.vcha.env.sessions}} {
+		e, err := m.newEcho(v.vendor, v.sessions)
+		if err != nil {
+			return nil, err
+		}
+		m.handlers[v.api()] = e
+	}
+	if err := m.LoadFixture(cfg.Fixture); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// VCAVHandler serves the VCDA/VCAV API.
+func (m *Mock) VCAVHandler() http.Handler { return m.handlers[spec.VCAV] }
+
+// VCHAHandler serves the vSphere VCHA API.
+func (m *Mock) VCHAHandler() http.Handler { return m.handlers[spec.VCHA] }
+
+// Handler serves api.
+func (m *Mock) Handler(api spec.API) http.Handler { return m.handlers[api] }
+
+// Clock returns the clock the mock runs on.
+func (m *Mock) Clock() Clock { return m.cfg.Clock }
+
+// LoadFixture replaces all state (sessions included) with f, which also
+// becomes what Reset returns to. Sections f leaves out, or a nil f, take the
+// embedded default.
+func (m *Mock) LoadFixture(f *Fixture) error {
+	full, err := withDefaultSections(f)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, v := range []vendor{m.vcav, m.vcha} {
+		if err := v.load(full); err != nil {
+			return fmt.Errorf("load %s fixture: %w", v.api(), err)
+		}
+	}
+	m.vcav.env.sessions.reset()
+	m.vcha.env.sessions.reset()
+	m.baseline = full
+	return nil
+}
+
+// Reset returns to the last loaded fixture, ends every session and clears
+// faults and the request log.
+func (m *Mock) Reset() error {
+	m.mu.Lock()
+	base := m.baseline
+	m.mu.Unlock()
+	m.faults.clear()
+	m.requests.clear()
+	return m.LoadFixture(base)
+}
+
+// State returns the current state in fixture form, passwords left out.
+func (m *Mock) State() *Fixture {
+	var f Fixture
+	m.vcav.snapshot(&f)
+	m.vcha.snapshot(&f)
+	return &f
+}
+
+// InjectFault adds a fault; see Fault.
+func (m *Mock) InjectFault(f Fault) error { return m.faults.add(f) }
+
+// Faults lists the active faults.
+func (m *Mock) Faults() []Fault { return m.faults.list() }
+
+// ClearFaults removes every fault.
+func (m *Mock) ClearFaults() { m.faults.clear() }
+
+// Requests returns the request log, oldest first.
+func (m *Mock) Requests() []RequestRecord { return m.requests.records() }
+
+func (m *Mock) newEcho(v vendor, sessions *sessionStore) (*echo.Echo, error) {
+	val, err := oasvalidate.New(v.api())
+	if err != nil {
+		return nil, err
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = m.errorHandler(v)
+	e.Pre(m.logRequests(v.api()))
+	e.Pre(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	e.Pre(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit:   fmt.Sprint(DefaultBodyLimit) + "B",
+		Skipper: func(c echo.Context) bool { return isOwnPath(c.Request().URL.Path) },
+	}))
+	p := &pipeline{v: val, sessions: sessions, faults: &m.faults, control: !m.cfg.DisableControl}
+	e.Pre(p.middleware)
+	raw, err := spec.YAML(v.api())
+	if err != nil {
+		return nil, err
+	}
+	e.GET(SpecPath, func(c echo.Context) error { return c.Blob(http.StatusOK, "application/yaml", raw) })
+	if !m.cfg.DisableControl {
+		m.registerControl(e)
+	}
+	v.register(e)
+	return e, nil
+}
+
+// SpecPath is where each API serves its own OpenAPI document.
+const SpecPath = "/openapi.yaml"
+
+// isOwnPath reports paths the mock serves outside the vendor spec.
+func isOwnPath(p string) bool { return p == SpecPath || isControlPath(p) }
+
+func isControlPath(p string) bool { return p == ControlPrefix || strings.HasPrefix(p, ControlPrefix+"/") }
+
+func (m *Mock) errorHandler(v vendor) func(error, echo.Context) {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		var inj *injected
+		if errors.As(err, &inj) && len(inj.fault.Body) > 0 {
+			_ = c.JSONBlob(inj.fault.Status, inj.fault.Body)
+			return
+		}
+		var p *Problem
+		if inj != nil {
+			p = &Problem{Kind: kindOfStatus(inj.fault.Status), Status: inj.fault.Status, Message: "injected fault"}
+		} else {
+			var internal bool
+			if p, internal = asProblem(err); internal {
+				m.log.Error("request failed", "api", v.api(), "operation", c.Get(logOpKey), "error", err)
+			}
+		}
+		if werr := v.writeProblem(c, p); werr != nil {
+			m.log.Error("write error response", "api", v.api(), "error", werr)
+		}
+	}
+}
+
+// kindOfStatus picks the problem kind an injected status stands for.
+func kindOfStatus(status int) ProblemKind {
+	switch status {
+	case http.StatusBadRequest:
+		return KindBadRequest
+	case http.StatusUnauthorized:
+		return KindUnauthenticated
+	case http.StatusForbidden:
+		return KindForbidden
+	case http.StatusNotFound:
+		return KindNotFound
+	case http.StatusRequestEntityTooLarge:
+		return KindTooLarge
+	case http.StatusServiceUnavailable:
+		return KindUnavailable
+	default:
+		return KindInternal
+	}
+}
+
+// logRequests records every request in the request log and the slog logger:
+// method, path, query (with secret-looking parameters redacted), operation,
+// user name, status and latency. Never headers, never bodies.
+func (m *Mock) logRequests(api spec.API) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			req := c.Request()
+			path, query := req.URL.Path, redactQuery(req.URL.RawQuery)
+			if err := next(c); err != nil {
+				c.Error(err)
+			}
+			op, _ := c.Get(logOpKey).(string)
+			user, _ := c.Get(logUserKey).(string)
+			rec := RequestRecord{
+				Time: m.cfg.Clock.Now().UTC(), API: string(api), Method: req.Method, Path: path, Query: query,
+				OperationID: op, User: user, Status: c.Response().Status, Latency: Duration(time.Since(start)),
+			}
+			m.requests.add(rec)
+			m.log.LogAttrs(req.Context(), slog.LevelInfo, "request",
+				slog.String("api", rec.API), slog.String("method", rec.Method), slog.String("path", rec.Path),
+				slog.String("query", rec.Query), slog.String("operation", rec.OperationID),
+				slog.String("user", rec.User), slog.Int("status", rec.Status),
+				slog.Duration("latency", time.Duration(rec.Latency)))
+			return nil
+		}
+	}
+}
+
+// redactQuery blanks the values of query parameters whose names suggest a
+// secret, in case a client puts one in a URL.
+func redactQuery(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return "(unparsable query)"
+	}
+	for k := range q {
+		lk := strings.ToLower(k)
+		for _, s := range []string{"pass", "token", "secret", "auth", "session", "cookie", "key"} {
+			if strings.Contains(lk, s) {
+				q[k] = []string{"REDACTED"}
+			}
+		}
+	}
+	return q.Encode()
+}

@@ -1,0 +1,153 @@
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/failoverkit/failoverkit/spec"
+)
+
+// Listener defaults of `failoverkit mock`.
+const (
+	DefaultVCAVAddr = "127.0.0.1:8441"
+	DefaultVCHAAddr = "127.0.0.1:8442"
+)
+
+// ServeConfig says where and how Serve listens.
+type ServeConfig struct {
+	// VCAVAddr and VCHAAddr are the listen addresses (--vcav-addr,
+	// --vcha-addr); ":0" picks a free port.
+	VCAVAddr, VCHAAddr string
+	// TLS serves HTTPS (--tls). Without CertFile and KeyFile a self-signed
+	// certificate for localhost, 127.0.0.1 and ::1 is made at start.
+	TLS bool
+	// CertFile and KeyFile are a PEM certificate and key (--tls-cert, --tls-key).
+	CertFile, KeyFile string
+	// CertOut, when set, receives the PEM of the certificate in use, for
+	// clients to trust (--tls-cert-out).
+	CertOut string
+	// Ready is called with both base URLs once both listeners are open.
+	Ready func(vcavURL, vchaURL string)
+}
+
+// Server timeouts and limits: slow or oversized clients cannot pin
+// connections or memory.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 2 * time.Minute
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 64 << 10
+	shutdownTimeout   = 10 * time.Second
+)
+
+// Serve runs both APIs until ctx ends, then shuts down gracefully, letting
+// requests in flight finish.
+func (m *Mock) Serve(ctx context.Context, sc ServeConfig) error {
+	var tlsCfg *tls.Config
+	if sc.TLS {
+		cert, err := loadOrMakeCert(sc)
+		if err != nil {
+			return err
+		}
+		tlsCfg = serverTLSConfig(cert)
+	}
+	addrs := map[spec.API]string{spec.VCAV: orDefault(sc.VCAVAddr, DefaultVCAVAddr), spec.VCHA: orDefault(sc.VCHAAddr, DefaultVCHAAddr)}
+	urls := map[spec.API]string{}
+	servers := map[spec.API]*http.Server{}
+	listeners := map[spec.API]net.Listener{}
+	for _, api := range spec.APIs() {
+		ln, err := net.Listen("tcp", addrs[api])
+		if err != nil {
+			closeAll(listeners)
+			return fmt.Errorf("listen %s on %s: %w", api, addrs[api], err)
+		}
+		scheme := "http"
+		if tlsCfg != nil {
+			ln, scheme = tls.NewListener(ln, tlsCfg), "https"
+		}
+		listeners[api] = ln
+		urls[api] = scheme + "://" + ln.Addr().String()
+		servers[api] = &http.Server{
+			Handler:           m.Handler(api),
+			ReadHeaderTimeout: readHeaderTimeout,
+			ReadTimeout:       readTimeout,
+			WriteTimeout:      writeTimeout,
+			IdleTimeout:       idleTimeout,
+			MaxHeaderBytes:    maxHeaderBytes,
+		}
+	}
+	if sc.Ready != nil {
+		sc.Ready(urls[spec.VCAV], urls[spec.VCHA])
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for _, api := range spec.APIs() {
+		srv, ln := servers[api], listeners[api]
+		g.Go(func() error {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("serve %s: %w", api, err)
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		<-gctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		var errs []error
+		for _, srv := range servers {
+			errs = append(errs, srv.Shutdown(sctx))
+		}
+		return errors.Join(errs...)
+	})
+	return g.Wait()
+}
+
+func loadOrMakeCert(sc ServeConfig) (tls.Certificate, error) {
+	var cert tls.Certificate
+	var err error
+	switch {
+	case sc.CertFile != "" || sc.KeyFile != "":
+		cert, err = tls.LoadX509KeyPair(sc.CertFile, sc.KeyFile)
+		if err != nil {
+			return cert, fmt.Errorf("load TLS key pair: %w", err)
+		}
+	default:
+		cert, err = SelfSignedCertificate([]string{"localhost", "127.0.0.1", "::1"}, 7*24*time.Hour)
+		if err != nil {
+			return cert, err
+		}
+	}
+	if sc.CertOut != "" {
+		var out []byte
+		for _, der := range cert.Certificate {
+			out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})...)
+		}
+		if err := os.WriteFile(sc.CertOut, out, 0o644); err != nil {
+			return cert, fmt.Errorf("write certificate: %w", err)
+		}
+	}
+	return cert, nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func closeAll(ls map[spec.API]net.Listener) {
+	for _, l := range ls {
+		_ = l.Close()
+	}
+}

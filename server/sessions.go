@@ -1,0 +1,100 @@
+package server
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"sync"
+	"time"
+)
+
+// Session is a logged-in user of one API.
+type Session struct {
+	User       User
+	Created    time.Time
+	LastAccess time.Time
+	key        [sha256.Size]byte
+}
+
+// sessionStore keeps the sessions of one API. Tokens are 128 random bits
+// from crypto/rand, hex-encoded. Only their SHA-256 is stored and looked up,
+// so a lookup's timing depends on the hash, not on how much of a guessed
+// token is right, and a dump of the store reveals no usable token.
+type sessionStore struct {
+	mu    sync.Mutex
+	clock Clock
+	idle  time.Duration
+	byKey map[[sha256.Size]byte]*Session
+}
+
+func newSessionStore(clock Clock, idle time.Duration) *sessionStore {
+	return &sessionStore{clock: clock, idle: idle, byKey: map[[sha256.Size]byte]*Session{}}
+}
+
+// create logs u in and returns the new token and a copy of the session.
+func (s *sessionStore) create(u User) (string, Session, error) {
+	var raw [16]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", Session{}, err
+	}
+	token := hex.EncodeToString(raw[:])
+	now := s.clock.Now()
+	sess := &Session{User: u, Created: now, LastAccess: now, key: sha256.Sum256([]byte(token))}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweep(now)
+	s.byKey[sess.key] = sess
+	return token, *sess, nil
+}
+
+// lookup returns the live session of token and marks it used. A session idle
+// for longer than the timeout is deleted and not found.
+func (s *sessionStore) lookup(token string) (Session, bool) {
+	if token == "" {
+		return Session{}, false
+	}
+	key := sha256.Sum256([]byte(token))
+	now := s.clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess, ok := s.byKey[key]
+	if !ok {
+		return Session{}, false
+	}
+	if s.expired(sess, now) {
+		delete(s.byKey, key)
+		return Session{}, false
+	}
+	sess.LastAccess = now
+	return *sess, true
+}
+
+// remove ends the session (logout). It reports whether it was live.
+func (s *sessionStore) remove(sess Session) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.byKey[sess.key]
+	delete(s.byKey, sess.key)
+	return ok
+}
+
+// reset ends every session.
+func (s *sessionStore) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.byKey = map[[sha256.Size]byte]*Session{}
+}
+
+func (s *sessionStore) expired(sess *Session, now time.Time) bool {
+	return s.idle > 0 && now.Sub(sess.LastAccess) > s.idle
+}
+
+// sweep drops expired sessions so abandoned logins cannot pile up. It is
+// called on login only, which keeps lookups O(1).
+func (s *sessionStore) sweep(now time.Time) {
+	for k, sess := range s.byKey {
+		if s.expired(sess, now) {
+			delete(s.byKey, k)
+		}
+	}
+}

@@ -1,0 +1,54 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/failoverkit/failoverkit/spec"
+)
+
+// vendor is what each simulated API plugs into the shared pipeline.
+type vendor interface {
+	// api names the API.
+	api() spec.API
+	// writeProblem answers p in the vendor's error shape.
+	writeProblem(c echo.Context, p *Problem) error
+	// register adds the generated strict handlers to e.
+	register(e *echo.Echo)
+	// load replaces all state with the vendor's part of f (nil: empty).
+	load(f *Fixture) error
+	// snapshot returns the current state in fixture form, without passwords.
+	snapshot(f *Fixture)
+}
+
+// writeJSON sends v with status as application/json.
+func writeJSON(c echo.Context, status int, v any) error {
+	return c.JSON(status, v)
+}
+
+// statusOf is the HTTP status the shared pipeline uses for a problem kind.
+// Vendors may refine it (the vSphere API maps some kinds differently).
+func statusOf(p *Problem) int {
+	if p.Status != 0 {
+		return p.Status
+	}
+	switch p.Kind {
+	case KindBadRequest, KindNonTask:
+		return http.StatusBadRequest
+	case KindUnauthenticated:
+		return http.StatusUnauthorized
+	case KindForbidden:
+		return http.StatusForbidden
+	case KindNotFound:
+		return http.StatusNotFound
+	case KindMethodNotAllowed:
+		return http.StatusMethodNotAllowed
+	case KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case KindUnavailable:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}
