@@ -184,7 +184,9 @@ const SpecPath = "/openapi.yaml"
 // isOwnPath reports paths the mock serves outside the vendor spec.
 func isOwnPath(p string) bool { return p == SpecPath || isControlPath(p) }
 
-func isControlPath(p string) bool { return p == ControlPrefix || strings.HasPrefix(p, ControlPrefix+"/") }
+func isControlPath(p string) bool {
+	return p == ControlPrefix || strings.HasPrefix(p, ControlPrefix+"/")
+}
 
 func (m *Mock) errorHandler(v vendor) func(error, echo.Context) {
 	return func(err error, c echo.Context) {
