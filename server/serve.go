@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -84,6 +85,7 @@ func (m *Mock) Serve(ctx context.Context, sc ServeConfig) error {
 			WriteTimeout:      writeTimeout,
 			IdleTimeout:       idleTimeout,
 			MaxHeaderBytes:    maxHeaderBytes,
+			ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
 		}
 	}
 	if sc.Ready != nil {

@@ -1,0 +1,139 @@
+package conformance
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Redacted replaces every secret in the suite's and the proxy's output.
+const Redacted = "[REDACTED]"
+
+// minSecretLen is the shortest secret redacted as a substring: replacing
+// every "a" of a one-letter password would make output unreadable without
+// protecting anything.
+const minSecretLen = 3
+
+// maxSecrets bounds how many secrets a long-running proxy remembers; the
+// oldest are forgotten first.
+const maxSecrets = 4096
+
+// redactor replaces known secrets (passwords, session tokens) in text. It is
+// safe for concurrent use.
+type redactor struct {
+	mu      sync.RWMutex
+	order   []string // oldest first, for eviction
+	secrets map[string]struct{}
+}
+
+func newRedactor(secrets ...string) *redactor {
+	r := &redactor{secrets: map[string]struct{}{}}
+	for _, s := range secrets {
+		r.add(s)
+	}
+	return r
+}
+
+// add remembers s (and its JSON-escaped form) as a secret.
+func (r *redactor) add(s string) {
+	if utf8.RuneCountInString(s) < minSecretLen {
+		return
+	}
+	forms := []string{s}
+	if b, err := json.Marshal(s); err == nil {
+		if esc := string(b[1 : len(b)-1]); esc != s {
+			forms = append(forms, esc)
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, f := range forms {
+		if _, ok := r.secrets[f]; ok {
+			continue
+		}
+		r.secrets[f] = struct{}{}
+		r.order = append(r.order, f)
+	}
+	for len(r.order) > maxSecrets {
+		delete(r.secrets, r.order[0])
+		r.order = r.order[1:]
+	}
+}
+
+// redact replaces every known secret in s, longest first so a secret that
+// contains another is replaced whole.
+func (r *redactor) redact(s string) string {
+	if s == "" {
+		return s
+	}
+	r.mu.RLock()
+	var hits []string
+	for sec := range r.secrets {
+		if strings.Contains(s, sec) {
+			hits = append(hits, sec)
+		}
+	}
+	r.mu.RUnlock()
+	sort.Slice(hits, func(i, j int) bool { return len(hits[i]) > len(hits[j]) })
+	for _, sec := range hits {
+		s = strings.ReplaceAll(s, sec, Redacted)
+	}
+	return s
+}
+
+// secretKeyWords mark JSON fields whose values are secrets whatever they hold
+// (localPassword, vcdPassword, samlToken, vcdCookie, vcdAccessToken, ...).
+var secretKeyWords = []string{"password", "passwd", "secret", "token", "cookie", "authorization", "credential", "session-id", "sessionid"}
+
+// isSecretKey reports whether a JSON field name suggests a secret value.
+func isSecretKey(k string) bool {
+	lk := strings.ToLower(k)
+	for _, w := range secretKeyWords {
+		if strings.Contains(lk, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// redactFields returns a copy of a decoded JSON value in which every field
+// whose name suggests a secret holds Redacted.
+func redactFields(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, val := range x {
+			if isSecretKey(k) && val != nil {
+				out[k] = Redacted
+				continue
+			}
+			out[k] = redactFields(val)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, val := range x {
+			out[i] = redactFields(val)
+		}
+		return out
+	default:
+		return v
+	}
+}
+
+// excerptLimit bounds the body excerpt shown with a finding.
+const excerptLimit = 400
+
+// truncate cuts s to at most n bytes on a rune boundary, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}

@@ -1,0 +1,272 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/failoverkit/failoverkit/spec"
+)
+
+// Defaults of the task poll budget.
+const (
+	DefaultTaskTimeout  = 30 * time.Second
+	DefaultPollInterval = 500 * time.Millisecond
+)
+
+// config is what the options set.
+type config struct {
+	taskTimeout  time.Duration
+	pollInterval time.Duration
+	maxPolls     int
+	progress     func(string)
+	filter       func(Case) bool
+}
+
+// Option adjusts how Check and Run work.
+type Option func(*config)
+
+// WithTaskTimeout bounds the time spent polling one task (default 30 s).
+func WithTaskTimeout(d time.Duration) Option { return func(c *config) { c.taskTimeout = d } }
+
+// WithPollInterval sets the pause between two reads of a task (default
+// 500 ms; zero polls back to back).
+func WithPollInterval(d time.Duration) Option { return func(c *config) { c.pollInterval = d } }
+
+// WithMaxPolls bounds the number of reads of one task (0: only the task
+// timeout bounds them). With a zero interval it makes the budget independent
+// of wall time, which is what tests want.
+func WithMaxPolls(n int) Option { return func(c *config) { c.maxPolls = n } }
+
+// WithProgress receives one line per task poll, for a live display.
+func WithProgress(f func(line string)) Option { return func(c *config) { c.progress = f } }
+
+// WithFilter runs only the cases f accepts; the others are left out of the
+// report.
+func WithFilter(f func(Case) bool) Option { return func(c *config) { c.filter = f } }
+
+// runner holds what every case of one run shares.
+type runner struct {
+	target  Target
+	cfg     config
+	clients map[spec.API]*apiClient
+	red     *redactor
+}
+
+func newRunner(target Target, opts ...Option) (*runner, error) {
+	if err := target.validate(); err != nil {
+		return nil, err
+	}
+	cfg := config{taskTimeout: DefaultTaskTimeout, pollInterval: DefaultPollInterval}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	hc, err := target.httpClient()
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{target: target, cfg: cfg, clients: map[spec.API]*apiClient{}, red: newRedactor(target.Credentials.secrets()...)}
+	for _, api := range spec.APIs() {
+		if raw := target.url(api); raw != "" {
+			c, err := newAPIClient(api, raw, hc)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", api, err)
+			}
+			r.clients[api] = c
+		}
+	}
+	return r, nil
+}
+
+// preflightTimeout bounds the reachability check of each endpoint.
+const preflightTimeout = 10 * time.Second
+
+// preflight makes sure every endpoint answers HTTP at all, so an unreachable
+// target is one clear error and not a report full of failures.
+func (r *runner) preflight(ctx context.Context) error {
+	for _, api := range spec.APIs() {
+		c := r.clients[api]
+		if c == nil {
+			continue
+		}
+		pctx, cancel := context.WithTimeout(ctx, preflightTimeout)
+		req, err := http.NewRequestWithContext(pctx, http.MethodGet, c.base.String()+"/", nil)
+		if err == nil {
+			var resp *http.Response
+			if resp, err = c.hc.Do(req); err == nil {
+				_ = resp.Body.Close()
+			}
+		}
+		cancel()
+		if err != nil {
+			return &ConnectionError{API: api, URL: c.base.String(), Err: err}
+		}
+	}
+	return nil
+}
+
+// cases lists the cases the options select.
+func (r *runner) cases() []Case {
+	var out []Case
+	for _, c := range Cases() {
+		if r.cfg.filter == nil || r.cfg.filter(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Check runs every selected case against target, one after another, and
+// returns the report. It returns an error, and no report, when the target is
+// unusable: a bad URL or TLS setting, or an endpoint that cannot be reached
+// (*ConnectionError). When ctx ends, it returns the report so far with
+// ctx's error.
+func Check(ctx context.Context, target Target, opts ...Option) (*Report, error) {
+	r, err := newRunner(target, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.preflight(ctx); err != nil {
+		return nil, err
+	}
+	rep := newReport(target)
+	for _, c := range r.cases() {
+		if err := ctx.Err(); err != nil {
+			rep.finish()
+			return rep, err
+		}
+		rep.Results = append(rep.Results, r.run(ctx, c))
+	}
+	rep.finish()
+	return rep, nil
+}
+
+// Run runs the suite inside go test: one subtest per case, named after the
+// case; a skipped case calls t.Skip with its reason, and each finding is one
+// t.Error.
+func Run(t *testing.T, target Target, opts ...Option) {
+	t.Helper()
+	r, err := newRunner(target, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.preflight(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range r.cases() {
+		t.Run(c.Name, func(t *testing.T) {
+			res := r.run(t.Context(), c)
+			switch res.Status {
+			case StatusSkip:
+				t.Skip(res.Reason)
+			case StatusFail, StatusError:
+				for _, f := range res.Findings {
+					t.Errorf("%s\n%s", f.Error(), f.Excerpt)
+				}
+				if len(res.Findings) == 0 {
+					t.Error(res.Reason)
+				}
+			}
+		})
+	}
+}
+
+// run runs one case and turns its outcome into a Result.
+func (r *runner) run(ctx context.Context, c Case) Result {
+	start := time.Now()
+	res := Result{Case: c.Name, API: c.API, Operation: c.Operation, Kind: c.Kind, Destructive: c.Destructive,
+		Summary: c.Summary, Tags: c.Tags()}
+	if reason := r.gate(c); reason != "" {
+		res.Status, res.Reason = StatusSkip, reason
+		return res
+	}
+	cr := &caseRun{runner: r, c: c, api: r.clients[c.API]}
+	err := cr.resetMock(ctx)
+	if err == nil {
+		err = c.run(ctx, cr)
+	}
+	cr.cleanup()
+	res.Status, res.Reason, res.Findings = classify(c.Name, err)
+	res.Duration = time.Since(start)
+	r.redactResult(&res)
+	return res
+}
+
+// gate returns why c must not run against this target, or "".
+func (r *runner) gate(c Case) string {
+	if r.clients[c.API] == nil {
+		return fmt.Sprintf("no %s target given", c.API)
+	}
+	if c.Destructive && !r.target.Mock && !r.target.AllowDestructive {
+		return "destructive (it can start a failover on a server that does not conform): pass --allow-destructive to run it"
+	}
+	return ""
+}
+
+// classify turns a case's error into a status, a reason and the findings.
+func classify(name string, err error) (Status, string, []*Finding) {
+	var skip *skipError
+	switch {
+	case err == nil:
+		return StatusPass, "", nil
+	case errors.As(err, &skip):
+		return StatusSkip, skip.reason, nil
+	}
+	fs := collectFindings(err)
+	if len(fs) > 0 {
+		reason := fmt.Sprintf("%d finding(s)", len(fs))
+		if len(fs) == 1 {
+			reason = fs[0].Where() + ": " + fs[0].Reason
+		}
+		return StatusFail, reason, fs
+	}
+	var ce *CaseError
+	if errors.As(err, &ce) {
+		ce.Case = name
+	}
+	return StatusError, err.Error(), nil
+}
+
+// collectFindings gathers every *Finding in an error tree (errors.Join),
+// without descending into a finding's own kin-openapi cause.
+func collectFindings(err error) []*Finding {
+	var f *Finding
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case interface{ Unwrap() []error }:
+		var out []*Finding
+		for _, sub := range e.Unwrap() {
+			out = append(out, collectFindings(sub)...)
+		}
+		return out
+	default:
+		if errors.As(err, &f) {
+			return []*Finding{f}
+		}
+		return nil
+	}
+}
+
+// redactResult removes every known secret from a result's text.
+func (r *runner) redactResult(res *Result) {
+	res.Reason = r.red.redact(res.Reason)
+	for _, f := range res.Findings {
+		f.Case = res.Case
+		f.Path = r.red.redact(f.Path)
+		f.Field = r.red.redact(f.Field)
+		f.Reason = r.red.redact(f.Reason)
+		f.Excerpt = r.red.redact(f.Excerpt)
+	}
+}
+
+// skipError ends a case as skipped.
+type skipError struct{ reason string }
+
+func (e *skipError) Error() string { return "skipped: " + e.reason }
+
+// skipf returns an error that skips the case with a reason.
+func skipf(format string, args ...any) error { return &skipError{reason: fmt.Sprintf(format, args...)} }

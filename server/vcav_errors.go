@@ -1,0 +1,125 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/failoverkit/failoverkit/gen/vcav"
+)
+
+// ApiError codes the VCAV mock sends. Those the vendor documents
+// (NotAuthenticated, RemoteAuthenticationFailure, VmReplicationNotFound,
+// SiteNotFound, GeneralServerFailure, BadRequest, Forbidden) are used as
+// such; the others follow the vendor's PascalCase style and the spec's
+// failoverkit choices.
+const (
+	vcavCodeBadRequest           = "BadRequest"
+	vcavCodeNotAuthenticated     = "NotAuthenticated"
+	vcavCodeRemoteAuthentication = "RemoteAuthenticationFailure"
+	vcavCodeForbidden            = "Forbidden"
+	vcavCodeNotFound             = "NotFound"
+	vcavCodeMethodNotAllowed     = "MethodNotAllowed"
+	vcavCodeTooLarge             = "RequestEntityTooLarge"
+	vcavCodeUnavailable          = "ServiceUnavailable"
+	vcavCodeServerFailure        = "GeneralServerFailure"
+	vcavCodeReplicationNotFound  = "VmReplicationNotFound"
+	vcavCodeSiteNotFound         = "SiteNotFound"
+	vcavCodeTaskNotFound         = "TaskNotFound"
+	vcavCodeInvalidRecoveryState = "InvalidRecoveryState"
+)
+
+// vcavExceptionPackage is the Java package of the vendor's exceptions, as in
+// its stack traces.
+const vcavExceptionPackage = "com.vmware.h4.api.error.exceptions."
+
+// writeProblem answers p as a VCAV ApiError with the status statusOf gives.
+func (m *vcavMock) writeProblem(c echo.Context, p *Problem) error {
+	args := p.Args
+	if args == nil && p.Kind == KindTooLarge {
+		args = []string{fmt.Sprint(DefaultBodyLimit)}
+	}
+	return c.JSON(statusOf(p), vcavError(vcavProblemCode(p.Kind), p.Message, args...))
+}
+
+// vcavProblemCode maps a problem kind to the ApiError code.
+func vcavProblemCode(k ProblemKind) string {
+	switch k {
+	case KindBadRequest, KindNonTask:
+		return vcavCodeBadRequest
+	case KindUnauthenticated:
+		return vcavCodeNotAuthenticated
+	case KindForbidden:
+		return vcavCodeForbidden
+	case KindNotFound:
+		return vcavCodeNotFound
+	case KindMethodNotAllowed:
+		return vcavCodeMethodNotAllowed
+	case KindTooLarge:
+		return vcavCodeTooLarge
+	case KindUnavailable:
+		return vcavCodeUnavailable
+	default:
+		return vcavCodeServerFailure
+	}
+}
+
+// vcavError builds an ApiError: args is never null on the wire, and the
+// stack trace is one Java-style line like the vendor's, e.g.
+// "com.vmware.h4.api.error.exceptions.SiteNotFoundException: Site site9 not found."
+func vcavError(code, msg string, args ...string) vcav.ApiError {
+	if args == nil {
+		args = []string{}
+	}
+	return vcav.ApiError{
+		Code: code, Msg: msg, Args: &args,
+		Stacktrace: new(vcavExceptionPackage + code + "Exception: " + msg),
+	}
+}
+
+// vcavRefusal is an error answer decided by a handler: the HTTP status and
+// the ApiError. Handlers turn it into their operation's typed response.
+type vcavRefusal struct {
+	status int
+	body   vcav.ApiError
+}
+
+// vcavSiteNotFound refuses a site the deployment does not know.
+func vcavSiteNotFound(site string) *vcavRefusal {
+	return &vcavRefusal{http.StatusNotFound,
+		vcavError(vcavCodeSiteNotFound, fmt.Sprintf("Site %s not found.", site), site)}
+}
+
+// vcavRemoteAuthenticationFailure refuses a known site other than the local one:
+// the session has not been extended to it.
+func vcavRemoteAuthenticationFailure(site string) *vcavRefusal {
+	return &vcavRefusal{http.StatusUnauthorized, vcavError(vcavCodeRemoteAuthentication,
+		fmt.Sprintf("Not authenticated to remote site %s. Extend the session to that site first.", site), site)}
+}
+
+// vcavReplicationNotFound refuses an unknown VM replication id.
+func vcavReplicationNotFound(id string) *vcavRefusal {
+	return &vcavRefusal{http.StatusNotFound,
+		vcavError(vcavCodeReplicationNotFound, fmt.Sprintf("VM replication %s not found.", id), id)}
+}
+
+// vcavTaskNotFound refuses an unknown, forgotten or other user's task.
+func vcavTaskNotFound(id string) *vcavRefusal {
+	return &vcavRefusal{http.StatusNotFound,
+		vcavError(vcavCodeTaskNotFound, fmt.Sprintf("Task %s not found.", id), id)}
+}
+
+// vcavLoginFailed is the 401 body of a rejected login. It says neither whether
+// the user exists nor anything about the password.
+func vcavLoginFailed() vcav.ApiError {
+	return vcavError(vcavCodeNotAuthenticated, "Authentication failed. Invalid user name or password.")
+}
+
+// vcavUnsupportedLogin is the 401 body of a login type the mock does not
+// simulate (tokens and cookies).
+func vcavUnsupportedLogin(loginType string) vcav.ApiError {
+	return vcavError(vcavCodeNotAuthenticated, fmt.Sprintf(
+		"Authentication failed. failoverkit does not simulate %s logins; use localUser, ssoCredentials or vcdCredentials.",
+		loginType), loginType)
+}

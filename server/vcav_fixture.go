@@ -1,0 +1,165 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/failoverkit/failoverkit/gen/vcav"
+	"github.com/failoverkit/failoverkit/spec"
+)
+
+// VCAVFixture is the VCDA/VCAV part of a Fixture: the sites of the
+// deployment, the site the mock plays, the users who may log in and the VM
+// replications, which use the vendor's field names exactly as
+// GET /vm-replications/{replicationId} returns them.
+type VCAVFixture struct {
+	// LocalSite is the site this mock plays: the destination of the
+	// replications, where failovers and their tasks run. Requests without a
+	// site query parameter, or with this one, run here.
+	LocalSite string `json:"localSite"`
+	// Sites are every site of the deployment. A site query parameter naming
+	// one of the others is refused with 401 RemoteAuthenticationFailure; a
+	// site not listed here with 404 SiteNotFound.
+	Sites []VCAVSite `json:"sites"`
+	// Users are the accounts POST /sessions accepts; Type is the login type
+	// that accepts each (localUser, ssoCredentials or vcdCredentials).
+	Users []User `json:"users"`
+	// Replications are the VM replications, in any order (the API lists them
+	// ordered by id).
+	Replications []vcav.SingleVmReplicationInfo `json:"replications"`
+}
+
+// VCAVSite is one site of a VCDA deployment.
+type VCAVSite struct {
+	// Name is the site name used in site query parameters and in the
+	// replications' source.site and destination.site.
+	Name string `json:"name"`
+	// Description is free text for people reading the fixture.
+	Description string `json:"description,omitempty"`
+}
+
+// vcavLoginTypes are the login types a fixture user may have: the ones the
+// mock checks credentials for.
+var vcavLoginTypes = []string{"localUser", "ssoCredentials", "vcdCredentials"}
+
+// validate checks the section, naming the first bad field, e.g.
+// `replications[2].id: must start with C4-` or `users[0].type: ...`.
+func (f *VCAVFixture) validate() error {
+	sites, err := validateVCAVSites(f.Sites)
+	if err != nil {
+		return err
+	}
+	switch {
+	case f.LocalSite == "":
+		return fmt.Errorf("localSite: required")
+	case !sites[f.LocalSite]:
+		return fmt.Errorf("localSite: %q is not one of the sites", f.LocalSite)
+	}
+	if err := validateVCAVUsers(f.Users); err != nil {
+		return err
+	}
+	seen := map[string]int{}
+	for i, r := range f.Replications {
+		if err := validateVCAVReplication(r, i, sites); err != nil {
+			return err
+		}
+		if j, dup := seen[r.Id]; dup {
+			return fmt.Errorf("replications[%d].id: %q duplicates replications[%d].id", i, r.Id, j)
+		}
+		seen[r.Id] = i
+	}
+	return nil
+}
+
+// validateVCAVSites requires at least one site and a non-empty, unique name
+// for each, and returns the set of names.
+func validateVCAVSites(list []VCAVSite) (map[string]bool, error) {
+	if len(list) == 0 {
+		return nil, fmt.Errorf("sites: at least one site is required")
+	}
+	names := map[string]bool{}
+	for i, s := range list {
+		switch {
+		case s.Name == "":
+			return nil, fmt.Errorf("sites[%d].name: required", i)
+		case names[s.Name]:
+			return nil, fmt.Errorf("sites[%d].name: %q is listed twice", i, s.Name)
+		}
+		names[s.Name] = true
+	}
+	return names, nil
+}
+
+// validateVCAVUsers requires for every user a non-empty, unique name, a
+// non-empty password and one of the login types the mock checks.
+func validateVCAVUsers(users []User) error {
+	seen := map[string]int{}
+	for i, u := range users {
+		switch j, dup := seen[u.Name]; {
+		case u.Name == "":
+			return fmt.Errorf("users[%d].name: required", i)
+		case dup:
+			return fmt.Errorf("users[%d].name: %q duplicates users[%d].name", i, u.Name, j)
+		case u.Password == "":
+			return fmt.Errorf("users[%d].password: required", i)
+		case !slices.Contains(vcavLoginTypes, u.Type):
+			return fmt.Errorf("users[%d].type: %q is not one of %s", i, u.Type, strings.Join(vcavLoginTypes, ", "))
+		}
+		seen[u.Name] = i
+	}
+	return nil
+}
+
+// validateVCAVReplication checks replication r at index i against the
+// SingleVmReplicationInfo schema and what the schema cannot say: a
+// C4-<uuid> id, a recovery state, and sites that the fixture lists.
+func validateVCAVReplication(r vcav.SingleVmReplicationInfo, i int, sites map[string]bool) error {
+	where := fmt.Sprintf("replications[%d]", i)
+	if err := checkSchema(spec.VCAV, "SingleVmReplicationInfo", r, where); err != nil {
+		return err
+	}
+	if err := checkVCAVReplicationID(r.Id); err != nil {
+		return fmt.Errorf("%s.id: %w", where, err)
+	}
+	if r.DestinationState == nil || r.DestinationState.RecoveryInfo == nil || r.DestinationState.RecoveryInfo.RecoveryState == "" {
+		return fmt.Errorf("%s.destinationState.recoveryInfo.recoveryState: required", where)
+	}
+	if r.Source != nil && r.Source.Site != nil && !sites[*r.Source.Site] {
+		return fmt.Errorf("%s.source.site: %q is not one of the sites", where, *r.Source.Site)
+	}
+	if r.Destination != nil && r.Destination.Site != nil && !sites[*r.Destination.Site] {
+		return fmt.Errorf("%s.destination.site: %q is not one of the sites", where, *r.Destination.Site)
+	}
+	return nil
+}
+
+// checkVCAVReplicationID accepts "C4-" followed by a UUID in its canonical
+// 36-character form.
+func checkVCAVReplicationID(id string) error {
+	rest, ok := strings.CutPrefix(id, "C4-")
+	if !ok {
+		return fmt.Errorf("must start with C4-")
+	}
+	if _, err := uuid.Parse(rest); err != nil || len(rest) != 36 {
+		return fmt.Errorf("must be C4- followed by a UUID such as 09b2917c-bbe9-4693-ae3f-95b43a94b244")
+	}
+	return nil
+}
+
+// clone deep-copies the fixture section through JSON, so the mock's state
+// never aliases the caller's fixture.
+func (f *VCAVFixture) clone() (*VCAVFixture, error) {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return nil, fmt.Errorf("copy vcav fixture: %w", err)
+	}
+	var out VCAVFixture
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("copy vcav fixture: %w", err)
+	}
+	return &out, nil
+}

@@ -1,0 +1,157 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/failoverkit/failoverkit/gen/vcav"
+	"github.com/failoverkit/failoverkit/spec"
+)
+
+var (
+	_ vcav.StrictServerInterface = (*vcavMock)(nil)
+	_ vendor                     = (*vcavMock)(nil)
+)
+
+// vcavMock simulates the VCDA/VCAV cloud API of one site: sessions, the VM
+// replications whose destination it is, and the tasks of their failovers.
+// One mutex guards all of its state. Every handler takes it and first calls
+// advance, so tasks move with env.clock alone: no goroutine, no sleeping.
+type vcavMock struct {
+	env *env
+
+	mu        sync.Mutex
+	localSite string
+	sites     []VCAVSite
+	users     []User
+	repls     map[string]*vcav.SingleVmReplicationInfo
+	// order holds the replication ids sorted, the order lists use.
+	order []string
+	tasks map[string]*vcavTask
+	due   dueQueue
+	kept  retention
+}
+
+// newVCAVMock returns an empty VCAV mock; Mock.New loads its fixture.
+func newVCAVMock(e *env) *vcavMock {
+	m := &vcavMock{env: e, repls: map[string]*vcav.SingleVmReplicationInfo{}}
+	m.clearTasks()
+	return m
+}
+
+// api names the API the mock serves.
+func (m *vcavMock) api() spec.API { return spec.VCAV }
+
+// register mounts the generated strict handlers on e.
+func (m *vcavMock) register(e *echo.Echo) {
+	vcav.RegisterHandlers(e, vcav.NewStrictHandler(m, nil))
+}
+
+// clearTasks forgets every task. The caller holds m.mu (or owns m
+// exclusively).
+func (m *vcavMock) clearTasks() {
+	m.tasks = map[string]*vcavTask{}
+	m.due = nil
+	m.kept = retention{limit: m.env.taskRetention}
+}
+
+// load replaces sites, users and replications with a deep copy of f.VCAV
+// (an empty state when f or its VCAV section is nil) and drops every task.
+func (m *vcavMock) load(f *Fixture) error {
+	var src VCAVFixture
+	if f != nil && f.VCAV != nil {
+		cp, err := f.VCAV.clone()
+		if err != nil {
+			return err
+		}
+		src = *cp
+	}
+	repls := make(map[string]*vcav.SingleVmReplicationInfo, len(src.Replications))
+	order := make([]string, 0, len(src.Replications))
+	for i := range src.Replications {
+		r := &src.Replications[i]
+		repls[r.Id] = r
+		order = append(order, r.Id)
+	}
+	slices.Sort(order)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.localSite, m.sites, m.users = src.LocalSite, src.Sites, src.Users
+	m.repls, m.order = repls, order
+	m.clearTasks()
+	return nil
+}
+
+// snapshot stores the current state in f.VCAV: users without passwords and
+// the replications, ordered by id, as the API would return them now.
+func (m *vcavMock) snapshot(f *Fixture) {
+	m.begin()
+	defer m.mu.Unlock()
+	users := make([]User, len(m.users))
+	for i, u := range m.users {
+		users[i] = u.redacted()
+	}
+	repls := make([]vcav.SingleVmReplicationInfo, len(m.order))
+	for i, id := range m.order {
+		repls[i] = vcavCloneReplication(m.repls[id])
+	}
+	f.VCAV = &VCAVFixture{
+		LocalSite: m.localSite, Sites: slices.Clone(m.sites), Users: users, Replications: repls,
+	}
+}
+
+// begin locks the mock, finishes every task that is due and returns the
+// current time. The caller must unlock m.mu.
+func (m *vcavMock) begin() time.Time {
+	m.mu.Lock()
+	now := m.env.clock.Now()
+	m.advance(now)
+	return now
+}
+
+// advance finishes, in deadline order, every task whose deadline is not
+// after now, applying each one's effect exactly once. The caller holds m.mu.
+func (m *vcavMock) advance(now time.Time) {
+	for _, id := range m.due.popDue(now) {
+		if t, ok := m.tasks[id]; ok && !t.done {
+			m.finish(t)
+		}
+	}
+}
+
+// checkSite decides where a request with the site query parameter runs:
+// nil (locally) when it is absent or names the local site; 404
+// SiteNotFound for a site the deployment does not know; 401
+// RemoteAuthenticationFailure for another known site, since sessions are
+// never extended to remote sites. The caller holds m.mu.
+func (m *vcavMock) checkSite(site *string) *vcavRefusal {
+	if site == nil || *site == m.localSite {
+		return nil
+	}
+	for _, s := range m.sites {
+		if s.Name == *site {
+			return vcavRemoteAuthenticationFailure(*site)
+		}
+	}
+	return vcavSiteNotFound(*site)
+}
+
+// vcavCloneReplication deep-copies r through JSON, so a response can be encoded
+// after the lock is released. The generated model always round-trips, so an
+// error here is a bug and panics.
+func vcavCloneReplication(r *vcav.SingleVmReplicationInfo) vcav.SingleVmReplicationInfo {
+	b, err := json.Marshal(r)
+	if err != nil {
+		panic(fmt.Sprintf("copy vcav replication: %v", err))
+	}
+	var out vcav.SingleVmReplicationInfo
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic(fmt.Sprintf("copy vcav replication: %v", err))
+	}
+	return out
+}

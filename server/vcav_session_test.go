@@ -1,0 +1,130 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/failoverkit/failoverkit/gen/vcav"
+)
+
+func TestVCAVSession_LocalUserLoginGetLogout(t *testing.T) {
+	tm := newTestMock(t)
+	status, body, hdr := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", vcavRootLogin)
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	token := hdr.Get("X-VCAV-Auth")
+	assert.Regexp(t, regexp.MustCompile(`^[0-9a-f]{32}$`), token)
+	assert.JSONEq(t, `{"user":"root","roles":["ADMINISTRATORS"],"authenticatedSites":[{"site":"site2"}]}`, string(body))
+
+	c := vcavClient(t, tm, token)
+	got, err := c.GetSessionWithResponse(context.Background(), nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, got.StatusCode(), "%s", got.Body)
+	assert.Equal(t, "root", got.JSON200.User)
+
+	out, err := c.LogoutWithResponse(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusNoContent, out.StatusCode())
+	for _, call := range []func() (int, []byte){
+		func() (int, []byte) { r, err := c.GetSessionWithResponse(context.Background(), nil); require.NoError(t, err); return r.StatusCode(), r.Body },
+		func() (int, []byte) { r, err := c.LogoutWithResponse(context.Background(), nil); require.NoError(t, err); return r.StatusCode(), r.Body },
+	} {
+		status, body := call()
+		vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", status, body)
+	}
+}
+
+func TestVCAVSession_VcdCredentialsLogin(t *testing.T) {
+	tm := newTestMock(t)
+	status, body, hdr := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", vcavAdminLogin,
+		"Accept", vcavAcceptV4, "operationID", "failoverkit__test")
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	assert.Regexp(t, regexp.MustCompile(`^[0-9a-f]{32}$`), hdr.Get("X-VCAV-Auth"))
+	assert.JSONEq(t, `{"user":"administrator@System","roles":["ADMINISTRATORS"],
+		"authenticatedSites":[{"site":"site2","org":"System"}]}`, string(body))
+}
+
+func TestVCAVSession_BadCredentials(t *testing.T) {
+	tm := newTestMock(t)
+	const secret = "wrong-pw-123"
+	bodies := map[string]string{
+		"wrong password":         `{"type":"localUser","localUser":"root","localPassword":"` + secret + `"}`,
+		"unknown user":           `{"type":"localUser","localUser":"nobody","localPassword":"` + secret + `"}`,
+		"right password, type":   `{"type":"vcdCredentials","vcdUser":"root","vcdPassword":"vmware"}`,
+		"sso user not in store":  `{"type":"ssoCredentials","username":"administrator@vsphere.local","password":"` + secret + `"}`,
+		"wrong vcd password":     `{"type":"vcdCredentials","vcdUser":"administrator@System","vcdPassword":"` + secret + `"}`,
+		"unknown fields ignored": `{"type":"localUser","localUser":"root","localPassword":"` + secret + `","extra":1}`,
+	}
+	var msgs []string
+	for name, b := range bodies {
+		status, body, hdr := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", b)
+		e := vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", status, body)
+		assert.NotContains(t, string(body), secret, name)
+		assert.Empty(t, hdr.Get("X-VCAV-Auth"), name)
+		msgs = append(msgs, e.Msg)
+	}
+	for _, m := range msgs {
+		assert.Equal(t, msgs[0], m, "the message does not tell whether the user exists")
+	}
+}
+
+func TestVCAVSession_TokenLoginsAreNotSimulated(t *testing.T) {
+	tm := newTestMock(t)
+	for _, b := range []string{
+		`{"type":"ssoToken","samlToken":"PHNhbWw+"}`,
+		`{"type":"vcdCookie","vcdCookie":"6c4d8b2e9f1a4b3c"}`,
+		`{"type":"vcdAccessToken","vcdAccessToken":"eyJhbGciOiJSUzI1NiJ9.e30.c2ln"}`,
+	} {
+		status, body, _ := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", b)
+		e := vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", status, body)
+		assert.Contains(t, e.Msg, "not simulate")
+		assert.NotContains(t, string(body), "PHNhbWw+")
+	}
+}
+
+func TestVCAVSession_MalformedLoginsAre400(t *testing.T) {
+	tm := newTestMock(t)
+	for name, b := range map[string]string{
+		"unknown type":  `{"type":"kerberos","user":"root"}`,
+		"no type":       `{"localUser":"root","localPassword":"vmware"}`,
+		"missing field": `{"type":"localUser","localUser":"root"}`,
+		"not JSON":      `{"type":`,
+		"wrong type":    `{"type":"localUser","localUser":"root","localPassword":42}`,
+	} {
+		status, body, _ := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", b)
+		vcavRequireError(t, http.StatusBadRequest, "BadRequest", status, body)
+		assert.NotContains(t, string(body), "vmware", name)
+	}
+}
+
+func TestVCAVSession_IdleExpiry(t *testing.T) {
+	tm := newTestMock(t, WithSessionIdleTimeout(time.Minute))
+	token := vcavLogin(t, tm, vcavRootLogin)
+	c := vcavClient(t, tm, token)
+	tm.clock.Advance(50 * time.Second)
+	r, err := c.GetSessionWithResponse(context.Background(), nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, r.StatusCode(), "use refreshes the idle timer")
+	tm.clock.Advance(61 * time.Second)
+	r, err = c.GetSessionWithResponse(context.Background(), nil)
+	require.NoError(t, err)
+	vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", r.StatusCode(), r.Body)
+}
+
+func TestVCAVSession_FailoverNeedsAValidToken(t *testing.T) {
+	tm := newTestMock(t)
+	for name, token := range map[string]string{"missing": "", "unknown": "0123456789abcdef0123456789abcdef"} {
+		status, body := vcavFailover(t, tm, token, vcavReadyID, vcavVcloudBody)
+		vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", status, body)
+		_ = name
+	}
+	assert.Zero(t, vcavTaskCount(tm))
+	token := vcavLogin(t, tm, vcavRootLogin)
+	r := vcavGetReplication(t, tm, token, vcavReadyID)
+	assert.Equal(t, vcav.RecoveryStateNOTSTARTED, vcavRecovery(r))
+}

@@ -1,0 +1,139 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/failoverkit/failoverkit/gen/vcha"
+	"github.com/failoverkit/failoverkit/spec"
+)
+
+// vchaMock serves the generated strict interface and plugs into the shared
+// pipeline as a vendor.
+var (
+	_ vcha.StrictServerInterface = (*vchaMock)(nil)
+	_ vendor                     = (*vchaMock)(nil)
+)
+
+// vchaMock simulates the vSphere Automation API for vCenter HA: sessions,
+// one VCHA cluster, and the CIS tasks of failovers and mode changes. One
+// mutex guards all of its state. Every handler takes it and first calls
+// advance, so tasks move with env.clock alone: no goroutine, no sleeping.
+type vchaMock struct {
+	env *env
+
+	mu      sync.Mutex
+	users   []User
+	cluster vcha.VchaClusterInfo
+	tasks   map[string]*vchaTask
+	due     dueQueue
+	kept    retention
+	// active is the failover or mode change that holds the cluster (nil when
+	// none): at most one exists, since a second is refused while it runs.
+	active *vchaTask
+}
+
+// newVCHAMock returns an empty vSphere mock; Mock.New loads its fixture.
+func newVCHAMock(e *env) *vchaMock {
+	m := &vchaMock{env: e}
+	m.clear()
+	return m
+}
+
+// api names the API the mock serves.
+func (m *vchaMock) api() spec.API { return spec.VCHA }
+
+// register mounts the generated strict handlers on e.
+func (m *vchaMock) register(e *echo.Echo) {
+	vcha.RegisterHandlers(e, vcha.NewStrictHandler(m, nil))
+}
+
+// clear forgets every task. The caller holds m.mu (or owns m exclusively).
+func (m *vchaMock) clear() {
+	m.tasks = map[string]*vchaTask{}
+	m.due = nil
+	m.kept = retention{limit: m.env.taskRetention}
+	m.active = nil
+}
+
+// load replaces users and cluster with a deep copy of f.VCHA (an empty
+// state when f or its VCHA section is nil) and drops every task.
+func (m *vchaMock) load(f *Fixture) error {
+	var src VCHAFixture
+	if f != nil && f.VCHA != nil {
+		cp, err := f.VCHA.clone()
+		if err != nil {
+			return err
+		}
+		src = *cp
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.users, m.cluster = src.Users, src.Cluster
+	m.clear()
+	return nil
+}
+
+// snapshot stores the current state in f.VCHA: users without passwords and
+// the cluster with its derived fields filled in.
+func (m *vchaMock) snapshot(f *Fixture) {
+	m.begin()
+	defer m.mu.Unlock()
+	users := make([]User, len(m.users))
+	for i, u := range m.users {
+		users[i] = u.redacted()
+	}
+	f.VCHA = &VCHAFixture{Users: users, Cluster: m.clusterView(false)}
+}
+
+// begin locks the mock, finishes every task that is due and returns the
+// current time. The caller must unlock m.mu.
+func (m *vchaMock) begin() time.Time {
+	m.mu.Lock()
+	now := m.env.clock.Now()
+	m.advance(now)
+	return now
+}
+
+// advance finishes, in deadline order, every task whose deadline is not
+// after now, applying each one's effect exactly once.
+func (m *vchaMock) advance(now time.Time) {
+	for _, id := range m.due.popDue(now) {
+		if t, ok := m.tasks[id]; ok && !t.done {
+			m.finish(t)
+		}
+	}
+}
+
+// finish ends t: SUCCEEDED with its effect applied, or FAILED with its
+// error, then forgets the finished tasks beyond the retention limit.
+func (m *vchaMock) finish(t *vchaTask) {
+	t.done = true
+	if t.failure == nil && t.effect != nil {
+		t.effect(m)
+	}
+	if m.active == t {
+		m.active = nil
+	}
+	for _, id := range m.kept.finished(t.id) {
+		delete(m.tasks, id)
+	}
+}
+
+// clone deep-copies the fixture section through JSON, so the mock's state
+// never aliases the caller's fixture.
+func (f *VCHAFixture) clone() (*VCHAFixture, error) {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return nil, fmt.Errorf("copy vcha fixture: %w", err)
+	}
+	var out VCHAFixture
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("copy vcha fixture: %w", err)
+	}
+	return &out, nil
+}

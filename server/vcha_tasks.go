@@ -1,0 +1,176 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/failoverkit/failoverkit/gen/vcha"
+)
+
+// vapiTimeLayout is the vAPI date-time layout: UTC, milliseconds, "Z".
+const vapiTimeLayout = "2006-01-02T15:04:05.000Z"
+
+// vapiTime renders t as a Vapi_DateTime.
+func vapiTime(t time.Time) string { return t.UTC().Format(vapiTimeLayout) }
+
+// maxPending caps how long a task stays PENDING before it runs.
+const maxPending = 100 * time.Millisecond
+
+// vchaTaskKind describes one kind of CIS task: its vAPI service (also the
+// suffix of its ids), its operation and the texts of its messages.
+type vchaTaskKind struct {
+	service, operation     string
+	descID, desc           string
+	running, done, failure string
+}
+
+// The two kinds of task the VCHA mock runs.
+var (
+	failoverTask = &vchaTaskKind{
+		service: "com.vmware.vcenter.vcha.cluster", operation: "failover",
+		descID: "com.vmware.vcenter.vcha.cluster.failover", desc: "Initiate failover",
+		running: "Failover in progress", done: "Failover completed", failure: "Failover failed",
+	}
+	modeSetTask = &vchaTaskKind{
+		service: "com.vmware.vcenter.vcha.cluster.mode", operation: "set",
+		descID: "com.vmware.vcenter.vcha.cluster.mode.set", desc: "Set VCHA cluster mode",
+		running: "Changing the cluster mode", done: "Cluster mode changed", failure: "Cluster mode change failed",
+	}
+)
+
+// vchaTask is one CIS task. It is PENDING from its creation until timing.Start,
+// RUNNING until timing's deadline, then SUCCEEDED (effect applied) or
+// FAILED (with failure). Its state is computed from the clock on each read.
+type vchaTask struct {
+	id     string
+	kind   *vchaTaskKind
+	user   string
+	timing taskTiming
+	// failure is the error the task ends with; nil means it succeeds.
+	failure *vcha.StdErrorsError
+	// effect changes the cluster when the task succeeds.
+	effect func(*vchaMock)
+	done   bool
+}
+
+// taskPlan is what an operation decided at request time about its task.
+type taskPlan struct {
+	kind     *vchaTaskKind
+	duration time.Duration
+	// refusal, when set, is the precondition failure: the task does nothing
+	// and ends FAILED right after PENDING.
+	refusal *vcha.StdErrorsError
+	effect  func(*vchaMock)
+}
+
+// startTask creates the task of plan, accepted at now for the session user
+// of ctx, applies the task fault injected for the request, if any, and
+// returns the task id. The caller holds m.mu.
+func (m *vchaMock) startTask(ctx context.Context, now time.Time, plan taskPlan) string {
+	sess, _ := sessionFrom(ctx)
+	pending := min(maxPending, plan.duration/10)
+	t := &vchaTask{
+		id: uuid.NewString() + ":" + plan.kind.service, kind: plan.kind, user: sess.User.Name,
+		effect: plan.effect,
+		timing: taskTiming{Start: now.Add(pending), Duration: plan.duration - pending},
+	}
+	if plan.refusal != nil {
+		t.failure, t.timing.Duration = plan.refusal, 0
+	} else {
+		m.active = t
+		applyTaskFault(ctx, t)
+	}
+	m.tasks[t.id] = t
+	if !t.timing.Hang {
+		m.due.schedule(t.timing.deadline(), t.id)
+	}
+	return t.id
+}
+
+// applyTaskFault makes t fail or hang when the request carried a task fault.
+func applyTaskFault(ctx context.Context, t *vchaTask) {
+	f, ok := faultFrom(ctx)
+	if !ok {
+		return
+	}
+	switch f.Task {
+	case TaskFails:
+		text := f.TaskError
+		if text == "" {
+			text = "injected fault"
+		}
+		t.failure = new(vapiError(vcha.StdErrorsErrorTypeERROR, vapiMessage(msgInjected, text)))
+	case TaskHangs:
+		t.timing.Hang = true
+	}
+}
+
+// status is the task's status at now.
+func (t *vchaTask) status(now time.Time) vcha.CisTaskStatus {
+	switch {
+	case t.done && t.failure != nil:
+		return vcha.CisTaskStatusFAILED
+	case t.done:
+		return vcha.CisTaskStatusSUCCEEDED
+	case now.Before(t.timing.Start):
+		return vcha.CisTaskStatusPENDING
+	default:
+		return vcha.CisTaskStatusRUNNING
+	}
+}
+
+// info renders the task as a Task_Info at now, following the vAPI union
+// rules: PENDING has no times, progress or error; RUNNING has start_time and
+// progress; SUCCEEDED and FAILED add end_time; FAILED adds error.
+func (t *vchaTask) info(now time.Time) vcha.TaskInfo {
+	status := t.status(now)
+	info := vcha.TaskInfo{
+		Description: vapiMessage(t.kind.descID, t.kind.desc),
+		Service:     t.kind.service, Operation: t.kind.operation,
+		Status: status, Cancelable: false,
+	}
+	if t.user != "" {
+		info.User = new(t.user)
+	}
+	if status == vcha.CisTaskStatusPENDING {
+		return info
+	}
+	info.StartTime = new(vapiTime(t.timing.Start))
+	info.Progress = new(t.progress(status, now))
+	if t.done {
+		info.EndTime = new(vapiTime(t.timing.deadline()))
+		info.Error = t.failure
+	}
+	return info
+}
+
+// progress is the task's Cis_Task_Progress in a non-PENDING status.
+func (t *vchaTask) progress(status vcha.CisTaskStatus, now time.Time) vcha.CisTaskProgress {
+	switch status {
+	case vcha.CisTaskStatusSUCCEEDED:
+		return vcha.CisTaskProgress{Total: 100, Completed: 100, Message: vapiMessage(t.kind.descID+".completed", t.kind.done)}
+	case vcha.CisTaskStatusFAILED:
+		done := int64(t.timing.percent(t.timing.deadline()))
+		return vcha.CisTaskProgress{Total: 100, Completed: done, Message: vapiMessage(t.kind.descID+".failed", t.kind.failure)}
+	default:
+		done := int64(t.timing.percent(now))
+		return vcha.CisTaskProgress{Total: 100, Completed: done, Message: vapiMessage(t.kind.descID+".progress", t.kind.running)}
+	}
+}
+
+// GetTask answers GET /api/cis/tasks/{task}: the task's Task_Info, or 404
+// NOT_FOUND for an id the mock never issued or has forgotten.
+func (m *vchaMock) GetTask(_ context.Context, req vcha.GetTaskRequestObject) (vcha.GetTaskResponseObject, error) {
+	now := m.begin()
+	defer m.mu.Unlock()
+	t, ok := m.tasks[req.Task]
+	if !ok {
+		body := vapiError(vcha.StdErrorsErrorTypeNOTFOUND,
+			vapiMessage(msgTaskNotFound, fmt.Sprintf("Task %s not found.", req.Task), req.Task))
+		return vcha.GetTask404JSONResponse{NotFoundJSONResponse: vcha.NotFoundJSONResponse(body)}, nil
+	}
+	return vcha.GetTask200JSONResponse(t.info(now)), nil
+}
