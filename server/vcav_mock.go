@@ -125,12 +125,12 @@ func (m *vcavMock) advance(now time.Time) {
 }
 
 // checkSite decides where a request with the site query parameter runs:
-// nil (locally) when it is absent or names the local site; 404
+// nil (locally) when it is absent, empty or names the local site; 404
 // SiteNotFound for a site the deployment does not know; 401
 // RemoteAuthenticationFailure for another known site, since sessions are
 // never extended to remote sites. The caller holds m.mu.
 func (m *vcavMock) checkSite(site *string) *vcavRefusal {
-	if site == nil || *site == m.localSite {
+	if site == nil || *site == "" || *site == m.localSite {
 		return nil
 	}
 	for _, s := range m.sites {

@@ -8,10 +8,9 @@ import (
 	"github.com/failoverkit/failoverkit/gen/vcav"
 )
 
-// Paging defaults of GET /vm-replications (the spec's defaults).
-const (
-	vcavDefaultLimit = 100
-)
+// vcavDefaultLimit is the default and largest page size of
+// GET /vm-replications (the spec's).
+const vcavDefaultLimit = 100
 
 // vcavExactFilters is how many exact-match string filters GET
 // /vm-replications has.

@@ -1,0 +1,141 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/failoverkit/failoverkit/gen/vcav"
+)
+
+// vcavAllIDs are the default fixture's replications in id order.
+var vcavAllIDs = []string{vcavReadyID, vcavCompleteID, vcavPausedID, vcavWeb02ID, vcavMailID, vcavAppWebID, vcavTestID}
+
+// vcavList lists with query and returns the status, the page and the body.
+func vcavList(t *testing.T, tm *testMock, token, query string) (int, vcav.QueryResultOfSingleVmReplicationInfo, []byte) {
+	t.Helper()
+	status, body, _ := do(t, tm.vcavHC, "GET", tm.vcavURL+"/vm-replications?"+query, nil, "X-VCAV-Auth", token)
+	var page vcav.QueryResultOfSingleVmReplicationInfo
+	if status == http.StatusOK {
+		require.NoError(t, json.Unmarshal(body, &page))
+	}
+	return status, page, body
+}
+
+// vcavIDs returns the ids of the page's items.
+func vcavIDs(page vcav.QueryResultOfSingleVmReplicationInfo) []string {
+	ids := []string{}
+	for _, r := range page.Items {
+		ids = append(ids, r.Id)
+	}
+	return ids
+}
+
+func TestVCAVReplications_ListAllAndPaging(t *testing.T) {
+	tm := newTestMock(t)
+	token := vcavLogin(t, tm, vcavAdminLogin)
+	r, err := vcavClient(t, tm, token).ListVmReplicationsWithResponse(context.Background(), nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, r.StatusCode(), "%s", r.Body)
+	assert.Equal(t, vcavAllIDs, vcavIDs(*r.JSON200), "every user sees every replication, ordered by id")
+	assert.Equal(t, int32(0), r.JSON200.Offset)
+	assert.Equal(t, int32(100), r.JSON200.Limit)
+	assert.Equal(t, int64(7), r.JSON200.Total)
+
+	_, page, _ := vcavList(t, tm, token, "offset=2&limit=2")
+	assert.Equal(t, vcavAllIDs[2:4], vcavIDs(page))
+	assert.Equal(t, int64(7), page.Total, "total ignores paging")
+	assert.Equal(t, int32(2), page.Offset)
+	assert.Equal(t, int32(2), page.Limit)
+
+	_, page, _ = vcavList(t, tm, token, "offset=6&limit=5")
+	assert.Equal(t, vcavAllIDs[6:], vcavIDs(page))
+
+	_, page, body := vcavList(t, tm, token, "offset=100")
+	assert.Empty(t, page.Items)
+	assert.Contains(t, string(body), `"items":[]`)
+	assert.Equal(t, int64(7), page.Total)
+
+	for _, q := range []string{"limit=0", "limit=101", "offset=-1", "limit=ten"} {
+		status, _, body := vcavList(t, tm, token, q)
+		vcavRequireError(t, http.StatusBadRequest, "BadRequest", status, body)
+	}
+}
+
+func TestVCAVReplications_Filters(t *testing.T) {
+	tm := newTestMock(t)
+	token := vcavLogin(t, tm, vcavRootLogin)
+	for query, want := range map[string][]string{
+		"vmName=APP":                                            {vcavReadyID, vcavAppWebID},
+		"vmName=-0":                                             vcavAllIDs,
+		"ids=" + vcavMailID + "," + vcavReadyID:                 {vcavReadyID, vcavMailID},
+		"ids=" + vcavMailID + ",C4-nope":                        {vcavMailID},
+		"ids=" + vcavMailID + "&vmName=app":                     {},
+		"ids=" + vcavReadyID + "&vmName=db":                     {vcavReadyID},
+		"vmId=5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b":             {vcavWeb02ID},
+		"owner=org2@site1":                                      {vcavPausedID, vcavWeb02ID, vcavMailID},
+		"sourceOrg=org1&destinationOrg=org1":                    {vcavReadyID, vcavCompleteID, vcavAppWebID, vcavTestID},
+		"sourceOrg=ORG1":                                        {},
+		"sourceSite=site1":                                      vcavAllIDs,
+		"sourceSite=site2":                                      {},
+		"sourceVdcId=f61d60d2-698a-46dc-a266-88df27644956":      {vcavReadyID},
+		"sourceVdcName=org2-mail-vdc":                           {vcavMailID},
+		"destinationVdcId=2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e": {vcavPausedID},
+		"destinationVdcName=org1-dr-web-vdc":                    {vcavTestID},
+		"destinationOrg=org2&limit=1":                           {vcavPausedID},
+	} {
+		status, page, body := vcavList(t, tm, token, query)
+		require.Equal(t, http.StatusOK, status, "%s: %s", query, body)
+		assert.Equal(t, want, vcavIDs(page), query)
+	}
+	_, page, _ := vcavList(t, tm, token, "destinationOrg=org2&limit=1")
+	assert.Equal(t, int64(3), page.Total)
+}
+
+func TestVCAVReplications_Sites(t *testing.T) {
+	tm := newTestMock(t)
+	token := vcavLogin(t, tm, vcavRootLogin)
+	status, _, body := vcavList(t, tm, token, "site=site1")
+	vcavRequireError(t, http.StatusUnauthorized, "RemoteAuthenticationFailure", status, body)
+	status, _, body = vcavList(t, tm, token, "site="+url.QueryEscape("site 9"))
+	e := vcavRequireError(t, http.StatusNotFound, "SiteNotFound", status, body)
+	assert.Equal(t, []string{"site 9"}, *e.Args)
+	for _, q := range []string{"site=site2", "site="} {
+		status, page, body := vcavList(t, tm, token, q)
+		require.Equal(t, http.StatusOK, status, "%s: %s", q, body)
+		assert.Len(t, page.Items, 7)
+	}
+
+	for q, code := range map[string]string{"site=site1": "RemoteAuthenticationFailure", "site=x": "SiteNotFound"} {
+		status, body, _ := do(t, tm.vcavHC, "GET", tm.vcavURL+"/vm-replications/"+vcavReadyID+"?"+q, nil, "X-VCAV-Auth", token)
+		want := http.StatusNotFound
+		if code == "RemoteAuthenticationFailure" {
+			want = http.StatusUnauthorized
+		}
+		vcavRequireError(t, want, code, status, body)
+	}
+}
+
+func TestVCAVReplications_GetOne(t *testing.T) {
+	tm := newTestMock(t)
+	token := vcavLogin(t, tm, vcavRootLogin)
+	def, err := DefaultFixture()
+	require.NoError(t, err)
+	got := vcavGetReplication(t, tm, token, vcavReadyID)
+	assert.Equal(t, def.VCAV.Replications[0], got, "the fixture object, exactly")
+	assert.Equal(t, "app-db-01", *got.VmName)
+
+	for _, id := range []string{vcavUnknownID, "garbage"} {
+		status, body, _ := do(t, tm.vcavHC, "GET", tm.vcavURL+"/vm-replications/"+id, nil, "X-VCAV-Auth", token)
+		e := vcavRequireError(t, http.StatusNotFound, "VmReplicationNotFound", status, body)
+		assert.Equal(t, []string{id}, *e.Args)
+		assert.Contains(t, e.Msg, id)
+	}
+	status, body, _ := do(t, tm.vcavHC, "GET", tm.vcavURL+"/vm-replications/"+vcavReadyID, nil)
+	vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", status, body)
+}
