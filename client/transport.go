@@ -3,12 +3,13 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -21,34 +22,29 @@ const redacted = "[REDACTED]"
 // editorFn is the shape of the request editors of both generated clients.
 type editorFn = func(ctx context.Context, req *http.Request) error
 
-// session holds the session token of a client. The token is unexported and
-// never printed: session implements fmt.Formatter to hide it even from
-// reflection-based printing of the clients.
+// session holds the session token of a client. The token sits behind an
+// atomic pointer, so that even reflection-based printing of a client (for
+// example fmt's %s of a VCAV value, which bypasses its Format method) shows
+// an address rather than the token; session also implements fmt.Formatter.
 type session struct {
-	mu    sync.RWMutex
-	token string
+	token atomic.Pointer[string]
 }
 
 // get returns the current token, or "".
 func (s *session) get() string {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.token
+	if p := s.token.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
 // set replaces the token.
-func (s *session) set(token string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.token = token
-}
+func (s *session) set(token string) { s.token.Store(&token) }
 
 // clearIf forgets the token if it is still token.
 func (s *session) clearIf(token string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.token == token {
-		s.token = ""
+	if p := s.token.Load(); p != nil && *p == token {
+		s.token.CompareAndSwap(p, nil)
 	}
 }
 
@@ -190,6 +186,11 @@ func headerEditor(sess *session, tokenHeader, userAgent string) editorFn {
 func parseBaseURL(base string) (*url.URL, error) {
 	u, err := url.Parse(base)
 	if err != nil {
+		// url.Error repeats the input, which may hold credentials: keep only the cause.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, fmt.Errorf("client: invalid base URL: %w", err)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
