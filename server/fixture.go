@@ -58,7 +58,7 @@ func DefaultFixture() (*Fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	return f.clone()
+	return deepCopy(f)
 }
 
 // DefaultFixtureYAML returns the embedded default fixture files, for users to
@@ -122,17 +122,18 @@ func (f *Fixture) Validate() error {
 	return nil
 }
 
-// clone deep-copies f through JSON, so loaded state never aliases a fixture.
-func (f *Fixture) clone() (*Fixture, error) {
-	b, err := json.Marshal(f)
+// deepCopy copies v through JSON, so loaded state never aliases a fixture
+// and a fixture never aliases live state.
+func deepCopy[T any](v *T) (*T, error) {
+	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("copy fixture: %w", err)
+		return nil, fmt.Errorf("copy %T: %w", v, err)
 	}
-	var out Fixture
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, fmt.Errorf("copy fixture: %w", err)
+	out := new(T)
+	if err := json.Unmarshal(b, out); err != nil {
+		return nil, fmt.Errorf("copy %T: %w", v, err)
 	}
-	return &out, nil
+	return out, nil
 }
 
 // withDefaultSections returns a validated copy of f with missing sections
@@ -148,7 +149,7 @@ func withDefaultSections(f *Fixture) (*Fixture, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	out, err := f.clone()
+	out, err := deepCopy(f)
 	if err != nil {
 		return nil, err
 	}

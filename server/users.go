@@ -2,6 +2,7 @@ package server
 
 import (
 	"crypto/subtle"
+	"fmt"
 	"log/slog"
 	"slices"
 )
@@ -60,4 +61,28 @@ func findUser(users []User, name, password, loginType string) (User, bool) {
 		}
 	}
 	return found, ok
+}
+
+// validateUsers requires for every user a non-empty, unique name and a
+// non-empty password, then applies extra (an API's own rule, may be nil).
+// Errors name the field: users[1].name: required.
+func validateUsers(users []User, extra func(i int, u User) error) error {
+	seen := map[string]int{}
+	for i, u := range users {
+		switch j, dup := seen[u.Name]; {
+		case u.Name == "":
+			return fmt.Errorf("users[%d].name: required", i)
+		case dup:
+			return fmt.Errorf("users[%d].name: %q duplicates users[%d].name", i, u.Name, j)
+		case u.Password == "":
+			return fmt.Errorf("users[%d].password: required", i)
+		}
+		if extra != nil {
+			if err := extra(i, u); err != nil {
+				return err
+			}
+		}
+		seen[u.Name] = i
+	}
+	return nil
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -59,7 +58,7 @@ func (f *VCAVFixture) validate() error {
 	case !sites[f.LocalSite]:
 		return fmt.Errorf("localSite: %q is not one of the sites", f.LocalSite)
 	}
-	if err := validateVCAVUsers(f.Users); err != nil {
+	if err := validateUsers(f.Users, vcavUserType); err != nil {
 		return err
 	}
 	seen := map[string]int{}
@@ -94,22 +93,10 @@ func validateVCAVSites(list []VCAVSite) (map[string]bool, error) {
 	return names, nil
 }
 
-// validateVCAVUsers requires for every user a non-empty, unique name, a
-// non-empty password and one of the login types the mock checks.
-func validateVCAVUsers(users []User) error {
-	seen := map[string]int{}
-	for i, u := range users {
-		switch j, dup := seen[u.Name]; {
-		case u.Name == "":
-			return fmt.Errorf("users[%d].name: required", i)
-		case dup:
-			return fmt.Errorf("users[%d].name: %q duplicates users[%d].name", i, u.Name, j)
-		case u.Password == "":
-			return fmt.Errorf("users[%d].password: required", i)
-		case !slices.Contains(vcavLoginTypes, u.Type):
-			return fmt.Errorf("users[%d].type: %q is not one of %s", i, u.Type, strings.Join(vcavLoginTypes, ", "))
-		}
-		seen[u.Name] = i
+// vcavUserType requires one of the login types the mock checks.
+func vcavUserType(i int, u User) error {
+	if !slices.Contains(vcavLoginTypes, u.Type) {
+		return fmt.Errorf("users[%d].type: %q is not one of %s", i, u.Type, strings.Join(vcavLoginTypes, ", "))
 	}
 	return nil
 }
@@ -148,18 +135,4 @@ func checkVCAVReplicationID(id string) error {
 		return fmt.Errorf("must be C4- followed by a UUID such as 09b2917c-bbe9-4693-ae3f-95b43a94b244")
 	}
 	return nil
-}
-
-// clone deep-copies the fixture section through JSON, so the mock's state
-// never aliases the caller's fixture.
-func (f *VCAVFixture) clone() (*VCAVFixture, error) {
-	b, err := json.Marshal(f)
-	if err != nil {
-		return nil, fmt.Errorf("copy vcav fixture: %w", err)
-	}
-	var out VCAVFixture
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, fmt.Errorf("copy vcav fixture: %w", err)
-	}
-	return &out, nil
 }

@@ -65,7 +65,7 @@ func (m *vcavMock) clearTasks() {
 func (m *vcavMock) load(f *Fixture) error {
 	var src VCAVFixture
 	if f != nil && f.VCAV != nil {
-		cp, err := f.VCAV.clone()
+		cp, err := deepCopy(f.VCAV)
 		if err != nil {
 			return err
 		}

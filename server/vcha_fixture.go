@@ -20,31 +20,13 @@ type VCHAFixture struct {
 // validate checks the section, naming the first bad field, e.g.
 // `users[1].name: required` or `cluster.node1.runtime.role: ...`.
 func (f *VCHAFixture) validate() error {
-	if err := validateVCHAUsers(f.Users); err != nil {
+	if err := validateUsers(f.Users, nil); err != nil {
 		return err
 	}
 	if err := checkSchema(spec.VCHA, "Vcha_Cluster_Info", f.Cluster, "cluster"); err != nil {
 		return err
 	}
 	return validateVCHACluster(f.Cluster)
-}
-
-// validateVCHAUsers requires a non-empty, unique name and a non-empty
-// password for every user.
-func validateVCHAUsers(users []User) error {
-	seen := map[string]int{}
-	for i, u := range users {
-		switch j, dup := seen[u.Name]; {
-		case u.Name == "":
-			return fmt.Errorf("users[%d].name: required", i)
-		case dup:
-			return fmt.Errorf("users[%d].name: %q duplicates users[%d].name", i, u.Name, j)
-		case u.Password == "":
-			return fmt.Errorf("users[%d].password: required", i)
-		}
-		seen[u.Name] = i
-	}
-	return nil
 }
 
 // validateVCHACluster checks what the schema cannot: config_state and mode

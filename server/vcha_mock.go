@@ -1,8 +1,6 @@
 package server
 
 import (
-	"encoding/json"
-	"fmt"
 	"sync"
 	"time"
 
@@ -65,7 +63,7 @@ func (m *vchaMock) clear() {
 func (m *vchaMock) load(f *Fixture) error {
 	var src VCHAFixture
 	if f != nil && f.VCHA != nil {
-		cp, err := f.VCHA.clone()
+		cp, err := deepCopy(f.VCHA)
 		if err != nil {
 			return err
 		}
@@ -122,18 +120,4 @@ func (m *vchaMock) finish(t *vchaTask) {
 	for _, id := range m.kept.finished(t.id) {
 		delete(m.tasks, id)
 	}
-}
-
-// clone deep-copies the fixture section through JSON, so the mock's state
-// never aliases the caller's fixture.
-func (f *VCHAFixture) clone() (*VCHAFixture, error) {
-	b, err := json.Marshal(f)
-	if err != nil {
-		return nil, fmt.Errorf("copy vcha fixture: %w", err)
-	}
-	var out VCHAFixture
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, fmt.Errorf("copy vcha fixture: %w", err)
-	}
-	return &out, nil
 }

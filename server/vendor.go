@@ -22,11 +22,6 @@ type vendor interface {
 	snapshot(f *Fixture)
 }
 
-// writeJSON sends v with status as application/json.
-func writeJSON(c echo.Context, status int, v any) error {
-	return c.JSON(status, v)
-}
-
 // statusOf is the HTTP status the shared pipeline uses for a problem kind.
 // Vendors may refine it (the vSphere API maps some kinds differently).
 func statusOf(p *Problem) int {
