@@ -63,40 +63,62 @@ func (m *Mock) Serve(ctx context.Context, sc ServeConfig) error {
 		tlsCfg = serverTLSConfig(cert)
 	}
 	addrs := map[spec.API]string{spec.VCAV: orDefault(sc.VCAVAddr, DefaultVCAVAddr), spec.VCHA: orDefault(sc.VCHAAddr, DefaultVCHAAddr)}
-	urls := map[spec.API]string{}
-	servers := map[spec.API]*http.Server{}
-	listeners := map[spec.API]net.Listener{}
+	var ls []*listener
 	for _, api := range spec.APIs() {
-		ln, err := net.Listen("tcp", addrs[api])
+		l, err := m.listen(api, addrs[api], tlsCfg)
 		if err != nil {
-			closeAll(listeners)
-			return fmt.Errorf("listen %s on %s: %w", api, addrs[api], err)
+			for _, open := range ls {
+				_ = open.ln.Close()
+			}
+			return err
 		}
-		scheme := "http"
-		if tlsCfg != nil {
-			ln, scheme = tls.NewListener(ln, tlsCfg), "https"
-		}
-		listeners[api] = ln
-		urls[api] = scheme + "://" + ln.Addr().String()
-		servers[api] = &http.Server{
-			Handler:           m.Handler(api),
-			ReadHeaderTimeout: readHeaderTimeout,
-			ReadTimeout:       readTimeout,
-			WriteTimeout:      writeTimeout,
-			IdleTimeout:       idleTimeout,
-			MaxHeaderBytes:    maxHeaderBytes,
-			ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
-		}
+		ls = append(ls, l)
 	}
 	if sc.Ready != nil {
-		sc.Ready(urls[spec.VCAV], urls[spec.VCHA])
+		sc.Ready(ls[0].url, ls[1].url)
 	}
+	return serveUntilDone(ctx, ls)
+}
+
+// listener is one API's open socket and the server that will answer on it.
+type listener struct {
+	api spec.API
+	ln  net.Listener
+	srv *http.Server
+	url string
+}
+
+// listen opens api's socket (with TLS when tlsCfg is set) and prepares its
+// server with the timeouts and limits above.
+func (m *Mock) listen(api spec.API, addr string, tlsCfg *tls.Config) (*listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen %s on %s: %w", api, addr, err)
+	}
+	scheme := "http"
+	if tlsCfg != nil {
+		ln, scheme = tls.NewListener(ln, tlsCfg), "https"
+	}
+	srv := &http.Server{
+		Handler:           m.Handler(api),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
+	}
+	return &listener{api: api, ln: ln, srv: srv, url: scheme + "://" + ln.Addr().String()}, nil
+}
+
+// serveUntilDone serves every listener until ctx ends or one fails, then
+// shuts them all down gracefully.
+func serveUntilDone(ctx context.Context, ls []*listener) error {
 	g, gctx := errgroup.WithContext(ctx)
-	for _, api := range spec.APIs() {
-		srv, ln := servers[api], listeners[api]
+	for _, l := range ls {
 		g.Go(func() error {
-			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return fmt.Errorf("serve %s: %w", api, err)
+			if err := l.srv.Serve(l.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("serve %s: %w", l.api, err)
 			}
 			return nil
 		})
@@ -106,8 +128,8 @@ func (m *Mock) Serve(ctx context.Context, sc ServeConfig) error {
 		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 		defer cancel()
 		var errs []error
-		for _, srv := range servers {
-			errs = append(errs, srv.Shutdown(sctx))
+		for _, l := range ls {
+			errs = append(errs, l.srv.Shutdown(sctx))
 		}
 		return errors.Join(errs...)
 	})
@@ -146,10 +168,4 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
-}
-
-func closeAll(ls map[spec.API]net.Listener) {
-	for _, l := range ls {
-		_ = l.Close()
-	}
 }

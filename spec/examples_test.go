@@ -14,76 +14,83 @@ type example struct {
 
 // collectExamples returns every example in doc keyed by where it stands.
 func collectExamples(doc *openapi3.T) map[string]example {
-	out := map[string]example{}
-	seen := map[*openapi3.Schema]bool{}
-	var walkSchema func(where string, s *openapi3.SchemaRef)
-	walkSchema = func(where string, s *openapi3.SchemaRef) {
-		if s == nil || s.Value == nil || seen[s.Value] {
-			return
-		}
-		seen[s.Value] = true
-		v := s.Value
-		if v.Example != nil {
-			out[where+"#example"] = example{v, v.Example}
-		}
-		for name, p := range v.Properties {
-			walkSchema(where+"."+name, p)
-		}
-		walkSchema(where+"[]", v.Items)
-		if v.AdditionalProperties.Schema != nil {
-			walkSchema(where+"{}", v.AdditionalProperties.Schema)
-		}
-		for i, group := range [][]*openapi3.SchemaRef{v.OneOf, v.AnyOf, v.AllOf} {
-			for j, sub := range group {
-				walkSchema(fmt.Sprintf("%s/%d.%d", where, i, j), sub)
-			}
-		}
-	}
-	media := func(where string, content openapi3.Content) {
-		for ct, mt := range content {
-			if mt.Schema == nil {
-				continue
-			}
-			if mt.Example != nil {
-				out[where+" "+ct] = example{mt.Schema.Value, mt.Example}
-			}
-			for name, ex := range mt.Examples {
-				out[where+" "+ct+" "+name] = example{mt.Schema.Value, ex.Value.Value}
-			}
-			walkSchema(where+" "+ct, mt.Schema)
-		}
-	}
+	w := &exampleWalker{out: map[string]example{}, seen: map[*openapi3.Schema]bool{}}
 	for name, s := range doc.Components.Schemas {
-		walkSchema("schemas."+name, s)
+		w.schema("schemas."+name, s)
 	}
 	for key, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
-			where := method + " " + key
-			params := append(openapi3.Parameters{}, item.Parameters...)
-			params = append(params, op.Parameters...)
-			for _, p := range params {
-				pw := where + " param " + p.Value.Name
-				if p.Value.Example != nil {
-					out[pw] = example{p.Value.Schema.Value, p.Value.Example}
-				}
-				for name, ex := range p.Value.Examples {
-					out[pw+" "+name] = example{p.Value.Schema.Value, ex.Value.Value}
-				}
-			}
-			if op.RequestBody != nil {
-				media(where+" body", op.RequestBody.Value.Content)
-			}
-			for status, resp := range op.Responses.Map() {
-				media(where+" "+status, resp.Value.Content)
-				for hn, h := range resp.Value.Headers {
-					if h.Value.Example != nil && h.Value.Schema != nil {
-						out[where+" "+status+" header "+hn] = example{h.Value.Schema.Value, h.Value.Example}
-					}
-				}
+			w.operation(method+" "+key, append(append(openapi3.Parameters{}, item.Parameters...), op.Parameters...), op)
+		}
+	}
+	return w.out
+}
+
+// exampleWalker gathers examples, visiting each schema once.
+type exampleWalker struct {
+	out  map[string]example
+	seen map[*openapi3.Schema]bool
+}
+
+func (w *exampleWalker) schema(where string, s *openapi3.SchemaRef) {
+	if s == nil || s.Value == nil || w.seen[s.Value] {
+		return
+	}
+	w.seen[s.Value] = true
+	v := s.Value
+	if v.Example != nil {
+		w.out[where+"#example"] = example{v, v.Example}
+	}
+	for name, p := range v.Properties {
+		w.schema(where+"."+name, p)
+	}
+	w.schema(where+"[]", v.Items)
+	if v.AdditionalProperties.Schema != nil {
+		w.schema(where+"{}", v.AdditionalProperties.Schema)
+	}
+	for i, group := range [][]*openapi3.SchemaRef{v.OneOf, v.AnyOf, v.AllOf} {
+		for j, sub := range group {
+			w.schema(fmt.Sprintf("%s/%d.%d", where, i, j), sub)
+		}
+	}
+}
+
+func (w *exampleWalker) operation(where string, params openapi3.Parameters, op *openapi3.Operation) {
+	for _, p := range params {
+		pw := where + " param " + p.Value.Name
+		if p.Value.Example != nil {
+			w.out[pw] = example{p.Value.Schema.Value, p.Value.Example}
+		}
+		for name, ex := range p.Value.Examples {
+			w.out[pw+" "+name] = example{p.Value.Schema.Value, ex.Value.Value}
+		}
+	}
+	if op.RequestBody != nil {
+		w.content(where+" body", op.RequestBody.Value.Content)
+	}
+	for status, resp := range op.Responses.Map() {
+		w.content(where+" "+status, resp.Value.Content)
+		for hn, h := range resp.Value.Headers {
+			if h.Value.Example != nil && h.Value.Schema != nil {
+				w.out[where+" "+status+" header "+hn] = example{h.Value.Schema.Value, h.Value.Example}
 			}
 		}
 	}
-	return out
+}
+
+func (w *exampleWalker) content(where string, content openapi3.Content) {
+	for ct, mt := range content {
+		if mt.Schema == nil {
+			continue
+		}
+		if mt.Example != nil {
+			w.out[where+" "+ct] = example{mt.Schema.Value, mt.Example}
+		}
+		for name, ex := range mt.Examples {
+			w.out[where+" "+ct+" "+name] = example{mt.Schema.Value, ex.Value.Value}
+		}
+		w.schema(where+" "+ct, mt.Schema)
+	}
 }
 
 // validateExample validates v after a JSON round trip, so that YAML-decoded

@@ -10,34 +10,55 @@ import (
 	"github.com/failoverkit/failoverkit/server"
 )
 
-func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// mockFlags are the parsed flags of `failoverkit mock`.
+type mockFlags struct {
+	cfg          server.Config
+	serve        server.ServeConfig
+	fixture      string
+	control      bool
+	printFixture bool
+	quiet        bool
+}
+
+// parseMockFlags binds every flag to the server.Config and
+// server.ServeConfig fields it sets.
+func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	fs := flag.NewFlagSet("mock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var cfg server.Config
-	var sc server.ServeConfig
-	var fixture string
-	var printFixture, quiet bool
-	fs.StringVar(&sc.VCAVAddr, "vcav-addr", server.DefaultVCAVAddr, "VCAV/VCDA API listen address")
-	fs.StringVar(&sc.VCHAAddr, "vcha-addr", server.DefaultVCHAAddr, "vSphere VCHA API listen address")
-	fs.BoolVar(&sc.TLS, "tls", false, "serve HTTPS (a self-signed certificate is made unless --tls-cert/--tls-key are given)")
-	fs.StringVar(&sc.CertFile, "tls-cert", "", "PEM certificate file for --tls")
-	fs.StringVar(&sc.KeyFile, "tls-key", "", "PEM key file for --tls")
-	fs.StringVar(&sc.CertOut, "tls-cert-out", "", "write the certificate in use (PEM) to this file, for clients to trust")
-	fs.DurationVar(&cfg.TaskDuration, "task-duration", server.DefaultTaskDuration, "how long a task runs (a forced VCHA failover takes half); 0: tasks finish on their first read")
-	fs.DurationVar(&cfg.SessionIdleTimeout, "session-idle-timeout", server.DefaultSessionIdleTimeout, "end sessions unused for this long")
-	fs.IntVar(&cfg.TaskRetention, "task-retention", server.DefaultTaskRetention, "finished tasks kept per API (older ones read as not found); negative keeps all")
-	fs.IntVar(&cfg.RequestLogSize, "request-log-size", server.DefaultRequestLogSize, "requests kept in the control API's request log")
-	control := fs.Bool("control", true, "serve the control API under "+server.ControlPrefix)
-	fs.StringVar(&fixture, "fixture", "", "YAML or JSON fixture file (default: the embedded fixture)")
-	fs.BoolVar(&printFixture, "print-fixture", false, "print the embedded default fixture and exit")
-	fs.BoolVar(&quiet, "quiet", false, "do not log requests")
+	f := &mockFlags{}
+	fs.StringVar(&f.serve.VCAVAddr, "vcav-addr", server.DefaultVCAVAddr, "VCAV/VCDA API listen address")
+	fs.StringVar(&f.serve.VCHAAddr, "vcha-addr", server.DefaultVCHAAddr, "vSphere VCHA API listen address")
+	fs.BoolVar(&f.serve.TLS, "tls", false, "serve HTTPS (a self-signed certificate is made unless --tls-cert/--tls-key are given)")
+	fs.StringVar(&f.serve.CertFile, "tls-cert", "", "PEM certificate file for --tls")
+	fs.StringVar(&f.serve.KeyFile, "tls-key", "", "PEM key file for --tls")
+	fs.StringVar(&f.serve.CertOut, "tls-cert-out", "", "write the certificate in use (PEM) to this file, for clients to trust")
+	fs.DurationVar(&f.cfg.TaskDuration, "task-duration", server.DefaultTaskDuration, "how long a task runs (a forced VCHA failover takes half); 0: tasks finish on their first read")
+	fs.DurationVar(&f.cfg.SessionIdleTimeout, "session-idle-timeout", server.DefaultSessionIdleTimeout, "end sessions unused for this long")
+	fs.IntVar(&f.cfg.TaskRetention, "task-retention", server.DefaultTaskRetention, "finished tasks kept per API (older ones read as not found); negative keeps all")
+	fs.IntVar(&f.cfg.RequestLogSize, "request-log-size", server.DefaultRequestLogSize, "requests kept in the control API's request log")
+	fs.BoolVar(&f.control, "control", true, "serve the control API under "+server.ControlPrefix)
+	fs.StringVar(&f.fixture, "fixture", "", "YAML or JSON fixture file (default: the embedded fixture)")
+	fs.BoolVar(&f.printFixture, "print-fixture", false, "print the embedded default fixture and exit")
+	fs.BoolVar(&f.quiet, "quiet", false, "do not log requests")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return usageError("unexpected arguments: %v", fs.Args())
+		return nil, usageError("unexpected arguments: %v", fs.Args())
 	}
-	if printFixture {
+	if f.cfg.TaskDuration == 0 {
+		f.cfg.TaskDuration = -1 // Config's zero means "default"; on the command line 0 means instant
+	}
+	f.cfg.DisableControl = !f.control
+	return f, nil
+}
+
+func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, err := parseMockFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	if f.printFixture {
 		b, err := server.DefaultFixtureYAML()
 		if err != nil {
 			return err
@@ -45,28 +66,24 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		_, err = stdout.Write(b)
 		return err
 	}
-	if cfg.TaskDuration == 0 {
-		cfg.TaskDuration = -1 // Config's zero means "default"; on the command line 0 means instant
-	}
-	cfg.DisableControl = !*control
-	if fixture != "" {
-		f, err := server.LoadFixtureFile(fixture)
+	if f.fixture != "" {
+		fx, err := server.LoadFixtureFile(f.fixture)
 		if err != nil {
 			return usageError("%w", err)
 		}
-		cfg.Fixture = f
+		f.cfg.Fixture = fx
 	}
-	if !quiet {
-		cfg.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
+	if !f.quiet {
+		f.cfg.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
 	}
-	m, err := server.New(server.WithConfig(cfg))
+	m, err := server.New(server.WithConfig(f.cfg))
 	if err != nil {
 		return usageError("%w", err)
 	}
-	sc.Ready = func(vcavURL, vchaURL string) {
+	f.serve.Ready = func(vcavURL, vchaURL string) {
 		fmt.Fprintf(stdout, "failoverkit mock: VCAV %s  vSphere %s  (Ctrl-C to stop)\n", vcavURL, vchaURL)
 	}
-	if err := m.Serve(ctx, sc); err != nil {
+	if err := m.Serve(ctx, f.serve); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
 	return nil
