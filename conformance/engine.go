@@ -29,6 +29,7 @@ type ConnectionError struct {
 	Err error
 }
 
+// Error says which target could not be reached and why.
 func (e *ConnectionError) Error() string {
 	return fmt.Sprintf("cannot reach the %s target %s: %v", e.API, e.URL, e.Err)
 }
@@ -44,6 +45,7 @@ type CaseError struct {
 	Err  error
 }
 
+// Error names the case and the cause.
 func (e *CaseError) Error() string { return e.Case + ": " + e.Err.Error() }
 
 // Unwrap returns the cause.
@@ -194,7 +196,7 @@ func isJSON(ct string) bool {
 // be JSON in the API's error shape.
 func (c *apiClient) validate(ctx context.Context, ex *exchange) error {
 	if ex.route == nil {
-		return c.validateUnrouted(ex)
+		return validateUnrouted(c.v, ex)
 	}
 	vr, err := specRequest(ctx, ex.req)
 	if err != nil {
@@ -209,11 +211,14 @@ var errorSchema = map[spec.API]string{spec.VCAV: "ApiError", spec.VCHA: "Std_Err
 // contentTypeError reports a response that should be JSON and is not.
 type contentTypeError struct{ got string }
 
+// Error says what the Content-Type was and what it should be.
 func (e *contentTypeError) Error() string {
 	return fmt.Sprintf("has unexpected value %q, want application/json", e.got)
 }
 
-func (c *apiClient) validateUnrouted(ex *exchange) error {
+// validateUnrouted checks the answer to a request that is no operation: an
+// error must be JSON in the API's error shape.
+func validateUnrouted(v *oasvalidate.Validator, ex *exchange) error {
 	if ex.status < 400 {
 		return nil // the case's own status check reports it
 	}
@@ -223,5 +228,5 @@ func (c *apiClient) validateUnrouted(ex *exchange) error {
 	if ex.doc == nil {
 		return errors.New("malformed JSON")
 	}
-	return c.v.ValidateSchema(errorSchema[c.api], ex.doc)
+	return v.ValidateSchema(errorSchema[v.API], ex.doc)
 }

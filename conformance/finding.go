@@ -29,6 +29,9 @@ const (
 	// InTask: a task did not reach the documented terminal state within the
 	// poll budget, or reached another one.
 	InTask Location = "task"
+	// InRequest: the request does not fit the spec (reported by the proxy);
+	// Field is the parameter name or the JSON path in the request body.
+	InRequest Location = "request"
 	// InState: an object read back is not in the state the operation should
 	// have left it in.
 	InState Location = "state"
@@ -71,7 +74,9 @@ var _ error = (*Finding)(nil)
 // Error renders the finding on one line, without the excerpt.
 func (f *Finding) Error() string {
 	var b strings.Builder
-	b.WriteString(f.Case + ": ")
+	if f.Case != "" {
+		b.WriteString(f.Case + ": ")
+	}
 	if f.Operation != "" {
 		b.WriteString(f.Operation + " ")
 	}
@@ -93,6 +98,8 @@ func (f *Finding) Where() string {
 	switch {
 	case f.In == InBody && f.Field != "":
 		return `body field "` + f.Field + `"`
+	case f.In == InRequest && f.Field != "":
+		return `request field "` + f.Field + `"`
 	case f.In == InHeader:
 		return `header "` + f.Field + `"`
 	case f.Field != "":
@@ -125,8 +132,8 @@ func locate(err error) (Location, string, string) {
 		}
 	}
 	field := d.Field
-	if m := missingProperty.FindStringSubmatch(d.Reason); m != nil {
-		field = joinPath(field, m[1])
+	if m := missingProperty.FindStringSubmatch(d.Reason); m != nil && field != m[1] && !strings.HasSuffix(field, "."+m[1]) {
+		field = joinPath(field, m[1]) // older kin-openapi points at the object, not the missing key
 	}
 	return InBody, field, d.Reason
 }

@@ -123,6 +123,11 @@ func redactFields(v any) any {
 	}
 }
 
+// issuesToken reports whether a successful answer of the operation carries
+// a session token (in a header or as the whole body): such bodies are never
+// excerpted.
+func issuesToken(op string) bool { return op == "login" || op == "createSession" }
+
 // excerptLimit bounds the body excerpt shown with a finding.
 const excerptLimit = 400
 

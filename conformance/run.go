@@ -266,6 +266,7 @@ func (r *runner) redactResult(res *Result) {
 // skipError ends a case as skipped.
 type skipError struct{ reason string }
 
+// Error gives the reason for the skip.
 func (e *skipError) Error() string { return "skipped: " + e.reason }
 
 // skipf returns an error that skips the case with a reason.

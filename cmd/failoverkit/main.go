@@ -36,6 +36,8 @@ func (e *exitError) Unwrap() error { return e.err }
 func commands() []command {
 	return []command{
 		{"mock", "serve both mock APIs (VCAV and vSphere VCHA)", runMock},
+		{"check", "run the conformance suite (default: against the embedded mock)", runCheck},
+		{"proxy", "forward traffic to a vendor and validate it against the spec", runProxy},
 	}
 }
 

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/failoverkit/failoverkit/conformance"
+)
+
+// checkFlags are the flags of `failoverkit check`.
+type checkFlags struct {
+	target       conformance.Target
+	credentials  string
+	format       string
+	run          string
+	list, quiet  bool
+	pollInterval time.Duration
+	taskTimeout  time.Duration
+	maxPolls     int
+}
+
+func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, error) {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: failoverkit check [flags]\n\nRuns the conformance suite. Without --vcav-url and --vcha-url it starts the mock in-process and checks it.\nCredentials come from "+
+			conformance.EnvVCAVUser+"/_PASSWORD, "+conformance.EnvVCHAUser+"/_PASSWORD, "+conformance.EnvVCHALowPrivUser+"/_PASSWORD or --credentials FILE.\nExit status: 0 conforms, 1 does not conform, 2 usage or connection error.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	f := &checkFlags{}
+	t := &f.target
+	fs.StringVar(&t.VCAVURL, "vcav-url", "", "base URL of the VCDA/VCAV API to check (e.g. https://vcda.example.com)")
+	fs.StringVar(&t.VCHAURL, "vcha-url", "", "base URL of the vSphere API to check (e.g. https://vcsa.example.com)")
+	fs.StringVar(&t.CAFile, "ca-file", "", "PEM file of extra certificate authorities to trust")
+	fs.BoolVar(&t.Insecure, "insecure", false, "do not verify TLS certificates")
+	fs.StringVar(&f.credentials, "credentials", "", "YAML or JSON file with the FAILOVERKIT_* credential keys (overrides the environment)")
+	fs.StringVar(&t.VCAVLoginType, "vcav-login-type", conformance.LoginLocalUser, "VCAV login type: localUser, vcdCredentials or ssoCredentials")
+	fs.BoolVar(&t.Mock, "mock", false, "the targets are failoverkit mocks with the control API: reset them between cases and run destructive cases")
+	fs.BoolVar(&t.AllowDestructive, "allow-destructive", false, "run the cases that can start a failover on a real target")
+	fs.Func("vcav-replication", "a VM replication (C4-...) the stateful VCAV cases may use, by its state; repeatable", func(s string) error {
+		t.VCAVReplications = append(t.VCAVReplications, s)
+		return nil
+	})
+	fs.StringVar(&f.format, "format", "text", "report format: text, json or junit")
+	fs.StringVar(&f.run, "run", "", "run only the cases whose name or a tag matches this regular expression")
+	fs.BoolVar(&f.list, "list", false, "list the cases with their tags and exit")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines on stderr")
+	fs.DurationVar(&f.taskTimeout, "task-timeout", conformance.DefaultTaskTimeout, "longest time to poll one task")
+	fs.DurationVar(&f.pollInterval, "poll-interval", conformance.DefaultPollInterval, "pause between two reads of a task")
+	fs.IntVar(&f.maxPolls, "max-polls", 0, "most reads of one task (0: only --task-timeout bounds them)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, usageError("unexpected arguments: %v", fs.Args())
+	}
+	switch f.format {
+	case "text", "json", "junit":
+	default:
+		return nil, usageError("--format %q: want text, json or junit", f.format)
+	}
+	return f, nil
+}
+
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, err := parseCheckFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	filter, err := caseFilter(f.run)
+	if err != nil {
+		return err
+	}
+	if f.list {
+		return listCases(stdout, filter)
+	}
+	target, stop, err := f.resolveTarget()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	opts := []conformance.Option{
+		conformance.WithFilter(filter), conformance.WithTaskTimeout(f.taskTimeout),
+		conformance.WithPollInterval(f.pollInterval), conformance.WithMaxPolls(f.maxPolls),
+	}
+	if !f.quiet {
+		opts = append(opts, conformance.WithProgress(func(line string) { fmt.Fprintln(stderr, "  … "+line) }))
+	}
+	rep, err := conformance.Check(ctx, target, opts...)
+	if rep == nil {
+		return checkError(err)
+	}
+	if werr := writeReport(stdout, rep, f.format); werr != nil {
+		return &exitError{code: exitUsage, err: fmt.Errorf("write report: %w", werr)}
+	}
+	if err != nil {
+		return &exitError{code: exitUsage, err: fmt.Errorf("interrupted: %w", err)}
+	}
+	return verdict(rep)
+}
+
+// resolveTarget completes the target: credentials from the environment and
+// the credentials file, or the embedded mock when no URL is given. stop
+// releases what it started.
+func (f *checkFlags) resolveTarget() (conformance.Target, func(), error) {
+	t := f.target
+	if t.VCAVURL == "" && t.VCHAURL == "" {
+		em, err := conformance.StartMock()
+		if err != nil {
+			return t, nil, &exitError{code: exitUsage, err: fmt.Errorf("start the embedded mock: %w", err)}
+		}
+		mt, err := em.Target()
+		if err == nil {
+			mt.VCAVLoginType = t.VCAVLoginType
+			mt.Credentials, err = conformance.MockCredentials(t.VCAVLoginType)
+		}
+		if err != nil {
+			_ = em.Close()
+			return t, nil, &exitError{code: exitUsage, err: err}
+		}
+		return mt, func() { _ = em.Close() }, nil
+	}
+	creds := conformance.CredentialsFromEnv(os.Getenv)
+	if f.credentials != "" {
+		file, err := conformance.LoadCredentialsFile(f.credentials)
+		if err != nil {
+			return t, nil, usageError("%w", err)
+		}
+		creds = creds.Merge(file)
+	}
+	if t.Mock {
+		def, err := conformance.MockCredentials(t.VCAVLoginType)
+		if err == nil {
+			creds = def.Merge(creds)
+		}
+	}
+	t.Credentials = creds
+	return t, func() {}, nil
+}
+
+// caseFilter selects the cases whose name or a tag matches expr.
+func caseFilter(expr string) (func(conformance.Case) bool, error) {
+	if expr == "" {
+		return nil, nil
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, usageError("--run: %v", err)
+	}
+	return func(c conformance.Case) bool {
+		if re.MatchString(c.Name) {
+			return true
+		}
+		for _, tag := range c.Tags() {
+			if re.MatchString(tag) {
+				return true
+			}
+		}
+		return false
+	}, nil
+}
+
+// listCases prints the selected cases, one per line, with their tags.
+func listCases(w io.Writer, filter func(conformance.Case) bool) error {
+	var b strings.Builder
+	for _, c := range conformance.Cases() {
+		if filter == nil || filter(c) {
+			fmt.Fprintf(&b, "%-36s [%s]\n    %s\n", c.Name, strings.Join(c.Tags(), " "), c.Summary)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// checkError maps an error that left no report to an exit status: every
+// such error is a usage or connection problem.
+func checkError(err error) error {
+	var ce *conformance.ConnectionError
+	if errors.As(err, &ce) {
+		return &exitError{code: exitUsage, err: fmt.Errorf("%w (check the URL; for TLS see --ca-file and --insecure)", err)}
+	}
+	return &exitError{code: exitUsage, err: err}
+}
+
+func writeReport(w io.Writer, rep *conformance.Report, format string) error {
+	switch format {
+	case "json":
+		return rep.WriteJSON(w)
+	case "junit":
+		return rep.WriteJUnit(w)
+	default:
+		return rep.WriteText(w, isTerminal(w) && os.Getenv("NO_COLOR") == "")
+	}
+}
+
+// verdict turns the report into the exit status: 1 when a case failed, 2
+// when cases could not reach a verdict, 0 otherwise.
+func verdict(rep *conformance.Report) error {
+	c := rep.Counts()
+	switch {
+	case c.Failed > 0:
+		return &exitError{code: exitFindings, err: fmt.Errorf("the target does not conform: %s", rep.Summary())}
+	case c.Errors > 0:
+		return &exitError{code: exitUsage, err: fmt.Errorf("%d case(s) could not reach a verdict: %s", c.Errors, rep.Summary())}
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/failoverkit/failoverkit/conformance"
+	"github.com/failoverkit/failoverkit/spec"
+)
+
+// defaultProxyAddr is where `failoverkit proxy` listens unless told.
+const defaultProxyAddr = "127.0.0.1:8440"
+
+// proxyShutdownTimeout bounds how long the proxy waits for requests in
+// flight when it stops.
+const proxyShutdownTimeout = 10 * time.Second
+
+func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("proxy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: failoverkit proxy --api vcav|vcha --target URL [--listen ADDR] [flags]\n\nForwards every request to the target unchanged, validates requests and responses against the spec,\nlogs each violation on stderr as it happens (never headers or secrets) and prints a summary on exit.\nExit status: 0 no violation, 1 violations seen, 2 usage or listen error.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	apiName := fs.String("api", "", "the API the traffic speaks: vcav or vcha")
+	target := fs.String("target", "", "base URL to forward to (e.g. https://vcda.example.com)")
+	listen := fs.String("listen", defaultProxyAddr, "address to listen on (HTTP); :0 picks a free port")
+	caFile := fs.String("ca-file", "", "PEM file of extra certificate authorities the target's certificate may chain to")
+	insecure := fs.Bool("insecure", false, "do not verify the target's TLS certificate")
+	logJSON := fs.Bool("log-json", false, "log violations as JSON lines instead of text")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected arguments: %v", fs.Args())
+	}
+	api, err := spec.ParseAPI(*apiName)
+	if err != nil {
+		return usageError("--api: %v", err)
+	}
+	if *target == "" {
+		return usageError("--target is required")
+	}
+	p, err := newProxy(api, *target, *caFile, *insecure, newLogger(stderr, *logJSON))
+	if err != nil {
+		return usageError("%w", err)
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return &exitError{code: exitUsage, err: fmt.Errorf("listen: %w", err)}
+	}
+	fmt.Fprintf(stdout, "failoverkit proxy: %s traffic on http://%s → %s (Ctrl-C to stop)\n", api, ln.Addr(), *target)
+	if err := serveUntilDone(ctx, p, ln); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	sum := p.Summary()
+	if err := sum.WriteSummary(stdout, api); err != nil {
+		return err
+	}
+	if sum.Violations > 0 {
+		return &exitError{code: exitFindings, err: fmt.Errorf("%d spec violation(s) seen", sum.Violations)}
+	}
+	return nil
+}
+
+// newProxy builds the proxy with the TLS settings for the target.
+func newProxy(api spec.API, target, caFile string, insecure bool, log *slog.Logger) (*conformance.Proxy, error) {
+	tlsCfg, err := conformance.TLSConfig(caFile, insecure)
+	if err != nil {
+		return nil, err
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = tlsCfg
+	return conformance.NewProxy(conformance.ProxyConfig{API: api, Target: target, Transport: tr, Logger: log})
+}
+
+func newLogger(w io.Writer, asJSON bool) *slog.Logger {
+	if asJSON {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// serveUntilDone serves h on ln until ctx ends, then shuts down gracefully.
+func serveUntilDone(ctx context.Context, h http.Handler, ln net.Listener) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), proxyShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if serr := <-done; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	return err
+}

@@ -1,0 +1,309 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/failoverkit/failoverkit/spec"
+)
+
+// vcavCases lists the VCAV cases in run order.
+func vcavCases() []Case {
+	cs := []Case{
+		{Name: "vcav.session.login", Operation: "login", Kind: KindAuth, run: vcavSessionLogin,
+			Summary: "login with the configured credentials answers 200 with the token in X-VCAV-Auth, and the session reads back"},
+		{Name: "vcav.session.logout", Operation: "logout", Kind: KindAuth, run: vcavSessionLogout,
+			Summary: "logout answers 204 and the token then gets 401 NotAuthenticated"},
+		{Name: "vcav.session.bad-credentials", Operation: "login", Kind: KindAuth, run: vcavBadCredentials,
+			Summary: "login with wrong credentials answers 401 NotAuthenticated in the ApiError shape"},
+		{Name: "vcav.session.malformed-json", Operation: "login", Kind: KindNegative, run: vcavLoginMalformed,
+			Summary: "login with a body that is not JSON answers 400 BadRequest"},
+		{Name: "vcav.session.unknown-type", Operation: "login", Kind: KindNegative, run: vcavLoginUnknownType,
+			Summary: "login with an unknown AuthenticationRequest type answers 400 BadRequest"},
+		{Name: "vcav.session.no-token", Operation: "getSession", Kind: KindAuth, run: vcavSessionNoToken,
+			Summary: "reading the session without X-VCAV-Auth answers 401 NotAuthenticated"},
+		{Name: "vcav.replications.list", Operation: "listVmReplications", Kind: KindPositive, run: vcavList,
+			Summary: "listing replications answers 200 with a valid page"},
+		{Name: "vcav.replication.get", Operation: "getVmReplication", Kind: KindPositive, run: vcavGet,
+			Summary: "reading a listed replication answers 200 with that replication"},
+		{Name: "vcav.replication.unknown", Operation: "getVmReplication", Kind: KindNegative, run: vcavGetUnknown,
+			Summary: "reading a replication that does not exist answers 404 VmReplicationNotFound"},
+		{Name: "vcav.task.unknown", Operation: "getTask", Kind: KindNegative, run: vcavTaskUnknown,
+			Summary: "reading a task that does not exist answers 404 TaskNotFound"},
+		{Name: "vcav.failover.no-token", Operation: "failoverVmReplication", Kind: KindAuth, run: vcavFailoverNoToken,
+			Summary: "a failover without X-VCAV-Auth answers 401 NotAuthenticated and starts nothing"},
+		{Name: "vcav.failover.invalid-token", Operation: "failoverVmReplication", Kind: KindAuth, run: vcavFailoverBadToken,
+			Summary: "a failover with an unknown token answers 401 NotAuthenticated and starts nothing"},
+		{Name: "vcav.failover.unknown-replication", Operation: "failoverVmReplication", Kind: KindNegative, run: vcavFailoverUnknown,
+			Summary: "a failover of a replication that does not exist answers 404 VmReplicationNotFound"},
+		{Name: "vcav.failover.unknown-site", Operation: "failoverVmReplication", Kind: KindNegative, run: vcavFailoverUnknownSite,
+			Summary: "a failover on a site that does not exist answers 404 SiteNotFound and starts nothing"},
+	}
+	cs = append(cs, vcavBodyCases()...)
+	cs = append(cs,
+		Case{Name: "vcav.failover.test-state", Operation: "failoverVmReplication", Kind: KindStateful, Destructive: true, run: vcavFailoverTestState,
+			Summary: "a failover of a replication in TEST answers 400 InvalidRecoveryState and leaves it in TEST"},
+		Case{Name: "vcav.failover.succeeds", Operation: "failoverVmReplication", Kind: KindStateful, Destructive: true, run: vcavFailoverSucceeds,
+			Summary: "a failover of a NOT_STARTED replication answers 202 with a task that ends SUCCEEDED, and the replication reads back COMPLETE"},
+		Case{Name: "vcav.failover.already-complete", Operation: "failoverVmReplication", Kind: KindStateful, Destructive: true, run: vcavFailoverComplete,
+			Summary: "a failover of a replication already COMPLETE answers 400 InvalidRecoveryState and leaves it COMPLETE"},
+	)
+	for i := range cs {
+		cs[i].API = spec.VCAV
+	}
+	return cs
+}
+
+// vcavBodyCases are the failover requests with a body the spec forbids.
+func vcavBodyCases() []Case {
+	bodies := []struct{ name, body, summary string }{
+		{"malformed-json", `{"type": "vcloud", "powerOn": tru`, "a body that is not JSON"},
+		{"wrong-type", `{"type": "vsphere", "powerOn": true}`, "a type discriminator outside vcloud and vcenter"},
+		{"missing-type", `{"powerOn": true, "consolidate": false}`, "no type discriminator"},
+		{"wrong-field-types", `{"type": "vcloud", "powerOn": "yes", "consolidate": 1}`, "fields of the wrong type"},
+	}
+	out := make([]Case, 0, len(bodies))
+	for _, b := range bodies {
+		out = append(out, Case{
+			Name: "vcav.failover." + b.name, Operation: "failoverVmReplication", Kind: KindNegative,
+			Summary: "a failover with " + b.summary + " answers 400 BadRequest and starts nothing",
+			run: func(ctx context.Context, r *caseRun) error {
+				token, err := r.vcavLogin(ctx)
+				if err != nil {
+					return err
+				}
+				id, existing, err := r.vcavAim(ctx)
+				if err != nil {
+					return err
+				}
+				return r.vcavRefusal(ctx, vcavFailover(token, id, "", b.body, true), http.StatusBadRequest, "BadRequest", id, stateIf(existing, stateNotStarted))
+			},
+		})
+	}
+	return out
+}
+
+// stateIf returns state when cond holds, else "".
+func stateIf(cond bool, state string) string {
+	if cond {
+		return state
+	}
+	return ""
+}
+
+func vcavSessionLogin(ctx context.Context, r *caseRun) error {
+	token, err := r.vcavLogin(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = r.call(ctx, request{op: "getSession", method: http.MethodGet, path: "/sessions", header: vcavHeader(token)}, http.StatusOK, "")
+	return err
+}
+
+func vcavSessionLogout(ctx context.Context, r *caseRun) error {
+	token, err := r.vcavLogin(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := r.call(ctx, request{op: "logout", method: http.MethodDelete, path: "/sessions", header: vcavHeader(token)}, http.StatusNoContent, ""); err != nil {
+		return err
+	}
+	_, err = r.call(ctx, request{op: "getSession", method: http.MethodGet, path: "/sessions", header: vcavHeader(token)}, http.StatusUnauthorized, "NotAuthenticated")
+	return err
+}
+
+func vcavBadCredentials(ctx context.Context, r *caseRun) error {
+	// A user that does not exist, so no real account can be locked out.
+	body := r.vcavLoginBody("failoverkit-conformance-"+unknownID()[:8], "wrong-"+unknownID())
+	_, err := r.call(ctx, request{op: "login", method: http.MethodPost, path: "/sessions", body: body}, http.StatusUnauthorized, "NotAuthenticated")
+	return err
+}
+
+func vcavLoginMalformed(ctx context.Context, r *caseRun) error {
+	req := request{op: "login", method: http.MethodPost, path: "/sessions", body: []byte(`{"type": "localUser", "localUser": `), invalid: true}
+	_, err := r.call(ctx, req, http.StatusBadRequest, "BadRequest")
+	return err
+}
+
+func vcavLoginUnknownType(ctx context.Context, r *caseRun) error {
+	req := request{op: "login", method: http.MethodPost, path: "/sessions", body: []byte(`{"type": "kerberosTicket", "ticket": "x"}`), invalid: true}
+	_, err := r.call(ctx, req, http.StatusBadRequest, "BadRequest")
+	return err
+}
+
+func vcavSessionNoToken(ctx context.Context, r *caseRun) error {
+	_, err := r.call(ctx, request{op: "getSession", method: http.MethodGet, path: "/sessions"}, http.StatusUnauthorized, "NotAuthenticated")
+	return err
+}
+
+func vcavList(ctx context.Context, r *caseRun) error {
+	token, err := r.vcavLogin(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = r.call(ctx, request{op: "listVmReplications", method: http.MethodGet, path: "/vm-replications", header: vcavHeader(token)}, http.StatusOK, "")
+	return err
+}
+
+func vcavGet(ctx context.Context, r *caseRun) error {
+	token, err := r.vcavLogin(ctx)
+	if err != nil {
+		return err
+	}
+	list, err := r.call(ctx, request{op: "listVmReplications", method: http.MethodGet, path: "/vm-replications?limit=1", header: vcavHeader(token)}, http.StatusOK, "")
+	if err != nil {
+		return err
+	}
+	id, ok := lookupString(list.doc, "items.0.id")
+	if !ok {
+		return skipf("the target lists no VM replication to read")
+	}
+	ex, err := r.call(ctx, vcavGetReplication(token, id), http.StatusOK, "")
+	if err != nil {
+		return err
+	}
+	return r.expectString(ex, "id", id)
+}
+
+func vcavGetUnknown(ctx context.Context, r *caseRun) error {
+	token, err := r.vcavLogin(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = r.call(ctx, vcavGetReplication(token, missingReplication), http.StatusNotFound, "VmReplicationNotFound")
+	return err
+}
+
+func vcavTaskUnknown(ctx context.Context, r *caseRun) error {
+	token, err := r.vcavLogin(ctx)
+	if err != nil {
+		return err
+	}
+	req := request{op: "getTask", method: http.MethodGet, path: "/tasks/" + unknownID(), header: vcavHeader(token)}
+	_, err = r.call(ctx, req, http.StatusNotFound, "TaskNotFound")
+	return err
+}
+
+func vcavFailoverNoToken(ctx context.Context, r *caseRun) error {
+	id, existing, err := r.vcavAim(ctx)
+	if err != nil {
+		return err
+	}
+	return r.vcavRefusal(ctx, vcavFailover("", id, "", vcavValidFailover, false), http.StatusUnauthorized, "NotAuthenticated", id, stateIf(existing, stateNotStarted))
+}
+
+func vcavFailoverBadToken(ctx context.Context, r *caseRun) error {
+	id, existing, err := r.vcavAim(ctx)
+	if err != nil {
+		return err
+	}
+	return r.vcavRefusal(ctx, vcavFailover(unknownID(), id, "", vcavValidFailover, false), http.StatusUnauthorized, "NotAuthenticated", id, stateIf(existing, stateNotStarted))
+}
+
+func vcavFailoverUnknown(ctx context.Context, r *caseRun) error {
+	token, err := r.vcavLogin(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = r.call(ctx, vcavFailover(token, missingReplication, "", vcavValidFailover, false), http.StatusNotFound, "VmReplicationNotFound")
+	return err
+}
+
+func vcavFailoverUnknownSite(ctx context.Context, r *caseRun) error {
+	token, err := r.vcavLogin(ctx)
+	if err != nil {
+		return err
+	}
+	id, existing, err := r.vcavAim(ctx)
+	if err != nil {
+		return err
+	}
+	req := vcavFailover(token, id, "site="+url.QueryEscape(missingSite), vcavValidFailover, false)
+	return r.vcavRefusal(ctx, req, http.StatusNotFound, "SiteNotFound", id, stateIf(existing, stateNotStarted))
+}
+
+// vcavFailoverRefusedIn checks the documented refusal of a failover of a
+// replication in a state that forbids it.
+func vcavFailoverRefusedIn(ctx context.Context, r *caseRun, state string) error {
+	token, err := r.vcavLogin(ctx)
+	if err != nil {
+		return err
+	}
+	id, err := r.vcavReplicationIn(ctx, token, state)
+	if err != nil {
+		return err
+	}
+	return r.vcavRefusal(ctx, vcavFailover(token, id, "", vcavValidFailover, false), http.StatusBadRequest, "InvalidRecoveryState", id, state)
+}
+
+func vcavFailoverTestState(ctx context.Context, r *caseRun) error {
+	return vcavFailoverRefusedIn(ctx, r, stateTest)
+}
+
+func vcavFailoverComplete(ctx context.Context, r *caseRun) error {
+	return vcavFailoverRefusedIn(ctx, r, stateComplete)
+}
+
+// vcavFailoverSucceeds is the happy path: 202 with a valid task, the task
+// polled to SUCCEEDED with the failed-over replication as its result, and
+// the replication read back COMPLETE with its recovered vApp.
+func vcavFailoverSucceeds(ctx context.Context, r *caseRun) error {
+	token, err := r.vcavLogin(ctx)
+	if err != nil {
+		return err
+	}
+	id, err := r.vcavReplicationIn(ctx, token, stateNotStarted)
+	if err != nil {
+		return err
+	}
+	accepted, err := r.call(ctx, vcavFailover(token, id, "", vcavValidFailover, false), http.StatusAccepted, "")
+	if err != nil {
+		return err
+	}
+	if err := r.checkVCAVTask(accepted, id); err != nil {
+		return err
+	}
+	taskID, _ := lookupString(accepted.doc, "id")
+	final, err := r.pollVCAVTask(ctx, token, taskID)
+	if err != nil {
+		return err
+	}
+	if err := r.vcavTaskSucceeded(final, id); err != nil {
+		return err
+	}
+	if err := r.vcavExpectState(ctx, token, id, stateComplete); err != nil {
+		return err
+	}
+	back, err := r.call(ctx, vcavGetReplication(token, id), http.StatusOK, "")
+	if err != nil {
+		return err
+	}
+	if v, _ := lookupString(back.doc, "destination.recoveredVappId"); v == "" {
+		return r.finding(back, InState, "destination.recoveredVappId", "is not set after a successful failover", nil)
+	}
+	return nil
+}
+
+// vcavTaskSucceeded checks a finished failover task: SUCCEEDED, with the
+// failed-over replication as its result (failoverkit choice).
+func (r *caseRun) vcavTaskSucceeded(ex *exchange, id string) error {
+	if err := r.expectString(ex, "state", "SUCCEEDED"); err != nil {
+		var f *Finding
+		if code, ok := lookupString(ex.doc, "error.code"); ok && errors.As(err, &f) {
+			f.In, f.Reason = InTask, f.Reason+fmt.Sprintf(" (task error code %q)", code)
+		}
+		return err
+	}
+	if err := r.checkVCAVTask(ex, id); err != nil {
+		return err
+	}
+	for _, kv := range [][2]string{{"resultType", "SingleVmReplicationInfo"}, {"result.id", id}, {"result." + vcavRecoveryState, stateComplete}} {
+		if err := r.expectString(ex, kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,383 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/failoverkit/failoverkit/internal/oasvalidate"
+	"github.com/failoverkit/failoverkit/spec"
+)
+
+// Direction says which half of an exchange a proxy violation is about.
+type Direction string
+
+// Directions of a violation.
+const (
+	DirRequest  Direction = "request"
+	DirResponse Direction = "response"
+)
+
+// Violation is one spec violation seen by the proxy.
+type Violation struct {
+	Time      time.Time `json:"time"`
+	Direction Direction `json:"direction"`
+	Finding
+}
+
+// ProxyConfig configures a Proxy. API and Target are required.
+type ProxyConfig struct {
+	// API is the spec the traffic is validated against (--api).
+	API spec.API
+	// Target is the base URL traffic is forwarded to (--target).
+	Target string
+	// Transport sends the forwarded requests; nil uses a clone of
+	// http.DefaultTransport with TLSClientConfig (--ca-file, --insecure).
+	Transport http.RoundTripper
+	// Logger receives one record per violation, as it happens; nil discards
+	// them. Records never hold a header, and bodies only as redacted excerpts.
+	Logger *slog.Logger
+	// MaxKept bounds how many violations Violations returns (the oldest are
+	// dropped; the counts stay exact). Zero keeps 10000.
+	MaxKept int
+}
+
+// maxProxyBody is the largest body the proxy validates; larger bodies are
+// forwarded unchanged without validation.
+const maxProxyBody = 16 << 20
+
+// Proxy forwards every request to the target with httputil.ReverseProxy and
+// validates each request and response against the spec on the way. Method,
+// path, query, body and end-to-end headers pass unchanged in both
+// directions; as with any reverse proxy, hop-by-hop headers are dropped and
+// the Host header names the target. Each violation is logged as it happens
+// and kept for Violations and Summary. It is safe for concurrent use.
+type Proxy struct {
+	api     spec.API
+	v       *oasvalidate.Validator
+	rp      *httputil.ReverseProxy
+	log     *slog.Logger
+	red     *redactor
+	maxKept int
+
+	requests, unrouted, unvalidated atomic.Int64
+
+	mu         sync.Mutex
+	violations []Violation
+	total      int
+	byWhere    map[string]int
+}
+
+// NewProxy builds a Proxy.
+func NewProxy(cfg ProxyConfig) (*Proxy, error) {
+	target, err := parseBaseURL(cfg.Target)
+	if err != nil {
+		return nil, fmt.Errorf("proxy target: %w", err)
+	}
+	v, err := oasvalidate.New(cfg.API)
+	if err != nil {
+		return nil, err
+	}
+	p := &Proxy{api: cfg.API, v: v, log: cfg.Logger, red: newRedactor(), maxKept: cfg.MaxKept, byWhere: map[string]int{}}
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	if p.maxKept <= 0 {
+		p.maxKept = 10000
+	}
+	p.rp = &httputil.ReverseProxy{
+		Rewrite:        func(pr *httputil.ProxyRequest) { pr.SetURL(target) },
+		Transport:      cfg.Transport,
+		ModifyResponse: p.inspectResponse,
+		ErrorHandler:   p.forwardError,
+	}
+	return p, nil
+}
+
+// proxyExchange carries what the request half learned to the response half.
+type proxyExchange struct {
+	req    *http.Request // a copy with the original body, for validation
+	body   []byte
+	route  *routers.Route
+	params map[string]string
+	op     string
+}
+
+type proxyKey struct{}
+
+// ServeHTTP validates the request, forwards it and lets inspectResponse
+// validate the answer.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.requests.Add(1)
+	body, complete, err := readUpTo(r.Body, maxProxyBody)
+	if err != nil {
+		http.Error(w, "failoverkit proxy: cannot read the request body", http.StatusBadGateway)
+		return
+	}
+	if r.Body != nil {
+		r.Body = replayBody(body, complete, r.Body)
+	}
+	if !complete {
+		p.unvalidated.Add(1)
+		p.rp.ServeHTTP(w, r)
+		return
+	}
+	pe := p.inspectRequest(r, body)
+	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), proxyKey{}, pe)))
+}
+
+// readUpTo reads at most limit bytes; complete is false when there is more.
+func readUpTo(rc io.ReadCloser, limit int64) (body []byte, complete bool, err error) {
+	if rc == nil || rc == http.NoBody {
+		return nil, true, nil
+	}
+	body, err = io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, false, err
+	}
+	if int64(len(body)) > limit {
+		return body, false, nil
+	}
+	return body, true, nil
+}
+
+// replayBody gives back a body that yields exactly the original bytes.
+func replayBody(read []byte, complete bool, rest io.ReadCloser) io.ReadCloser {
+	if complete {
+		_ = rest.Close()
+		return io.NopCloser(bytes.NewReader(read))
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(read), rest), rest}
+}
+
+// inspectRequest routes and validates a request (on a copy) and learns its
+// secrets, so they can be redacted from anything logged about it.
+func (p *Proxy) inspectRequest(r *http.Request, body []byte) *proxyExchange {
+	p.learnRequestSecrets(r, body)
+	vr := r.Clone(r.Context())
+	vr.Body = io.NopCloser(bytes.NewReader(body))
+	pe := &proxyExchange{req: vr, body: body}
+	route, params, err := p.v.Route(vr)
+	if err != nil {
+		p.unrouted.Add(1)
+		p.log.Info("request matches no operation of the spec", "api", p.api, "method", r.Method, "path", p.safePath(r.URL))
+		return pe
+	}
+	pe.route, pe.params, pe.op = route, params, route.Operation.OperationID
+	if err := p.v.ValidateRequest(r.Context(), vr, route, params); err != nil {
+		d := oasvalidate.Describe(err)
+		p.record(DirRequest, pe, 0, InRequest, d.Field, d.String(), err, body)
+	}
+	vr.Body = io.NopCloser(bytes.NewReader(body)) // for ValidateResponse
+	return pe
+}
+
+// inspectResponse validates a response and hands it on unchanged.
+func (p *Proxy) inspectResponse(resp *http.Response) error {
+	pe, _ := resp.Request.Context().Value(proxyKey{}).(*proxyExchange)
+	if pe == nil {
+		return nil
+	}
+	body, complete, err := readUpTo(resp.Body, maxProxyBody)
+	if err != nil {
+		return err
+	}
+	resp.Body = replayBody(body, complete, resp.Body)
+	if !complete {
+		p.unvalidated.Add(1)
+		return nil
+	}
+	p.learnResponseSecrets(pe, resp, body)
+	var verr error
+	if pe.route != nil {
+		verr = p.v.ValidateResponse(resp.Request.Context(), pe.req, pe.route, pe.params, resp.StatusCode, resp.Header, body)
+	} else if resp.StatusCode >= 400 {
+		verr = validateUnrouted(p.v, &exchange{status: resp.StatusCode, header: resp.Header, body: body, doc: decodeJSON(resp.Header, body)})
+	}
+	if verr != nil {
+		in, field, reason := locate(verr)
+		var cte *contentTypeError
+		if errors.As(verr, &cte) {
+			in, field, reason = InHeader, "Content-Type", cte.Error()
+		}
+		p.record(DirResponse, pe, resp.StatusCode, in, field, reason, verr, body)
+	}
+	return nil
+}
+
+// decodeJSON decodes a JSON body, or returns nil.
+func decodeJSON(h http.Header, body []byte) any {
+	var doc any
+	if len(body) == 0 || !isJSON(h.Get("Content-Type")) || json.Unmarshal(body, &doc) != nil {
+		return nil
+	}
+	return doc
+}
+
+// record keeps and logs one violation, secrets redacted.
+func (p *Proxy) record(dir Direction, pe *proxyExchange, status int, in Location, field, reason string, err error, body []byte) {
+	withheld := dir == DirResponse && issuesToken(pe.op) && status < 300
+	var doc any
+	_ = json.Unmarshal(body, &doc)
+	v := Violation{Time: time.Now(), Direction: dir, Finding: Finding{
+		API: p.api, Operation: pe.op, Method: pe.req.Method, Path: p.safePath(pe.req.URL), Status: status,
+		In: in, Field: p.red.redact(field), Reason: p.red.redact(reason),
+		Excerpt: excerptOf(p.red, body, doc, in, field, withheld), Err: err,
+	}}
+	p.mu.Lock()
+	p.total++
+	p.byWhere[string(dir)+" "+orUnknown(v.Operation)+" "+v.Where()]++
+	p.violations = append(p.violations, v)
+	if len(p.violations) > p.maxKept {
+		p.violations = p.violations[len(p.violations)-p.maxKept:]
+	}
+	p.mu.Unlock()
+	p.log.Warn("spec violation", "api", p.api, "direction", dir, "operation", v.Operation, "method", v.Method,
+		"path", v.Path, "status", status, "where", v.Where(), "reason", v.Reason, "excerpt", v.Excerpt)
+}
+
+func orUnknown(op string) string {
+	if op == "" {
+		return "(no operation)"
+	}
+	return op
+}
+
+// learnRequestSecrets remembers the credentials and tokens a request carries.
+func (p *Proxy) learnRequestSecrets(r *http.Request, body []byte) {
+	if _, pw, ok := r.BasicAuth(); ok {
+		p.red.add(pw)
+	}
+	p.red.add(r.Header.Get(vcavAuthHeader))
+	p.red.add(r.Header.Get(vchaAuthHeader))
+	var doc any
+	if json.Unmarshal(body, &doc) == nil {
+		learnSecretFields(p.red, doc)
+	}
+}
+
+// learnSecretFields remembers the values of secret-named JSON fields.
+func learnSecretFields(red *redactor, v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, val := range x {
+			if s, ok := val.(string); ok && isSecretKey(k) {
+				red.add(s)
+			}
+			learnSecretFields(red, val)
+		}
+	case []any:
+		for _, val := range x {
+			learnSecretFields(red, val)
+		}
+	}
+}
+
+// learnResponseSecrets remembers the session tokens a login hands out.
+func (p *Proxy) learnResponseSecrets(pe *proxyExchange, resp *http.Response, body []byte) {
+	p.red.add(resp.Header.Get(vcavAuthHeader))
+	if pe.op == "createSession" && resp.StatusCode < 300 {
+		var token string
+		if json.Unmarshal(body, &token) == nil {
+			p.red.add(token)
+		}
+	}
+}
+
+// safePath is the request path with secret-looking query values redacted.
+func (p *Proxy) safePath(u *url.URL) string {
+	if u.RawQuery == "" {
+		return u.EscapedPath()
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return u.EscapedPath() + "?(unparsable query)"
+	}
+	for k := range q {
+		if isSecretKey(k) || strings.Contains(strings.ToLower(k), "auth") {
+			q[k] = []string{Redacted}
+		}
+	}
+	return p.red.redact(u.EscapedPath() + "?" + q.Encode())
+}
+
+// forwardError answers 502 when the target cannot be reached.
+func (p *Proxy) forwardError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) {
+		return // the client went away
+	}
+	p.log.Error("cannot forward the request", "api", p.api, "method", r.Method, "path", p.safePath(r.URL), "error", p.red.redact(err.Error()))
+	http.Error(w, "failoverkit proxy: cannot reach the target", http.StatusBadGateway)
+}
+
+// Violations returns the kept violations, oldest first.
+func (p *Proxy) Violations() []Violation {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Violation(nil), p.violations...)
+}
+
+// ProxySummary tallies what a proxy saw.
+type ProxySummary struct {
+	// Requests counts every request forwarded.
+	Requests int64 `json:"requests"`
+	// Unrouted counts requests that match no operation of the spec.
+	Unrouted int64 `json:"unrouted"`
+	// Unvalidated counts bodies too large to validate.
+	Unvalidated int64 `json:"unvalidated"`
+	// Violations counts every violation, and ByWhere splits them by
+	// direction, operation and location.
+	Violations int            `json:"violations"`
+	ByWhere    map[string]int `json:"byWhere,omitempty"`
+}
+
+// Summary tallies the traffic so far.
+func (p *Proxy) Summary() ProxySummary {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := ProxySummary{Requests: p.requests.Load(), Unrouted: p.unrouted.Load(), Unvalidated: p.unvalidated.Load(),
+		Violations: p.total, ByWhere: make(map[string]int, len(p.byWhere))}
+	for k, n := range p.byWhere {
+		s.ByWhere[k] = n
+	}
+	return s
+}
+
+// WriteSummary writes the tally in text, the most frequent violations first.
+func (s ProxySummary) WriteSummary(w io.Writer, api spec.API) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "failoverkit proxy (%s): %d requests, %d violations, %d matched no operation, %d too large to validate\n",
+		api, s.Requests, s.Violations, s.Unrouted, s.Unvalidated)
+	keys := make([]string, 0, len(s.ByWhere))
+	for k := range s.ByWhere {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if s.ByWhere[keys[i]] != s.ByWhere[keys[j]] {
+			return s.ByWhere[keys[i]] > s.ByWhere[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	for _, k := range keys {
+		fmt.Fprintf(&b, "  %6d  %s\n", s.ByWhere[k], k)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

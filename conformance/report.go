@@ -1,0 +1,318 @@
+package conformance
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/failoverkit/failoverkit/spec"
+)
+
+// Status is the outcome of one case.
+type Status string
+
+// Outcomes of a case.
+const (
+	// StatusPass: the target answered as documented.
+	StatusPass Status = "pass"
+	// StatusFail: the target did not conform; Findings say how.
+	StatusFail Status = "fail"
+	// StatusSkip: the case did not run; Reason says why.
+	StatusSkip Status = "skip"
+	// StatusError: the case could not reach a verdict (connection lost, a
+	// control API call failed, a bug in the case); Reason says why.
+	StatusError Status = "error"
+)
+
+// Result is the outcome of one case.
+type Result struct {
+	Case        string        `json:"case"`
+	API         spec.API      `json:"api"`
+	Operation   string        `json:"operation"`
+	Kind        Kind          `json:"kind"`
+	Destructive bool          `json:"destructive"`
+	Tags        []string      `json:"tags"`
+	Summary     string        `json:"summary"`
+	Status      Status        `json:"status"`
+	Reason      string        `json:"reason,omitempty"`
+	Findings    []*Finding    `json:"findings,omitempty"`
+	Duration    time.Duration `json:"durationNs"`
+}
+
+// TargetInfo records what a report was made against.
+type TargetInfo struct {
+	API  spec.API `json:"api"`
+	URL  string   `json:"url"`
+	Mock bool     `json:"mock"`
+}
+
+// Report is the outcome of a run of the suite.
+type Report struct {
+	Targets  []TargetInfo  `json:"targets"`
+	Started  time.Time     `json:"started"`
+	Duration time.Duration `json:"durationNs"`
+	Results  []Result      `json:"results"`
+}
+
+// Counts tallies results by status.
+type Counts struct {
+	Total   int `json:"total"`
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
+	Errors  int `json:"errors"`
+}
+
+func newReport(t Target) *Report {
+	rep := &Report{Started: time.Now()}
+	for _, api := range spec.APIs() {
+		if u := t.url(api); u != "" {
+			rep.Targets = append(rep.Targets, TargetInfo{API: api, URL: u, Mock: t.Mock})
+		}
+	}
+	return rep
+}
+
+func (r *Report) finish() { r.Duration = time.Since(r.Started) }
+
+// Counts tallies the results.
+func (r *Report) Counts() Counts { return countResults(r.Results) }
+
+func countResults(rs []Result) Counts {
+	var c Counts
+	for _, res := range rs {
+		c.Total++
+		switch res.Status {
+		case StatusPass:
+			c.Passed++
+		case StatusFail:
+			c.Failed++
+		case StatusSkip:
+			c.Skipped++
+		case StatusError:
+			c.Errors++
+		}
+	}
+	return c
+}
+
+// OK reports whether no case failed or errored (skips are fine).
+func (r *Report) OK() bool {
+	c := r.Counts()
+	return c.Failed == 0 && c.Errors == 0
+}
+
+// Summary is the one-line tally, e.g. "32 cases: 30 passed, 1 failed, 1 skipped, 0 errors".
+func (r *Report) Summary() string {
+	c := r.Counts()
+	return fmt.Sprintf("%d cases: %d passed, %d failed, %d skipped, %d errors", c.Total, c.Passed, c.Failed, c.Skipped, c.Errors)
+}
+
+// WriteJSON writes the report as indented JSON (a round trip through
+// encoding/json restores it, kin-openapi causes aside).
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		*Report
+		Counts Counts `json:"counts"`
+	}{r, r.Counts()})
+}
+
+// ANSI colours for the text report.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiBold   = "\x1b[1m"
+)
+
+var statusColour = map[Status]string{StatusPass: ansiGreen, StatusFail: ansiRed, StatusSkip: ansiYellow, StatusError: ansiRed}
+
+// WriteText writes the human-readable report: one line per case with its
+// tags, the findings of failed cases with their excerpts, the reasons of
+// skipped ones, and the tally. colour adds ANSI colours (for a terminal).
+func (r *Report) WriteText(w io.Writer, colour bool) error {
+	paint := func(code, s string) string {
+		if !colour {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	var b strings.Builder
+	b.WriteString(paint(ansiBold, "failoverkit conformance report") + "\n")
+	for _, t := range r.Targets {
+		kind := ""
+		if t.Mock {
+			kind = " (failoverkit mock)"
+		}
+		fmt.Fprintf(&b, "  %-5s %s%s\n", strings.ToUpper(string(t.API)), t.URL, kind)
+	}
+	b.WriteString("\n")
+	for _, res := range r.Results {
+		label := fmt.Sprintf("%-5s", strings.ToUpper(string(res.Status)))
+		fmt.Fprintf(&b, "%s %-36s %6s  [%s]\n", paint(statusColour[res.Status], label), res.Case,
+			res.Duration.Round(time.Millisecond), strings.Join(res.Tags, " "))
+		writeDetail(&b, res)
+	}
+	verdict := paint(ansiGreen, "CONFORMS")
+	if !r.OK() {
+		verdict = paint(ansiRed, "DOES NOT CONFORM")
+	}
+	fmt.Fprintf(&b, "\n%s in %s: %s\n", r.Summary(), r.Duration.Round(time.Millisecond), verdict)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeDetail writes the indented detail under a case line.
+func writeDetail(b *strings.Builder, res Result) {
+	switch {
+	case len(res.Findings) > 0:
+		for _, f := range res.Findings {
+			fmt.Fprintf(b, "      %s (%s %s) → %s\n", f.Operation, f.Method, f.Path, statusText(f.Status))
+			fmt.Fprintf(b, "        %s: %s\n", f.Where(), f.Reason)
+			if f.Excerpt != "" {
+				fmt.Fprintf(b, "        excerpt: %s\n", f.Excerpt)
+			}
+		}
+	case res.Reason != "":
+		fmt.Fprintf(b, "      %s\n", res.Reason)
+	}
+}
+
+func statusText(s int) string {
+	if s == 0 {
+		return "no response"
+	}
+	return fmt.Sprint(s)
+}
+
+// JUnit XML, as read by CI systems (Jenkins, GitLab, GitHub actions).
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name      string      `xml:"name,attr"`
+	Tests     int         `xml:"tests,attr"`
+	Failures  int         `xml:"failures,attr"`
+	Errors    int         `xml:"errors,attr"`
+	Skipped   int         `xml:"skipped,attr"`
+	Time      string      `xml:"time,attr"`
+	Timestamp string      `xml:"timestamp,attr"`
+	Cases     []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name       string         `xml:"name,attr"`
+	Classname  string         `xml:"classname,attr"`
+	Time       string         `xml:"time,attr"`
+	Properties *junitPropList `xml:"properties,omitempty"`
+	Failure    *junitProblem  `xml:"failure,omitempty"`
+	Error      *junitProblem  `xml:"error,omitempty"`
+	Skipped    *junitSkipped  `xml:"skipped,omitempty"`
+}
+
+type junitPropList struct {
+	Props []junitProp `xml:"property"`
+}
+
+type junitProp struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
+}
+
+// WriteJUnit writes the report as JUnit XML: one testsuite per API, one
+// testcase per case (tags as properties); a failed case carries one failure
+// listing every finding, an errored one an error, a skipped one its reason.
+func (r *Report) WriteJUnit(w io.Writer) error {
+	c := r.Counts()
+	out := junitSuites{Name: "failoverkit conformance", Tests: c.Total, Failures: c.Failed, Errors: c.Errors,
+		Skipped: c.Skipped, Time: seconds(r.Duration)}
+	for _, api := range spec.APIs() {
+		var rs []Result
+		for _, res := range r.Results {
+			if res.API == api {
+				rs = append(rs, res)
+			}
+		}
+		if len(rs) > 0 {
+			out.Suites = append(out.Suites, r.junitSuite(api, rs))
+		}
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func (r *Report) junitSuite(api spec.API, rs []Result) junitSuite {
+	c := countResults(rs)
+	var total time.Duration
+	s := junitSuite{Name: "failoverkit." + string(api), Tests: c.Total, Failures: c.Failed, Errors: c.Errors,
+		Skipped: c.Skipped, Timestamp: r.Started.UTC().Format(time.RFC3339)}
+	for _, res := range rs {
+		total += res.Duration
+		s.Cases = append(s.Cases, junitCaseOf(res))
+	}
+	s.Time = seconds(total)
+	return s
+}
+
+func junitCaseOf(res Result) junitCase {
+	jc := junitCase{Name: res.Case, Classname: "failoverkit." + string(res.API) + "." + res.Operation, Time: seconds(res.Duration)}
+	for _, t := range res.Tags {
+		k, v, _ := strings.Cut(t, ":")
+		jc.addProp(k, v)
+	}
+	switch res.Status {
+	case StatusFail:
+		var b strings.Builder
+		writeDetail(&b, res)
+		jc.Failure = &junitProblem{Message: res.Reason, Type: "non-conformance", Text: b.String()}
+	case StatusError:
+		jc.Error = &junitProblem{Message: res.Reason, Type: "error", Text: res.Reason}
+	case StatusSkip:
+		jc.Skipped = &junitSkipped{Message: res.Reason}
+	}
+	return jc
+}
+
+func (jc *junitCase) addProp(name, value string) {
+	if jc.Properties == nil {
+		jc.Properties = &junitPropList{}
+	}
+	if value == "" {
+		value = "true"
+	}
+	jc.Properties.Props = append(jc.Properties.Props, junitProp{Name: name, Value: value})
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
