@@ -60,9 +60,26 @@ tidy-check: ## Fail if go.mod or go.sum are not tidy.
 test: ## Run every test with the race detector.
 	$(GO) test -race -count=$(TEST_COUNT) -timeout=$(TEST_TIMEOUT) ./...
 
+# Benchmarks (see BENCHMARKS.md): validation and handler micro-benchmarks,
+# then the loopback load benchmark (mock against a bare replaying server),
+# the memory benchmark in a process of its own, and the wall time of the
+# conformance suite. They print figures and never fail on a timing.
 .PHONY: bench
-bench: ## Run the benchmarks and print their figures.
-	$(GO) test -run='^$$' -bench=. -benchmem ./...
+bench: ## Run the benchmarks and print their figures (see BENCHMARKS.md).
+	$(GO) test -run='^$$' -bench='^Benchmark(ValidateRequest|ValidateResponse|Handler|FailoverHandler)$$' -benchmem ./server/
+	$(GO) test -run='^$$' -bench='^BenchmarkLoad$$' -benchtime=1x ./server/
+	$(GO) test -run='^$$' -bench='^BenchmarkMemory$$' -benchtime=1x ./server/
+	$(GO) test -run='^$$' -bench=. -benchtime=1x ./bench/
+
+FUZZ_TARGETS     := FuzzVCAVFailover FuzzVCHAFailover FuzzVCHASetMode FuzzParseFixture
+FUZZMINIMIZETIME ?= 2s
+
+.PHONY: fuzz
+fuzz: ## Fuzz each target in turn for FUZZTIME; crashers are kept in server/testdata/fuzz.
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "--- $$t"; \
+		$(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=$(FUZZMINIMIZETIME) ./server/; \
+	done
 
 .PHONY: ci
 ci: check-generated tidy-check lint lint-spec test ## Everything CI runs.

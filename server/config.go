@@ -14,6 +14,11 @@ const (
 	// DefaultBodyLimit is the largest request body the vendor APIs accept;
 	// larger bodies get 413 in the vendor's error shape.
 	DefaultBodyLimit = 1 << 20
+	// DefaultHeaderLimit is the largest total size of a request's header
+	// fields (names, values and separators) the mock accepts; larger ones
+	// get 431 in the vendor's error shape. ServeConfig.MaxHeaderBytes stays
+	// the hard cap, above it, where net/http answers in plain text.
+	DefaultHeaderLimit = 16 << 10
 	// controlBodyLimit bounds fixtures and faults sent to the control API.
 	controlBodyLimit = 64 << 20
 )

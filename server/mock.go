@@ -160,11 +160,12 @@ func (m *Mock) newEcho(v vendor, sessions *sessionStore) (*echo.Echo, error) {
 	e.HTTPErrorHandler = m.errorHandler(v)
 	e.Pre(m.logRequests(v.api()))
 	e.Pre(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	e.Pre(limitHeaders(DefaultHeaderLimit))
 	e.Pre(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   fmt.Sprint(DefaultBodyLimit) + "B",
 		Skipper: func(c echo.Context) bool { return isOwnPath(c.Request().URL.Path) },
 	}))
-	p := &pipeline{v: val, sessions: sessions, faults: &m.faults, control: !m.cfg.DisableControl}
+	p := newPipeline(val, sessions, &m.faults, !m.cfg.DisableControl)
 	e.Pre(p.middleware)
 	raw, err := spec.YAML(v.api())
 	if err != nil {
@@ -176,6 +177,33 @@ func (m *Mock) newEcho(v vendor, sessions *sessionStore) (*echo.Echo, error) {
 	}
 	v.register(e)
 	return e, nil
+}
+
+// limitHeaders refuses a request whose header fields total more than
+// limit bytes with 431 in the vendor's error shape. net/http's own cap
+// (ServeConfig.MaxHeaderBytes, higher) answers in plain text.
+func limitHeaders(limit int) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if headerSize(c.Request().Header) > limit {
+				return &Problem{Kind: KindHeadersTooLarge,
+					Message: fmt.Sprintf("request header fields are larger than %d bytes", limit)}
+			}
+			return next(c)
+		}
+	}
+}
+
+// headerSize is the size of h as sent in HTTP/1.1: "Name: value\r\n" for
+// each value.
+func headerSize(h http.Header) int {
+	n := 0
+	for k, vs := range h {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
+		}
+	}
+	return n
 }
 
 // SpecPath is where each API serves its own OpenAPI document.
@@ -204,7 +232,7 @@ func (m *Mock) errorHandler(v vendor) func(error, echo.Context) {
 		} else {
 			var internal bool
 			if p, internal = asProblem(err); internal {
-				m.log.Error("request failed", "api", v.api(), "operation", c.Get(logOpKey), "error", err)
+				m.log.Error("request failed", "api", v.api(), "operation", stateFrom(c.Request().Context()).op, "error", err)
 			}
 		}
 		if werr := v.writeProblem(c, p); werr != nil {
@@ -240,18 +268,20 @@ func (m *Mock) logRequests(api spec.API) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
-			req := c.Request()
+			req, st := withRequestState(c.Request())
+			c.SetRequest(req)
 			path, query := req.URL.Path, redactQuery(req.URL.RawQuery)
 			if err := next(c); err != nil {
 				c.Error(err)
 			}
-			op, _ := c.Get(logOpKey).(string)
-			user, _ := c.Get(logUserKey).(string)
 			rec := RequestRecord{
 				Time: m.cfg.Clock.Now().UTC(), API: string(api), Method: req.Method, Path: path, Query: query,
-				OperationID: op, User: user, Status: c.Response().Status, Latency: Duration(time.Since(start)),
+				OperationID: st.op, User: st.session.User.Name, Status: c.Response().Status, Latency: Duration(time.Since(start)),
 			}
 			m.requests.add(rec)
+			if !m.log.Enabled(req.Context(), slog.LevelInfo) {
+				return nil
+			}
 			m.log.LogAttrs(req.Context(), slog.LevelInfo, "request",
 				slog.String("api", rec.API), slog.String("method", rec.Method), slog.String("path", rec.Path),
 				slog.String("query", rec.Query), slog.String("operation", rec.OperationID),

@@ -20,13 +20,39 @@ import (
 // of either vendor spec.
 const ControlPrefix = "/_failoverkit"
 
-type ctxKey int
+// stateKey is the context key of a request's *requestState.
+type stateKey struct{}
 
-const (
-	sessionKey ctxKey = iota
-	faultKey
-	basicKey
-)
+// requestState is what the request path learns about one request: the
+// spec operation, the authenticated session, the HTTP Basic credentials
+// and the injected task fault. logRequests puts one, empty, in the request
+// context (one allocation per request instead of one context per value);
+// the pipeline fills it in; handlers read it through sessionFrom, faultFrom
+// and basicFrom.
+type requestState struct {
+	op       string
+	session  Session
+	hasSess  bool
+	basic    basicCredentials
+	hasBasic bool
+	fault    Fault
+	hasFault bool
+}
+
+// withRequestState returns req with a new, empty state in its context.
+func withRequestState(req *http.Request) (*http.Request, *requestState) {
+	st := &requestState{}
+	return req.WithContext(context.WithValue(req.Context(), stateKey{}, st)), st
+}
+
+// stateFrom returns the request's state; a context without one (a handler
+// called outside the mock's request path) gets an empty one.
+func stateFrom(ctx context.Context) *requestState {
+	if st, ok := ctx.Value(stateKey{}).(*requestState); ok {
+		return st
+	}
+	return &requestState{}
+}
 
 // basicCredentials are the HTTP Basic credentials of a request to an
 // operation secured with HTTP basic (vSphere POST /api/session).
@@ -37,27 +63,21 @@ type basicCredentials struct {
 // basicFrom returns the request's HTTP Basic credentials, if it sent any to
 // an operation that takes them.
 func basicFrom(ctx context.Context) (basicCredentials, bool) {
-	b, ok := ctx.Value(basicKey).(basicCredentials)
-	return b, ok
+	st := stateFrom(ctx)
+	return st.basic, st.hasBasic
 }
 
 // sessionFrom returns the session the pipeline authenticated, if any.
 func sessionFrom(ctx context.Context) (Session, bool) {
-	s, ok := ctx.Value(sessionKey).(Session)
-	return s, ok
+	st := stateFrom(ctx)
+	return st.session, st.hasSess
 }
 
 // faultFrom returns the task fault injected for this request, if any.
 func faultFrom(ctx context.Context) (Fault, bool) {
-	f, ok := ctx.Value(faultKey).(Fault)
-	return f, ok
+	st := stateFrom(ctx)
+	return st.fault, st.hasFault
 }
-
-// echo context keys for the request log.
-const (
-	logOpKey   = "failoverkit.op"
-	logUserKey = "failoverkit.user"
-)
 
 // pipeline is the vendor-independent request path: route with the spec,
 // authenticate, validate, then apply faults, before echo dispatches to the
@@ -68,6 +88,28 @@ type pipeline struct {
 	sessions *sessionStore
 	faults   *faultSet
 	control  bool
+	// auth is each operation's authentication, worked out once from its
+	// security requirements.
+	auth map[*openapi3.Operation]opAuth
+}
+
+// opAuth is how an operation authenticates: with HTTP Basic credentials
+// (passed to the handler), with a session token in a header (checked by the
+// pipeline), or in its handler (login with a body).
+type opAuth struct {
+	basic         bool
+	sessionHeader string
+}
+
+// newPipeline builds the request path of v's API.
+func newPipeline(v *oasvalidate.Validator, sessions *sessionStore, faults *faultSet, control bool) *pipeline {
+	p := &pipeline{v: v, sessions: sessions, faults: faults, control: control, auth: map[*openapi3.Operation]opAuth{}}
+	for _, item := range v.Doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			p.auth[op] = p.authOf(op)
+		}
+	}
+	return p
 }
 
 func (p *pipeline) middleware(next echo.HandlerFunc) echo.HandlerFunc {
@@ -80,58 +122,93 @@ func (p *pipeline) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return routeProblem(req, err)
 		}
-		op := route.Operation
-		c.Set(logOpKey, op.OperationID)
+		st := stateFrom(req.Context())
+		st.op = route.Operation.OperationID
 		if strings.Contains(route.Path, "?") {
 			// Let echo's router match the key the generated code registered.
 			req.URL.Path, req.URL.RawPath = route.Path, ""
 		}
-		ctx := req.Context()
-		if p.takesBasic(route) {
-			if user, pw, ok := req.BasicAuth(); ok {
-				ctx = context.WithValue(ctx, basicKey, basicCredentials{user: user, password: pw})
-			}
+		if err := p.authenticate(req, p.auth[route.Operation], st); err != nil {
+			return err
 		}
-		if header, ok := p.sessionHeader(route); ok {
-			sess, ok := p.sessions.lookup(req.Header.Get(header))
-			if !ok {
-				return newProblem(KindUnauthenticated, "authentication required: send a valid session token in the %s header", header)
-			}
-			c.Set(logUserKey, sess.User.Name)
-			ctx = context.WithValue(ctx, sessionKey, sess)
-		}
-		if err := p.v.ValidateRequest(ctx, req, route, params); err != nil {
+		if err := p.v.ValidateRequest(req.Context(), req, route, params); err != nil {
 			return validationProblem(err)
 		}
-		if f, ok := p.faults.take(p.v.API, op.OperationID); ok {
-			if err := sleepCtx(ctx, time.Duration(f.Latency)); err != nil {
+		canonicalJSONType(req.Header)
+		if f, ok := p.faults.take(p.v.API, st.op); ok {
+			if err := sleepCtx(req.Context(), time.Duration(f.Latency)); err != nil {
 				return err
 			}
 			if f.Status != 0 {
 				return &injected{fault: f}
 			}
-			ctx = context.WithValue(ctx, faultKey, f)
+			st.fault, st.hasFault = f, true
 		}
-		c.SetRequest(req.WithContext(ctx))
 		return next(c)
 	}
 }
 
-// takesBasic reports whether the operation is secured with HTTP basic.
-func (p *pipeline) takesBasic(route *routers.Route) bool {
-	for _, s := range p.schemes(route) {
-		if s.Type == "http" && strings.EqualFold(s.Scheme, "basic") {
-			return true
+// canonicalJSONType rewrites a Content-Type whose media type is
+// application/json in another case ("Application/JSON") to the canonical
+// spelling, parameters kept. Media types are case-insensitive (RFC 9110,
+// section 8.3.1) and the validator accepts any case, but echo's binder
+// compares the media type exactly and would refuse the body.
+func canonicalJSONType(h http.Header) {
+	ct := h.Get(echo.HeaderContentType)
+	base, params, hasParams := strings.Cut(ct, ";")
+	trimmed := strings.TrimSpace(base)
+	if trimmed == echo.MIMEApplicationJSON || !strings.EqualFold(trimmed, echo.MIMEApplicationJSON) {
+		return
+	}
+	if hasParams {
+		h.Set(echo.HeaderContentType, echo.MIMEApplicationJSON+";"+params)
+		return
+	}
+	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+}
+
+// authenticate records the request's HTTP Basic credentials for an
+// operation that takes them, and checks the session token of one that
+// needs a session.
+func (p *pipeline) authenticate(req *http.Request, auth opAuth, st *requestState) error {
+	if auth.basic {
+		if user, pw, ok := req.BasicAuth(); ok {
+			st.basic, st.hasBasic = basicCredentials{user: user, password: pw}, true
 		}
 	}
-	return false
+	if auth.sessionHeader == "" {
+		return nil
+	}
+	sess, ok := p.sessions.lookup(req.Header.Get(auth.sessionHeader))
+	if !ok {
+		return newProblem(KindUnauthenticated, "authentication required: send a valid session token in the %s header", auth.sessionHeader)
+	}
+	st.session, st.hasSess = sess, true
+	return nil
+}
+
+// authOf works out how op authenticates: HTTP Basic when a scheme it
+// accepts is http basic; the header of the first API-key header scheme it
+// accepts, if any. Operations secured otherwise (login with a body)
+// authenticate in their handler.
+func (p *pipeline) authOf(op *openapi3.Operation) opAuth {
+	var a opAuth
+	for _, s := range p.schemes(op) {
+		switch {
+		case s.Type == "http" && strings.EqualFold(s.Scheme, "basic"):
+			a.basic = true
+		case s.Type == "apiKey" && s.In == openapi3.ParameterInHeader && a.sessionHeader == "":
+			a.sessionHeader = s.Name
+		}
+	}
+	return a
 }
 
 // schemes lists the security schemes the operation accepts.
-func (p *pipeline) schemes(route *routers.Route) []*openapi3.SecurityScheme {
+func (p *pipeline) schemes(op *openapi3.Operation) []*openapi3.SecurityScheme {
 	reqs := p.v.Doc.Security
-	if route.Operation.Security != nil {
-		reqs = *route.Operation.Security
+	if op.Security != nil {
+		reqs = *op.Security
 	}
 	var out []*openapi3.SecurityScheme
 	for _, req := range reqs {
@@ -142,18 +219,6 @@ func (p *pipeline) schemes(route *routers.Route) []*openapi3.SecurityScheme {
 		}
 	}
 	return out
-}
-
-// sessionHeader returns the API-key header the operation's security needs,
-// if it needs one. Operations secured otherwise (login with HTTP basic or
-// with a body) authenticate in their handler.
-func (p *pipeline) sessionHeader(route *routers.Route) (string, bool) {
-	for _, s := range p.schemes(route) {
-		if s.Type == "apiKey" && s.In == openapi3.ParameterInHeader {
-			return s.Name, true
-		}
-	}
-	return "", false
 }
 
 func routeProblem(req *http.Request, err error) *Problem {

@@ -22,6 +22,7 @@ const (
 	KindNotFound                            // no such route: 404
 	KindMethodNotAllowed                    // route exists under other methods: 405
 	KindTooLarge                            // body over the limit: 413
+	KindHeadersTooLarge                     // header fields over the limit: 431
 	KindNonTask                             // vSphere task-only operation called without vmw-task=true: 400
 	KindUnavailable                         // the mock refuses for now (fault injection): 503
 )
@@ -67,6 +68,12 @@ func asProblem(err error) (p *Problem, internal bool) {
 		case http.StatusServiceUnavailable:
 			return &Problem{Kind: KindUnavailable, Message: msg}, false
 		case http.StatusBadRequest:
+			return &Problem{Kind: KindBadRequest, Message: msg}, false
+		}
+		if he.Code >= 400 && he.Code < 500 {
+			// Another refusal of the request (such as 415 from echo's
+			// binder): the client's fault, answered as the 400 every
+			// operation with a body declares, never as a 500.
 			return &Problem{Kind: KindBadRequest, Message: msg}, false
 		}
 	}

@@ -1,11 +1,13 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -38,18 +40,55 @@ type ServeConfig struct {
 	CertOut string
 	// Ready is called with both base URLs once both listeners are open.
 	Ready func(vcavURL, vchaURL string)
+
+	// ReadHeaderTimeout bounds reading a request's headers, so a client
+	// that trickles them byte by byte is cut off (default 10s).
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a whole request, body included (default 30s).
+	ReadTimeout time.Duration
+	// WriteTimeout bounds handling a request and writing its answer
+	// (default 2m, above the longest latency fault tests usually inject).
+	WriteTimeout time.Duration
+	// IdleTimeout closes keep-alive connections idle this long (default 2m).
+	IdleTimeout time.Duration
+	// MaxHeaderBytes is net/http's hard cap on a request's line and
+	// headers, answered with a plain-text 431 (default 64 KiB). Below it,
+	// headers over DefaultHeaderLimit get 431 in the vendor's error shape.
+	MaxHeaderBytes int
 }
 
-// Server timeouts and limits: slow or oversized clients cannot pin
-// connections or memory.
+// Default server timeouts and limits (see ServeConfig): slow or oversized
+// clients cannot pin connections or memory.
 const (
-	readHeaderTimeout = 10 * time.Second
-	readTimeout       = 30 * time.Second
-	writeTimeout      = 2 * time.Minute
-	idleTimeout       = 2 * time.Minute
-	maxHeaderBytes    = 64 << 10
-	shutdownTimeout   = 10 * time.Second
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 30 * time.Second
+	DefaultWriteTimeout      = 2 * time.Minute
+	DefaultIdleTimeout       = 2 * time.Minute
+	DefaultMaxHeaderBytes    = 64 << 10
+	shutdownTimeout          = 10 * time.Second
 )
+
+// newHTTPServer returns the http.Server that serves h with sc's timeouts
+// and header cap, each zero one taking its default.
+func newHTTPServer(h http.Handler, sc ServeConfig, errLog *log.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: orDefaultDuration(sc.ReadHeaderTimeout, DefaultReadHeaderTimeout),
+		ReadTimeout:       orDefaultDuration(sc.ReadTimeout, DefaultReadTimeout),
+		WriteTimeout:      orDefaultDuration(sc.WriteTimeout, DefaultWriteTimeout),
+		IdleTimeout:       orDefaultDuration(sc.IdleTimeout, DefaultIdleTimeout),
+		MaxHeaderBytes:    cmp.Or(sc.MaxHeaderBytes, DefaultMaxHeaderBytes),
+		ErrorLog:          errLog,
+	}
+}
+
+// orDefaultDuration is d, or def when d is not positive.
+func orDefaultDuration(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
 
 // Serve runs both APIs until ctx ends, then shuts down gracefully, letting
 // requests in flight finish.
@@ -65,7 +104,7 @@ func (m *Mock) Serve(ctx context.Context, sc ServeConfig) error {
 	addrs := map[spec.API]string{spec.VCAV: orDefault(sc.VCAVAddr, DefaultVCAVAddr), spec.VCHA: orDefault(sc.VCHAAddr, DefaultVCHAAddr)}
 	var ls []*listener
 	for _, api := range spec.APIs() {
-		l, err := m.listen(api, addrs[api], tlsCfg)
+		l, err := m.listen(api, addrs[api], tlsCfg, sc)
 		if err != nil {
 			for _, open := range ls {
 				_ = open.ln.Close()
@@ -89,8 +128,8 @@ type listener struct {
 }
 
 // listen opens api's socket (with TLS when tlsCfg is set) and prepares its
-// server with the timeouts and limits above.
-func (m *Mock) listen(api spec.API, addr string, tlsCfg *tls.Config) (*listener, error) {
+// server with sc's timeouts and limits.
+func (m *Mock) listen(api spec.API, addr string, tlsCfg *tls.Config, sc ServeConfig) (*listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen %s on %s: %w", api, addr, err)
@@ -99,15 +138,7 @@ func (m *Mock) listen(api spec.API, addr string, tlsCfg *tls.Config) (*listener,
 	if tlsCfg != nil {
 		ln, scheme = tls.NewListener(ln, tlsCfg), "https"
 	}
-	srv := &http.Server{
-		Handler:           m.Handler(api),
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
-	}
+	srv := newHTTPServer(m.Handler(api), sc, slog.NewLogLogger(m.log.Handler(), slog.LevelWarn))
 	return &listener{api: api, ln: ln, srv: srv, url: scheme + "://" + ln.Addr().String()}, nil
 }
 

@@ -25,7 +25,13 @@ type sessionStore struct {
 	clock Clock
 	idle  time.Duration
 	byKey map[[sha256.Size]byte]*Session
+	// sweepAt is the store size at which the next login sweeps out expired
+	// sessions (see create).
+	sweepAt int
 }
+
+// minSweepAt is the smallest store size that triggers a sweep.
+const minSweepAt = 1024
 
 func newSessionStore(clock Clock, idle time.Duration) *sessionStore {
 	return &sessionStore{clock: clock, idle: idle, byKey: map[[sha256.Size]byte]*Session{}}
@@ -42,7 +48,10 @@ func (s *sessionStore) create(u User) (string, Session, error) {
 	sess := &Session{User: u, Created: now, LastAccess: now, key: sha256.Sum256([]byte(token))}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.sweep(now)
+	if len(s.byKey) >= s.sweepAt {
+		s.sweep(now)
+		s.sweepAt = max(2*len(s.byKey), minSweepAt)
+	}
 	s.byKey[sess.key] = sess
 	return token, *sess, nil
 }
@@ -83,14 +92,18 @@ func (s *sessionStore) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.byKey = map[[sha256.Size]byte]*Session{}
+	s.sweepAt = 0
 }
 
 func (s *sessionStore) expired(sess *Session, now time.Time) bool {
 	return s.idle > 0 && now.Sub(sess.LastAccess) > s.idle
 }
 
-// sweep drops expired sessions so abandoned logins cannot pile up. It is
-// called on login only, which keeps lookups O(1).
+// sweep drops expired sessions so abandoned logins cannot pile up. Logins
+// call it only when the store has doubled since the last sweep (and holds at
+// least minSweepAt sessions), so a login costs O(1) amortized instead of a
+// scan of every session, lookups stay O(1), and the store never holds more
+// than about twice its live sessions.
 func (s *sessionStore) sweep(now time.Time) {
 	for k, sess := range s.byKey {
 		if s.expired(sess, now) {

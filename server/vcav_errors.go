@@ -22,6 +22,7 @@ const (
 	vcavCodeNotFound             = "NotFound"
 	vcavCodeMethodNotAllowed     = "MethodNotAllowed"
 	vcavCodeTooLarge             = "RequestEntityTooLarge"
+	vcavCodeHeadersTooLarge      = "RequestHeaderFieldsTooLarge"
 	vcavCodeUnavailable          = "ServiceUnavailable"
 	vcavCodeServerFailure        = "GeneralServerFailure"
 	vcavCodeReplicationNotFound  = "VmReplicationNotFound"
@@ -37,8 +38,12 @@ const vcavExceptionPackage = "com.vmware.h4.api.error.exceptions."
 // writeProblem answers p as a VCAV ApiError with the status statusOf gives.
 func (m *vcavMock) writeProblem(c echo.Context, p *Problem) error {
 	args := p.Args
-	if args == nil && p.Kind == KindTooLarge {
+	switch {
+	case args != nil:
+	case p.Kind == KindTooLarge:
 		args = []string{fmt.Sprint(DefaultBodyLimit)}
+	case p.Kind == KindHeadersTooLarge:
+		args = []string{fmt.Sprint(DefaultHeaderLimit)}
 	}
 	return c.JSON(statusOf(p), vcavError(vcavProblemCode(p.Kind), p.Message, args...))
 }
@@ -58,6 +63,8 @@ func vcavProblemCode(k ProblemKind) string {
 		return vcavCodeMethodNotAllowed
 	case KindTooLarge:
 		return vcavCodeTooLarge
+	case KindHeadersTooLarge:
+		return vcavCodeHeadersTooLarge
 	case KindUnavailable:
 		return vcavCodeUnavailable
 	default:

@@ -26,12 +26,14 @@ const vcavRecoveryType = "vcd"
 // IN_PROGRESS and a RUNNING task starts; the answer is 202 with the task.
 // The settings in the body pass the spec's schema and change nothing else.
 func (m *vcavMock) FailoverVmReplication(ctx context.Context, req vcav.FailoverVmReplicationRequestObject) (vcav.FailoverVmReplicationResponseObject, error) {
+	// What needs no state is worked out before taking the lock.
+	badSettings, taskID := vcavCheckFailoverSettings(req.Body), uuid.NewString()
 	now := m.begin()
-	defer m.mu.Unlock()
+	defer m.end()
 	if refusal := m.checkSite(req.Params.Site); refusal != nil {
 		return vcavFailoverRefused(refusal), nil
 	}
-	if msg := vcavCheckFailoverSettings(req.Body); msg != "" {
+	if msg := badSettings; msg != "" {
 		return vcavFailoverRefused(&vcavRefusal{http.StatusBadRequest, vcavError(vcavCodeBadRequest, msg, "type")}), nil
 	}
 	r, ok := m.repls[req.ReplicationId]
@@ -42,7 +44,7 @@ func (m *vcavMock) FailoverVmReplication(ctx context.Context, req vcav.FailoverV
 		return vcavFailoverRefused(refusal), nil
 	}
 	vcavSetRecoveryState(r, vcav.RecoveryStateINPROGRESS, now)
-	t := m.startTask(ctx, now, r)
+	t := m.startTask(ctx, taskID, now, r)
 	return vcav.FailoverVmReplication202JSONResponse(t.view(now)), nil
 }
 

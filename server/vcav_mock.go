@@ -1,8 +1,7 @@
 package server
 
 import (
-	"encoding/json"
-	"fmt"
+	"compress/flate"
 	"slices"
 	"sync"
 	"time"
@@ -35,11 +34,21 @@ type vcavMock struct {
 	tasks map[string]*vcavTask
 	due   dueQueue
 	kept  retention
+	// plain are the finished tasks whose results are still plain JSON,
+	// oldest first from plainHead; pending are the ones among them that
+	// end deflates once the lock is released (see vcavPackedResult).
+	plain      []*vcavTask
+	plainHead  int
+	plainLimit int // vcavPlainResults; tests lower it
+	pending    []*vcavTask
+	// packMu guards deflater, which packs task results (see packResult).
+	packMu   sync.Mutex
+	deflater *flate.Writer
 }
 
 // newVCAVMock returns an empty VCAV mock; Mock.New loads its fixture.
 func newVCAVMock(e *env) *vcavMock {
-	m := &vcavMock{env: e, repls: map[string]*vcav.SingleVmReplicationInfo{}}
+	m := &vcavMock{env: e, repls: map[string]*vcav.SingleVmReplicationInfo{}, plainLimit: vcavPlainResults}
 	m.clearTasks()
 	return m
 }
@@ -58,6 +67,7 @@ func (m *vcavMock) clearTasks() {
 	m.tasks = map[string]*vcavTask{}
 	m.due = nil
 	m.kept = retention{limit: m.env.taskRetention}
+	m.plain, m.plainHead, m.pending = nil, 0, nil
 }
 
 // load replaces sites, users and replications with a deep copy of f.VCAV
@@ -91,7 +101,7 @@ func (m *vcavMock) load(f *Fixture) error {
 // the replications, ordered by id, as the API would return them now.
 func (m *vcavMock) snapshot(f *Fixture) {
 	m.begin()
-	defer m.mu.Unlock()
+	defer m.end()
 	users := make([]User, len(m.users))
 	for i, u := range m.users {
 		users[i] = u.redacted()
@@ -106,12 +116,24 @@ func (m *vcavMock) snapshot(f *Fixture) {
 }
 
 // begin locks the mock, finishes every task that is due and returns the
-// current time. The caller must unlock m.mu.
+// current time. The caller must call end (or unlock m.mu).
 func (m *vcavMock) begin() time.Time {
 	m.mu.Lock()
 	now := m.env.clock.Now()
 	m.advance(now)
 	return now
+}
+
+// end unlocks the mock, then deflates the results of the tasks that
+// finished while it was held (see vcavPackedResult). Compression happens
+// outside the lock, so requests waiting for it do not wait for that.
+func (m *vcavMock) end() {
+	todo := m.pending
+	m.pending = nil
+	m.mu.Unlock()
+	for _, t := range todo {
+		t.result.Store(m.packResult(t.result.Load()))
+	}
 }
 
 // advance finishes, in deadline order, every task whose deadline is not
@@ -141,17 +163,8 @@ func (m *vcavMock) checkSite(site *string) *vcavRefusal {
 	return vcavSiteNotFound(*site)
 }
 
-// vcavCloneReplication deep-copies r through JSON, so a response can be encoded
-// after the lock is released. The generated model always round-trips, so an
-// error here is a bug and panics.
+// vcavCloneReplication deep-copies r through JSON, so a response can be
+// encoded after the lock is released.
 func vcavCloneReplication(r *vcav.SingleVmReplicationInfo) vcav.SingleVmReplicationInfo {
-	b, err := json.Marshal(r)
-	if err != nil {
-		panic(fmt.Sprintf("copy vcav replication: %v", err))
-	}
-	var out vcav.SingleVmReplicationInfo
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(fmt.Sprintf("copy vcav replication: %v", err))
-	}
-	return out
+	return vcavDecodeReplication(vcavEncodeReplication(r))
 }

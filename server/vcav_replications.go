@@ -92,7 +92,7 @@ func (mt vcavMatcher) match(r *vcav.SingleVmReplicationInfo) bool {
 // replication.
 func (m *vcavMock) ListVmReplications(_ context.Context, req vcav.ListVmReplicationsRequestObject) (vcav.ListVmReplicationsResponseObject, error) {
 	m.begin()
-	defer m.mu.Unlock()
+	defer m.end()
 	if refusal := m.checkSite(req.Params.Site); refusal != nil {
 		if refusal.status == http.StatusUnauthorized {
 			return vcav.ListVmReplications401JSONResponse{UnauthorizedJSONResponse: vcav.UnauthorizedJSONResponse(refusal.body)}, nil
@@ -129,7 +129,7 @@ func (m *vcavMock) ListVmReplications(_ context.Context, req vcav.ListVmReplicat
 // replication, or 404 VmReplicationNotFound for an unknown id.
 func (m *vcavMock) GetVmReplication(_ context.Context, req vcav.GetVmReplicationRequestObject) (vcav.GetVmReplicationResponseObject, error) {
 	m.begin()
-	defer m.mu.Unlock()
+	defer m.end()
 	refusal := m.checkSite(req.Params.Site)
 	if refusal == nil {
 		if r, ok := m.repls[req.ReplicationId]; ok {

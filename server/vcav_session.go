@@ -21,7 +21,7 @@ type vcavCredentials struct {
 // vcdAccessToken logins are not simulated and always get 401.
 func (m *vcavMock) Login(_ context.Context, req vcav.LoginRequestObject) (vcav.LoginResponseObject, error) {
 	m.begin()
-	defer m.mu.Unlock()
+	defer m.end()
 	if req.Body == nil {
 		return nil, newProblem(KindBadRequest, "invalid request: request body is required")
 	}
@@ -99,7 +99,7 @@ func (m *vcavMock) sessionDetails(user User) vcav.C4SessionDetails {
 // GetSession answers GET /sessions with the caller's session details.
 func (m *vcavMock) GetSession(ctx context.Context, _ vcav.GetSessionRequestObject) (vcav.GetSessionResponseObject, error) {
 	m.begin()
-	defer m.mu.Unlock()
+	defer m.end()
 	sess, ok := sessionFrom(ctx)
 	if !ok {
 		return nil, newProblem(KindUnauthenticated, "Not authenticated.")
@@ -111,7 +111,7 @@ func (m *vcavMock) GetSession(ctx context.Context, _ vcav.GetSessionRequestObjec
 // A session ended meanwhile by another request gets 401 NotAuthenticated.
 func (m *vcavMock) Logout(ctx context.Context, _ vcav.LogoutRequestObject) (vcav.LogoutResponseObject, error) {
 	m.begin()
-	defer m.mu.Unlock()
+	defer m.end()
 	sess, ok := sessionFrom(ctx)
 	if !ok || !m.env.sessions.remove(sess) {
 		return nil, newProblem(KindUnauthenticated, "Not authenticated: the session has ended.")

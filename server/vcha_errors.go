@@ -22,6 +22,7 @@ const (
 	msgRouteNotFound    = "com.vmware.vapi.rest.httpNotFound"
 	msgMethodNotAllowed = "failoverkit.request.method_not_allowed"
 	msgTooLarge         = "failoverkit.request.body.too_large"
+	msgHeadersTooLarge  = "failoverkit.request.headers.too_large"
 	msgNonTask          = "vapi.protocol.server.response.non_task_not_acceptable"
 	msgUnavailable      = "vapi.server.unavailable"
 	msgInternal         = "failoverkit.internal_error"
@@ -73,6 +74,8 @@ func problemType(p *Problem) (vcha.StdErrorsErrorType, string) {
 		return vcha.StdErrorsErrorTypeOPERATIONNOTFOUND, msgMethodNotAllowed
 	case KindTooLarge:
 		return vcha.StdErrorsErrorTypeINVALIDREQUEST, msgTooLarge
+	case KindHeadersTooLarge:
+		return vcha.StdErrorsErrorTypeINVALIDREQUEST, msgHeadersTooLarge
 	case KindNonTask:
 		return vcha.StdErrorsErrorTypeINVALIDREQUEST, msgNonTask
 	case KindUnavailable:

@@ -41,6 +41,8 @@ func statusOf(p *Problem) int {
 		return http.StatusMethodNotAllowed
 	case KindTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case KindHeadersTooLarge:
+		return http.StatusRequestHeaderFieldsTooLarge
 	case KindUnavailable:
 		return http.StatusServiceUnavailable
 	default:
