@@ -144,16 +144,17 @@ func vcavCheckTerminal(t *testing.T, tm *testMock, accepted map[string]vcavAttem
 	for id, a := range accepted {
 		var task vcav.C4ApiTaskOfSingleVmReplicationInfo
 		require.NoError(t, json.Unmarshal(a.body, &task))
-		states[id] = &seen{}
+		st := &seen{} // each worker writes only its own st; the map is not shared
+		states[id] = st
 		wg.Go(func() {
 			for i := range 2 {
 				status, got, _ := vcavGetTask(t, tm, a.token, task.Id)
 				mu.Lock()
 				assert.Equal(t, http.StatusOK, status)
 				if i == 0 {
-					states[id].first = got.State
+					st.first = got.State
 				} else {
-					states[id].second = got.State
+					st.second = got.State
 				}
 				mu.Unlock()
 			}
