@@ -142,6 +142,8 @@ func do(t testing.TB, hc *http.Client, method, url string, body any, headers ...
 		r = strings.NewReader(b)
 	case []byte:
 		r = bytes.NewReader(b)
+	case io.Reader: // sent chunked when its length is unknown
+		r = b
 	default:
 		raw, err := json.Marshal(b)
 		require.NoError(t, err)

@@ -161,20 +161,12 @@ func plainDo(t *testing.T, req *http.Request) (*http.Response, []byte) {
 // unknown) and headers given as name, value pairs.
 func rawDo(t *testing.T, hc *http.Client, method, url string, r io.Reader, headers ...string) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, url, r)
-	require.NoError(t, err)
+	var body any
 	if r != nil {
-		req.Header.Set("Content-Type", "application/json")
+		body = r
 	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := hc.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, body
+	status, out, _ := do(t, hc, method, url, body, headers...)
+	return status, out
 }
 
 // hc and url return tm's validating client and base URL for api.
