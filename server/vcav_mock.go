@@ -34,13 +34,12 @@ type vcavMock struct {
 	tasks map[string]*vcavTask
 	due   dueQueue
 	kept  retention
-	// plain are the finished tasks whose results are still plain JSON,
-	// oldest first from plainHead; pending are the ones among them that
-	// end deflates once the lock is released (see vcavPackedResult).
-	plain      []*vcavTask
-	plainHead  int
-	plainLimit int // vcavPlainResults; tests lower it
-	pending    []*vcavTask
+	// plain is the window of the newest finished tasks whose results stay
+	// plain JSON (limit vcavPlainResults; tests lower it); pending are the
+	// tasks that left it, which end deflates once the lock is released
+	// (see vcavPackedResult).
+	plain   retention
+	pending []*vcavTask
 	// packMu guards deflater, which packs task results (see packResult).
 	packMu   sync.Mutex
 	deflater *flate.Writer
@@ -48,7 +47,7 @@ type vcavMock struct {
 
 // newVCAVMock returns an empty VCAV mock; Mock.New loads its fixture.
 func newVCAVMock(e *env) *vcavMock {
-	m := &vcavMock{env: e, repls: map[string]*vcav.SingleVmReplicationInfo{}, plainLimit: vcavPlainResults}
+	m := &vcavMock{env: e, repls: map[string]*vcav.SingleVmReplicationInfo{}}
 	m.clearTasks()
 	return m
 }
@@ -67,7 +66,7 @@ func (m *vcavMock) clearTasks() {
 	m.tasks = map[string]*vcavTask{}
 	m.due = nil
 	m.kept = retention{limit: m.env.taskRetention}
-	m.plain, m.plainHead, m.pending = nil, 0, nil
+	m.plain, m.pending = retention{limit: vcavPlainResults}, nil
 }
 
 // load replaces sites, users and replications with a deep copy of f.VCAV

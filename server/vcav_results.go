@@ -59,24 +59,15 @@ var vcavResultDict = sync.OnceValue(func() []byte {
 // inflaters pools DEFLATE readers; each is reset with vcavResultDict.
 var inflaters sync.Pool
 
-// keepPlain records that t's result is plain, forgets the plain results of
-// tasks the retention policy dropped (the oldest, since both go in finishing
-// order), and queues the oldest plain results beyond m.plainLimit for end
-// to deflate. The caller holds m.mu.
+// keepPlain records that t's result is plain and queues, for end to
+// deflate, the results that leave the window of the newest plain ones,
+// unless the retention policy already dropped their task. The caller holds
+// m.mu.
 func (m *vcavMock) keepPlain(t *vcavTask) {
-	m.plain = append(m.plain, t)
-	for m.plainHead < len(m.plain) && m.tasks[m.plain[m.plainHead].id] != m.plain[m.plainHead] {
-		m.plain[m.plainHead] = nil
-		m.plainHead++
-	}
-	for len(m.plain)-m.plainHead > m.plainLimit {
-		m.pending = append(m.pending, m.plain[m.plainHead])
-		m.plain[m.plainHead] = nil
-		m.plainHead++
-	}
-	if m.plainHead > len(m.plain)/2 { // compact so the slice cannot grow without bound
-		m.plain = append(m.plain[:0], m.plain[m.plainHead:]...)
-		m.plainHead = 0
+	for _, id := range m.plain.finished(t.id) {
+		if old, ok := m.tasks[id]; ok {
+			m.pending = append(m.pending, old)
+		}
 	}
 }
 

@@ -49,7 +49,7 @@ func TestVCAVPackedResult_RoundTrips(t *testing.T) {
 func TestVCAVPackedResult_NewestStayPlain(t *testing.T) {
 	tm := newTestMock(t, WithInstantTasks(), WithTaskRetention(5), WithFixture(benchFixture(t, 8)))
 	tm.vcav.mu.Lock()
-	tm.vcav.plainLimit = 3
+	tm.vcav.plain.limit = 3
 	tm.vcav.mu.Unlock()
 	token := vcavLogin(t, tm, vcavRootLogin)
 	var ids []string
@@ -59,7 +59,7 @@ func TestVCAVPackedResult_NewestStayPlain(t *testing.T) {
 	}
 	tm.vcav.mu.Lock()
 	assert.Len(t, tm.vcav.tasks, 5)
-	assert.Equal(t, 3, len(tm.vcav.plain)-tm.vcav.plainHead, "only the newest stay plain")
+	assert.Equal(t, 3, len(tm.vcav.plain.ids)-tm.vcav.plain.head, "only the newest stay plain")
 	var deflated []bool
 	for _, id := range ids[3:] {
 		deflated = append(deflated, tm.vcav.tasks[id].result.Load().deflated)
