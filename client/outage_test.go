@@ -69,11 +69,13 @@ func outageAPIs() []outageAPI {
 				user, password, ok := r.BasicAuth()
 				return r.Header.Get("Authorization"), ok && user == vchaUser && password == vchaPassword
 			},
-			issue:       func(w http.ResponseWriter, token string) { writeJSON(w, 201, token) },
-			refuse:      func(w http.ResponseWriter, msg string) { writeJSON(w, 401, vchaErr("UNAUTHENTICATED", msg)) },
-			unavailable: func(w http.ResponseWriter) { writeJSON(w, 503, vchaErr("SERVICE_UNAVAILABLE", "Service not available.")) },
-			notFound:    func(w http.ResponseWriter) { writeJSON(w, 404, vchaErr("NOT_FOUND", "Task not found.")) },
-			task:        func(w http.ResponseWriter, state string) { writeJSON(w, 200, vchaTask(state, 50)) },
+			issue:  func(w http.ResponseWriter, token string) { writeJSON(w, 201, token) },
+			refuse: func(w http.ResponseWriter, msg string) { writeJSON(w, 401, vchaErr("UNAUTHENTICATED", msg)) },
+			unavailable: func(w http.ResponseWriter) {
+				writeJSON(w, 503, vchaErr("SERVICE_UNAVAILABLE", "Service not available."))
+			},
+			notFound: func(w http.ResponseWriter) { writeJSON(w, 404, vchaErr("NOT_FOUND", "Task not found.")) },
+			task:     func(w http.ResponseWriter, state string) { writeJSON(w, 200, vchaTask(state, 50)) },
 		},
 	}
 }
@@ -99,6 +101,7 @@ type outageFake struct {
 	srv         *httptest.Server
 	addr        string
 	sessions    map[string]bool
+	tookOver    bool // the sessions were lost at up
 	loginBodies []string
 	refusedOld  int    // polls refused with 401 after the outage
 	lastToken   string // token of the last task poll that was answered
@@ -109,7 +112,14 @@ func (f *outageFake) start() string {
 	f.sessions = map[string]bool{}
 	f.srv = httptest.NewServer(f.handler())
 	f.addr = f.srv.Listener.Addr().String()
-	f.t.Cleanup(func() { f.mu.Lock(); srv := f.srv; f.mu.Unlock(); srv.Close() })
+	f.t.Cleanup(func() {
+		f.mu.Lock()
+		srv := f.srv
+		f.mu.Unlock()
+		if srv != nil {
+			srv.Close()
+		}
+	})
 	return f.srv.URL
 }
 
@@ -126,17 +136,20 @@ func (f *outageFake) handler() http.Handler {
 func (f *outageFake) after(d time.Duration) <-chan time.Time {
 	f.mu.Lock()
 	f.now += d
-	closeIt := f.now >= f.refused && f.now < f.up && f.srv != nil
-	reopen := f.now >= f.up && f.srv == nil
 	srv := f.srv
+	closeIt := f.now >= f.refused && f.now < f.up && srv != nil
+	takeOver := f.now >= f.up && !f.tookOver
 	if closeIt {
 		f.srv = nil
+	}
+	if takeOver {
+		f.tookOver, f.sessions = true, map[string]bool{}
 	}
 	f.mu.Unlock()
 	switch {
 	case closeIt:
 		srv.Close()
-	case reopen:
+	case takeOver && srv == nil:
 		f.reopen()
 	}
 	ch := make(chan time.Time, 1)
@@ -145,7 +158,7 @@ func (f *outageFake) after(d time.Duration) <-chan time.Time {
 }
 
 // reopen listens again on the same address, as the new active node that
-// took over the public IP, without the old sessions.
+// took over the public IP.
 func (f *outageFake) reopen() {
 	l, err := net.Listen("tcp", f.addr)
 	require.NoError(f.t, err, "listening again on %s", f.addr)
@@ -153,7 +166,6 @@ func (f *outageFake) reopen() {
 	srv.Start()
 	f.mu.Lock()
 	f.srv = srv
-	f.sessions = map[string]bool{}
 	f.mu.Unlock()
 }
 

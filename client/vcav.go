@@ -69,9 +69,9 @@ func NewVCAV(baseURL string, opts ...Option) (*VCAV, error) {
 		return nil, fmt.Errorf("client: %w", err)
 	}
 	return &VCAV{
-		base: u,
-		raw:  raw,
-		sess: sess,
+		base:    u,
+		raw:     raw,
+		sess:    sess,
 		call:    &caller{api: apiVCAV, sess: sess, vendorErr: decodeVCAVError},
 		relogin: !cfg.noRelogin,
 	}, nil

@@ -61,9 +61,9 @@ func NewVCHA(baseURL string, opts ...Option) (*VCHA, error) {
 		return nil, fmt.Errorf("client: %w", err)
 	}
 	return &VCHA{
-		base: u,
-		raw:  raw,
-		sess: sess,
+		base:    u,
+		raw:     raw,
+		sess:    sess,
 		call:    &caller{api: apiVCHA, sess: sess, vendorErr: decodeVCHAError},
 		relogin: !cfg.noRelogin,
 	}, nil
