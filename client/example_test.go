@@ -192,6 +192,18 @@ func ExampleVCHA_Failover() {
 	// failover SUCCEEDED
 }
 
+// exampleReply writes v as a JSON response.
+func exampleReply(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// exampleStdErr returns a vSphere Std_Errors_Error body.
+func exampleStdErr(errorType, msg string) map[string]any {
+	return map[string]any{"error_type": errorType, "messages": []any{map[string]any{"id": "x", "default_message": msg, "args": []string{}}}}
+}
+
 // exampleVCHAFailover starts a stand-in for a vCenter HA cluster whose
 // failover behaves as in vcha.md §7: the task is RUNNING, then the API
 // answers 503 while the passive node takes over, then the new active node
@@ -204,14 +216,7 @@ func exampleVCHAFailover() *httptest.Server {
 		tookOver   bool
 		validToken string
 	)
-	reply := func(w http.ResponseWriter, status int, v any) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(v)
-	}
-	stdErr := func(errorType, msg string) map[string]any {
-		return map[string]any{"error_type": errorType, "messages": []any{map[string]any{"id": "x", "default_message": msg, "args": []string{}}}}
-	}
+	reply, stdErr := exampleReply, exampleStdErr
 	authorized := func(w http.ResponseWriter, r *http.Request) bool {
 		if r.Header.Get("vmware-api-session-id") != validToken {
 			reply(w, 401, stdErr("UNAUTHENTICATED", "Authentication required."))
