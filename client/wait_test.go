@@ -83,8 +83,10 @@ func TestWaitTaskHonoursWaitTimeout(t *testing.T) {
 			require.ErrorIs(t, err, client.ErrWaitTimeout)
 			require.ErrorIs(t, err, context.DeadlineExceeded)
 			assert.LessOrEqual(t, polls, 1)
-			if polls == 1 {
-				assert.True(t, gotTask)
+			// The server may answer after the deadline has cut the client
+			// off, so a poll the server saw does not imply a task returned.
+			if gotTask {
+				assert.Equal(t, 1, polls)
 			}
 		})
 	}
