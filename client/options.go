@@ -33,6 +33,7 @@ type config struct {
 	timeout     time.Duration
 	userAgent   string
 	operationID func() string
+	noRelogin   bool
 }
 
 // WithHTTPClient makes the client send its requests with hc, used as is: its
@@ -126,6 +127,18 @@ func WithUserAgent(ua string) Option {
 func WithOperationID(next func() string) Option {
 	return func(c *config) error {
 		c.operationID = next
+		return nil
+	}
+}
+
+// WithoutRelogin makes the client forget the credentials once a login
+// succeeds. By default a client keeps them (in memory only, never printed,
+// logged or put in an error) so that WaitTask can log in again when a poll
+// is refused with 401 after the sessions were lost, as in a vCenter HA
+// failover; with WithoutRelogin such a 401 ends the wait with the error.
+func WithoutRelogin() Option {
+	return func(c *config) error {
+		c.noRelogin = true
 		return nil
 	}
 }
