@@ -83,7 +83,7 @@ func fillVCAVTasks(b *testing.B, m *Mock) {
 func vcavTasksKept(m *Mock) int {
 	m.vcav.mu.Lock()
 	defer m.vcav.mu.Unlock()
-	return len(m.vcav.tasks)
+	return len(m.vcav.tasks.byID)
 }
 
 // fillVCHATasks runs memTasks vSphere failovers to completion.
@@ -97,7 +97,7 @@ func fillVCHATasks(b *testing.B, m *Mock) {
 	}
 	m.vcha.begin() // finishes the last one
 	defer m.vcha.mu.Unlock()
-	if n := len(m.vcha.tasks); n != memTasks {
+	if n := len(m.vcha.tasks.byID); n != memTasks {
 		b.Fatalf("%d vSphere tasks kept, want %d", n, memTasks)
 	}
 }

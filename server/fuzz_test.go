@@ -156,12 +156,12 @@ func (fm *fuzzMock) hasTask(id string) bool {
 	if fm.api == spec.VCAV {
 		fm.m.vcav.mu.Lock()
 		defer fm.m.vcav.mu.Unlock()
-		_, ok := fm.m.vcav.tasks[id]
+		_, ok := fm.m.vcav.tasks.byID[id]
 		return ok
 	}
 	fm.m.vcha.mu.Lock()
 	defer fm.m.vcha.mu.Unlock()
-	_, ok := fm.m.vcha.tasks[id]
+	_, ok := fm.m.vcha.tasks.byID[id]
 	return ok
 }
 
@@ -174,12 +174,12 @@ func vcavInvariants(m *Mock) error {
 	m.vcav.mu.Lock()
 	defer m.vcav.mu.Unlock()
 	running, succeeded := map[string]int{}, map[string]bool{}
-	for _, t := range m.vcav.tasks {
+	for _, t := range m.vcav.tasks.byID {
 		switch {
 		case !t.done:
-			running[t.replID]++
+			running[t.subject.id]++
 		case t.failure == nil:
-			succeeded[t.replID] = true
+			succeeded[t.subject.id] = true
 		}
 	}
 	for id, r := range m.vcav.repls {

@@ -63,7 +63,7 @@ func TestLimits_BodyOverOneMiBIs413InVendorShape(t *testing.T) {
 	assert.Zero(t, vcavTaskCount(tm))
 	tm.vcha.mu.Lock()
 	defer tm.vcha.mu.Unlock()
-	assert.Empty(t, tm.vcha.tasks)
+	assert.Empty(t, tm.vcha.tasks.byID)
 }
 
 // assertTooLargeShape checks the vendor's 413 error.

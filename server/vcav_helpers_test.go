@@ -139,7 +139,7 @@ func vcavRequireError(t testing.TB, wantStatus int, code string, status int, bod
 func vcavTaskCount(tm *testMock) int {
 	tm.vcav.mu.Lock()
 	defer tm.vcav.mu.Unlock()
-	return len(tm.vcav.tasks)
+	return len(tm.vcav.tasks.byID)
 }
 
 // vcavRawPost sends a failover without the test helpers' require calls, for
