@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-		"time"
+	"time"
 
 	"github.com/failoverkit/failoverkit/gen/vcav"
 )
