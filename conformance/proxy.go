@@ -206,29 +206,18 @@ func (p *Proxy) inspectResponse(resp *http.Response) error {
 	}
 	p.learnResponseSecrets(pe, resp, body)
 	var verr error
-	if pe.route != nil {
-		verr = p.v.ValidateResponse(resp.Request.Context(), pe.req, pe.route, pe.params, resp.StatusCode, resp.Header, body)
-	} else if resp.StatusCode >= 400 {
-		verr = validateUnrouted(p.v, &exchange{status: resp.StatusCode, header: resp.Header, body: body, doc: decodeJSON(resp.Header, body)})
+	if pe.route != nil || resp.StatusCode >= 400 {
+		verr = p.v.ValidateAnswer(resp.Request.Context(), pe.req, pe.route, pe.params, resp.StatusCode, resp.Header, body)
 	}
 	if verr != nil {
 		in, field, reason := locate(verr)
-		var cte *contentTypeError
+		var cte *oasvalidate.ContentTypeError
 		if errors.As(verr, &cte) {
 			in, field, reason = InHeader, "Content-Type", cte.Error()
 		}
 		p.record(DirResponse, pe, resp.StatusCode, in, field, reason, verr, body)
 	}
 	return nil
-}
-
-// decodeJSON decodes a JSON body, or returns nil.
-func decodeJSON(h http.Header, body []byte) any {
-	var doc any
-	if len(body) == 0 || !isJSON(h.Get("Content-Type")) || json.Unmarshal(body, &doc) != nil {
-		return nil
-	}
-	return doc
 }
 
 // record keeps and logs one violation, secrets redacted.
