@@ -19,7 +19,6 @@ type caseRun struct {
 	cleanups []func(context.Context)
 }
 
-
 // call sends req and checks the answer: against the spec first, then for
 // the wanted status and, when code is set, the documented error code. The
 // exchange is returned even when there are findings (joined in the error).
