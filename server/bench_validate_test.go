@@ -178,9 +178,9 @@ func benchFailoverOnce(b *testing.B, m *Mock, h http.Handler, api spec.API, toke
 		b.Fatalf("task: %d %s", a.status, a.body)
 	}
 	if api == spec.VCAV {
-		m.vcav.mu.Lock()
-		vcavSetRecoveryState(m.vcav.repls[id], vcav.RecoveryStateNOTSTARTED, testStart)
-		m.vcav.mu.Unlock()
+		m.vcavSim().mu.Lock()
+		vcavSetRecoveryState(m.vcavSim().repls[id], vcav.RecoveryStateNOTSTARTED, testStart)
+		m.vcavSim().mu.Unlock()
 	}
 }
 

@@ -38,7 +38,8 @@ func newTestMock(t testing.TB, opts ...Option) *testMock {
 	m, err := New(append([]Option{WithClock(clock)}, opts...)...)
 	require.NoError(t, err)
 	tm := &testMock{Mock: m, clock: clock}
-	for _, api := range spec.APIs() {
+	for _, info := range m.APIs() {
+		api := info.API
 		srv := httptest.NewServer(m.Handler(api))
 		t.Cleanup(srv.Close)
 		v, err := oasvalidate.New(api)

@@ -13,7 +13,7 @@ import (
 
 var (
 	_ vcav.StrictServerInterface = (*vcavMock)(nil)
-	_ vendor                     = (*vcavMock)(nil)
+	_ simulator                  = (*vcavMock)(nil)
 )
 
 // vcavMock simulates the VCDA/VCAV cloud API of one site: sessions, the VM

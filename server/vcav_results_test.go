@@ -48,23 +48,23 @@ func TestVCAVPackedResult_RoundTrips(t *testing.T) {
 // are no longer held, and every kept task still reads its full result.
 func TestVCAVPackedResult_NewestStayPlain(t *testing.T) {
 	tm := newTestMock(t, WithInstantTasks(), WithTaskRetention(5), WithFixture(benchFixture(t, 8)))
-	tm.vcav.mu.Lock()
-	tm.vcav.tasks.results.plain.limit = 3
-	tm.vcav.mu.Unlock()
+	tm.vcavSim().mu.Lock()
+	tm.vcavSim().tasks.results.plain.limit = 3
+	tm.vcavSim().mu.Unlock()
 	token := vcavLogin(t, tm, vcavRootLogin)
 	var ids []string
 	for i := range 8 {
 		ids = append(ids, vcavStartFailover(t, tm, token, benchReplicationID(i)).Id)
 		vcavGetReplication(t, tm, token, benchReplicationID(i)) // finishes the instant task
 	}
-	tm.vcav.mu.Lock()
-	assert.Len(t, tm.vcav.tasks.byID, 5)
-	assert.Equal(t, 3, len(tm.vcav.tasks.results.plain.ids)-tm.vcav.tasks.results.plain.head, "only the newest stay plain")
+	tm.vcavSim().mu.Lock()
+	assert.Len(t, tm.vcavSim().tasks.byID, 5)
+	assert.Equal(t, 3, len(tm.vcavSim().tasks.results.plain.ids)-tm.vcavSim().tasks.results.plain.head, "only the newest stay plain")
 	var deflated []bool
 	for _, id := range ids[3:] {
-		deflated = append(deflated, tm.vcav.tasks.byID[id].result.Load().deflated)
+		deflated = append(deflated, tm.vcavSim().tasks.byID[id].result.Load().deflated)
 	}
-	tm.vcav.mu.Unlock()
+	tm.vcavSim().mu.Unlock()
 	assert.Equal(t, []bool{true, true, false, false, false}, deflated)
 	for i, id := range ids[3:] {
 		status, task, body := vcavGetTask(t, tm, token, id)

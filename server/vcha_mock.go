@@ -14,7 +14,7 @@ import (
 // pipeline as a vendor.
 var (
 	_ vcha.StrictServerInterface = (*vchaMock)(nil)
-	_ vendor                     = (*vchaMock)(nil)
+	_ simulator                  = (*vchaMock)(nil)
 )
 
 // vchaMock simulates the vSphere Automation API for vCenter HA: sessions,
