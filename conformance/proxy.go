@@ -67,12 +67,14 @@ const maxProxyBody = 16 << 20
 // the Host header names the target. Each violation is logged as it happens
 // and kept for Violations and Summary. It is safe for concurrent use.
 type Proxy struct {
-	api     spec.API
-	v       *oasvalidate.Validator
-	rp      *httputil.ReverseProxy
-	log     *slog.Logger
-	red     *redactor
-	maxKept int
+	api spec.API
+	v   *oasvalidate.Validator
+	rp  *httputil.ReverseProxy
+	log *slog.Logger
+	red *redactor
+	// tokenHeaders are the headers that carry session tokens (every API's).
+	tokenHeaders []string
+	maxKept      int
 
 	requests, unrouted, unvalidated atomic.Int64
 
@@ -92,7 +94,11 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Proxy{api: cfg.API, v: v, log: cfg.Logger, red: newRedactor(), maxKept: cfg.MaxKept, byWhere: map[string]int{}}
+	tokens, err := oasvalidate.TokenHeaders()
+	if err != nil {
+		return nil, err
+	}
+	p := &Proxy{api: cfg.API, v: v, tokenHeaders: tokens, log: cfg.Logger, red: newRedactor(), maxKept: cfg.MaxKept, byWhere: map[string]int{}}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
@@ -254,8 +260,9 @@ func (p *Proxy) learnRequestSecrets(r *http.Request, body []byte) {
 	if _, pw, ok := r.BasicAuth(); ok {
 		p.red.add(pw)
 	}
-	p.red.add(r.Header.Get(vcavAuthHeader))
-	p.red.add(r.Header.Get(vchaAuthHeader))
+	for _, h := range p.tokenHeaders {
+		p.red.add(r.Header.Get(h))
+	}
 	var doc any
 	if json.Unmarshal(body, &doc) == nil {
 		learnSecretFields(p.red, doc)
@@ -281,7 +288,9 @@ func learnSecretFields(red *redactor, v any) {
 
 // learnResponseSecrets remembers the session tokens a login hands out.
 func (p *Proxy) learnResponseSecrets(pe *proxyExchange, resp *http.Response, body []byte) {
-	p.red.add(resp.Header.Get(vcavAuthHeader))
+	for _, h := range p.tokenHeaders {
+		p.red.add(resp.Header.Get(h))
+	}
 	if pe.op == "createSession" && resp.StatusCode < 300 {
 		var token string
 		if json.Unmarshal(body, &token) == nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/routers"
@@ -78,4 +79,30 @@ func (v *Validator) ErrorSchema() string {
 func IsJSON(ct string) bool {
 	mt, _, err := mime.ParseMediaType(ct)
 	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+}
+
+// TokenHeaders lists the request headers that carry a session token in
+// any registered API: the header of each apiKey security scheme declared
+// in header, in API order, without repeats. A response that hands out a
+// session token (a login) sends it in the same header.
+func TokenHeaders() ([]string, error) {
+	var out []string
+	for _, api := range spec.APIs() {
+		doc, err := spec.Load(api)
+		if err != nil {
+			return nil, err
+		}
+		names := make([]string, 0, len(doc.Components.SecuritySchemes))
+		for name := range doc.Components.SecuritySchemes {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			s := doc.Components.SecuritySchemes[name].Value
+			if s != nil && s.Type == "apiKey" && s.In == "header" && !slices.Contains(out, s.Name) {
+				out = append(out, s.Name)
+			}
+		}
+	}
+	return out, nil
 }
