@@ -151,3 +151,13 @@ func do(t testing.TB, hc *http.Client, method, url string, body any, headers ...
 	require.NoError(t, err)
 	return resp.StatusCode, out, resp.Header
 }
+
+// builtinAPINames lists the built-in APIs (spec.APIs may also hold the
+// test-only example API; see exampleapi_api_test.go).
+func builtinAPINames() []spec.API {
+	var out []spec.API
+	for _, d := range builtinAPIs() {
+		out = append(out, d.api)
+	}
+	return out
+}
