@@ -27,20 +27,6 @@ type vchaTaskKind struct {
 	running, done, failure string
 }
 
-// The two kinds of task the VCHA mock runs.
-var (
-	failoverTask = &vchaTaskKind{
-		service: "com.vmware.vcenter.vcha.cluster", operation: "failover",
-		descID: "com.vmware.vcenter.vcha.cluster.failover", desc: "Initiate failover",
-		running: "Failover in progress", done: "Failover completed", failure: "Failover failed",
-	}
-	modeSetTask = &vchaTaskKind{
-		service: "com.vmware.vcenter.vcha.cluster.mode", operation: "set",
-		descID: "com.vmware.vcenter.vcha.cluster.mode.set", desc: "Set VCHA cluster mode",
-		running: "Changing the cluster mode", done: "Cluster mode changed", failure: "Cluster mode change failed",
-	}
-)
-
 // vchaTask is one CIS task. It is PENDING from its creation until
 // timing.Start, RUNNING until timing's deadline, then SUCCEEDED (effect
 // applied) or FAILED (with failure). Its state is computed from the clock
