@@ -28,14 +28,9 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	fs := flag.NewFlagSet("mock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	f := &mockFlags{}
-	f.serve.Addrs = map[spec.API]string{}
+	addrs := map[spec.API]*string{}
 	for _, api := range server.APIs() {
-		addr := api.DefaultAddr
-		f.serve.Addrs[api.API] = addr
-		fs.Func(string(api.API)+"-addr", fmt.Sprintf("%s (default %q)", api.AddrHelp, addr), func(s string) error {
-			f.serve.Addrs[api.API] = s
-			return nil
-		})
+		addrs[api.API] = fs.String(string(api.API)+"-addr", api.DefaultAddr, api.AddrHelp)
 	}
 	fs.BoolVar(&f.serve.TLS, "tls", false, "serve HTTPS (a self-signed certificate is made unless --tls-cert/--tls-key are given)")
 	fs.StringVar(&f.serve.CertFile, "tls-cert", "", "PEM certificate file for --tls")
@@ -51,6 +46,10 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	fs.BoolVar(&f.quiet, "quiet", false, "do not log requests")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	f.serve.Addrs = map[spec.API]string{}
+	for api, addr := range addrs {
+		f.serve.Addrs[api] = *addr
 	}
 	if fs.NArg() > 0 {
 		return nil, usageError("unexpected arguments: %v", fs.Args())
