@@ -44,7 +44,7 @@ func (m *vcavMock) FailoverVmReplication(ctx context.Context, req vcav.FailoverV
 		return vcavFailoverRefused(refusal), nil
 	}
 	vcavSetRecoveryState(r, vcav.RecoveryStateINPROGRESS, now)
-	t := m.startTask(ctx, taskID, now, vcavFailoverKind, taskSubject{id: r.Id, name: r.VmName}, m.vcavFailoverEffect(r.Id))
+	t := m.startTask(ctx, taskID, now, vcavFailoverKind, taskSubject{id: r.Id, name: r.VmName}, m.failoverEffect(r.Id))
 	return vcav.FailoverVmReplication202JSONResponse(vcavReplicationTask(t, now)), nil
 }
 

@@ -18,10 +18,10 @@ const (
 	vcavResultReplicationType = "SingleVmReplicationInfo"
 )
 
-// vcavFailoverEffect is what a failover task of replication id does when it
+// failoverEffect is what a failover task of replication id does when it
 // ends: on success the replication is failed over (vcavCompleteFailover)
 // and becomes the task's result; on failure it is put back to NOT_STARTED.
-func (m *vcavMock) vcavFailoverEffect(id string) taskEffect {
+func (m *vcavMock) failoverEffect(id string) taskEffect {
 	return m.replicationEffect(id, vcavCompleteFailover, vcav.RecoveryStateNOTSTARTED)
 }
 
