@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"net/http"
 	"os"
 	"time"
+
+	"github.com/failoverkit/failoverkit/internal/tlsclient"
 )
 
 // DefaultTimeout is the per-request HTTP timeout used when WithTimeout is not
@@ -172,16 +173,9 @@ func newConfig(opts []Option) (*config, error) {
 // http.DefaultTransport (proxy from the environment, HTTP/2) with TLS 1.2 or
 // later, verified certificates and no redirects followed.
 func (c *config) buildHTTPClient() (*http.Client, error) {
-	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: c.insecure}
-	if len(c.caPEMs) > 0 {
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		for _, pem := range c.caPEMs {
-			pool.AppendCertsFromPEM(pem)
-		}
-		tlsCfg.RootCAs = pool
+	tlsCfg, err := tlsclient.Config(c.caPEMs, c.insecure) // addCAPEM checked every PEM
+	if err != nil {
+		return nil, fmt.Errorf("client: %w", err)
 	}
 	var tr *http.Transport
 	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
