@@ -7,6 +7,8 @@ TEST_TIMEOUT  ?= 10m
 TEST_COUNT    ?= 1
 FUZZTIME      ?= 10s
 SPECTRAL      := tools/spectral/node_modules/.bin/spectral
+PRISM         := tools/prism/node_modules/.bin/prism
+REDOCLY       := tools/redocly/node_modules/.bin/redocly
 STATICCHECK   := $(GO) tool -modfile=tools/lint/go.mod staticcheck
 
 .PHONY: help
@@ -26,10 +28,10 @@ generate: ## Regenerate gen/ from spec/ with the pinned oapi-codegen.
 	$(GO) generate ./...
 
 .PHONY: check-generated
-check-generated: generate ## Regenerate, then fail if gen/ differs from what is committed.
-	@if [ -n "$$(git status --porcelain -- gen)" ]; then \
-		echo "gen/ is stale: run 'make generate' and commit the result"; \
-		git status --porcelain -- gen; git --no-pager diff --stat -- gen; exit 1; \
+check-generated: generate ## Regenerate, then fail if gen/ or spec/portable/ differs from what is committed.
+	@if [ -n "$$(git status --porcelain -- gen spec/portable)" ]; then \
+		echo "gen/ or spec/portable/ is stale: run 'make generate' and commit the result"; \
+		git status --porcelain -- gen spec/portable; git --no-pager diff --stat -- gen spec/portable; exit 1; \
 	fi
 
 $(SPECTRAL): tools/spectral/package.json tools/spectral/package-lock.json
@@ -39,6 +41,19 @@ $(SPECTRAL): tools/spectral/package.json tools/spectral/package-lock.json
 .PHONY: lint-spec
 lint-spec: $(SPECTRAL) ## Lint both specs with Spectral's OpenAPI ruleset (pinned, from npm).
 	$(SPECTRAL) lint --ruleset .spectral.yaml --fail-severity=error spec/vcav.yaml spec/vcha.yaml
+
+$(PRISM): tools/prism/package.json tools/prism/package-lock.json
+	cd tools/prism && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(REDOCLY): tools/redocly/package.json tools/redocly/package-lock.json
+	cd tools/redocly && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: portable-check
+portable-check: $(PRISM) $(REDOCLY) ## Redocly lint and Prism mocking of spec/portable/vcha.yaml (pinned, from npm).
+	$(REDOCLY) lint --config tools/redocly/redocly.yaml spec/portable/vcha.yaml
+	tools/prism/check.sh
 
 .PHONY: vet
 vet: ## go vet every package.
