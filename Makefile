@@ -55,6 +55,30 @@ portable-check: $(PRISM) $(REDOCLY) ## Redocly lint and Prism mocking of spec/po
 	$(REDOCLY) lint --config tools/redocly/redocly.yaml spec/portable/vcha.yaml
 	tools/prism/check.sh
 
+# Release snapshot and image (see README "Releases and images").
+RELEASE_TARGETS ?= linux/amd64,linux/arm64,darwin/amd64,darwin/arm64,windows/amd64,windows/arm64
+RELEASE_PARALLEL ?= 1
+IMAGE_ARCH      ?= amd64
+IMAGE_TAG       ?= failoverkit/failoverkit:snapshot
+IMAGE_TAR       := dist/failoverkit-mock_linux_$(IMAGE_ARCH).tar
+
+.PHONY: release-snapshot
+release-snapshot: ## Static binaries, archives and checksums.txt for RELEASE_TARGETS into dist/ (offline).
+	$(GO) run ./tools/release -out dist -targets $(RELEASE_TARGETS) -parallel $(RELEASE_PARALLEL)
+	cd dist && sha256sum -c checksums.txt
+
+.PHONY: image
+image: ## OCI image tarball of `failoverkit mock` (no Docker daemon), checked by reading it back.
+	$(GO) run ./tools/release -binaries-only -out dist/bin -targets linux/$(IMAGE_ARCH)
+	cd tools/image && $(GO) run . -bin ../../dist/bin/linux_$(IMAGE_ARCH)/failoverkit -platform linux/$(IMAGE_ARCH) \
+		-tag $(IMAGE_TAG) -out ../../$(IMAGE_TAR) -created $$(git log -1 --format=%cI)
+	$(MAKE) image-check
+
+.PHONY: image-check
+image-check: ## Read the image tarball back: config (user, ports, entrypoint) and layers (binary, CA bundle, passwd); test tools/image.
+	cd tools/image && $(GO) run . -check ../../$(IMAGE_TAR) -platform linux/$(IMAGE_ARCH) -tag $(IMAGE_TAG)
+	cd tools/image && $(GO) vet ./... && $(GO) test ./...
+
 .PHONY: vet
 vet: ## go vet every package.
 	$(GO) vet ./...

@@ -13,7 +13,7 @@ const MainPackage = "main"
 
 // Stamp is what a build records about its source.
 type Stamp struct {
-	Version   string    // the tag at HEAD, else "0.0.0-snapshot+<commit[:12]>"
+	Version   string    // the tag at HEAD, else "0.0.0-snapshot-<commit[:12]>" (usable in file names and image tags)
 	Commit    string    // full commit id
 	Dirty     bool      // uncommitted changes to tracked files
 	BuildTime time.Time // UTC, to the second
@@ -30,12 +30,12 @@ func Read(ctx context.Context, dir string, now time.Time) (Stamp, error) {
 		return Stamp{}, err
 	}
 	s := Stamp{Commit: commit, Dirty: status != "", BuildTime: now.UTC().Truncate(time.Second)}
-	s.Version = "0.0.0-snapshot+" + commit[:min(12, len(commit))]
+	s.Version = "0.0.0-snapshot-" + commit[:min(12, len(commit))]
 	if tag, err := git(ctx, dir, "describe", "--tags", "--exact-match", "HEAD"); err == nil && tag != "" {
 		s.Version = tag
 	}
 	if s.Dirty {
-		s.Version += ".dirty"
+		s.Version += "-dirty"
 	}
 	return s, nil
 }

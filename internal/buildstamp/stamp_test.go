@@ -39,7 +39,7 @@ func TestRead_CleanDirtyAndTagged(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, s.Commit, 40)
 	assert.False(t, s.Dirty)
-	assert.Equal(t, "0.0.0-snapshot+"+s.Commit[:12], s.Version)
+	assert.Equal(t, "0.0.0-snapshot-"+s.Commit[:12], s.Version)
 	assert.Equal(t, "2026-11-27T14:04:05Z", s.BuildTime.Format(time.RFC3339))
 
 	// A tracked file changed: dirty, and the version says so.
@@ -54,7 +54,7 @@ func TestRead_CleanDirtyAndTagged(t *testing.T) {
 	s, err = Read(context.Background(), dir, now)
 	require.NoError(t, err)
 	assert.True(t, s.Dirty)
-	assert.True(t, strings.HasSuffix(s.Version, ".dirty"), s.Version)
+	assert.True(t, strings.HasSuffix(s.Version, "-dirty"), s.Version)
 
 	run("commit", "-q", "-m", "f")
 	run("tag", "v1.0.0")
