@@ -15,14 +15,15 @@ import (
 // leaves them empty and the build info's own values are used (Go stamps the
 // commit itself in a plain git clone, but not in a git worktree).
 var (
-	version   string
-	commit    string
-	modified  string // "true" or "false"
-	buildTime string
+	version    string
+	commit     string
+	modified   string // "true" or "false"
+	commitTime string
+	buildTime  string
 )
 
 // stamp holds the linker-set variables.
-type stamp struct{ version, commit, modified, buildTime string }
+type stamp struct{ version, commit, modified, commitTime, buildTime string }
 
 // versionInfo is what `failoverkit version` prints.
 type versionInfo struct {
@@ -62,7 +63,7 @@ func readVersionInfo(bi *debug.BuildInfo, ok bool, stamped stamp) versionInfo {
 		v.Version = stamped.version
 	}
 	if stamped.commit != "" {
-		v.Commit, v.Dirty = stamped.commit, stamped.modified == "true"
+		v.Commit, v.Dirty, v.CommitTime = stamped.commit, stamped.modified == "true", stamped.commitTime
 	}
 	if stamped.buildTime != "" {
 		v.BuildTime = stamped.buildTime
@@ -81,7 +82,7 @@ func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError("unexpected arguments: %v", fs.Args())
 	}
 	bi, ok := debug.ReadBuildInfo()
-	v := readVersionInfo(bi, ok, stamp{version, commit, modified, buildTime})
+	v := readVersionInfo(bi, ok, stamp{version, commit, modified, commitTime, buildTime})
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

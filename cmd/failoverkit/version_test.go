@@ -100,4 +100,5 @@ func TestVersion_BinaryPrintsTheCommit(t *testing.T) {
 	require.NoError(t, json.Unmarshal(out, &v))
 	assert.Equal(t, strings.TrimSpace(string(head)), v.Commit)
 	assert.Equal(t, "2026-11-27T15:00:00Z", v.BuildTime)
+	assert.Equal(t, st.CommitTime, v.CommitTime)
 }

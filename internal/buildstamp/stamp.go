@@ -13,10 +13,11 @@ const MainPackage = "main"
 
 // Stamp is what a build records about its source.
 type Stamp struct {
-	Version   string    // the tag at HEAD, else "0.0.0-snapshot-<commit[:12]>" (usable in file names and image tags)
-	Commit    string    // full commit id
-	Dirty     bool      // uncommitted changes to tracked files
-	BuildTime time.Time // UTC, to the second
+	Version    string    // the tag at HEAD, else "0.0.0-snapshot-<commit[:12]>" (usable in file names and image tags)
+	Commit     string    // full commit id
+	Dirty      bool      // uncommitted changes to tracked files
+	CommitTime string    // committer date, RFC 3339
+	BuildTime  time.Time // UTC, to the second
 }
 
 // Read runs git in dir. now is the build time to record.
@@ -29,7 +30,11 @@ func Read(ctx context.Context, dir string, now time.Time) (Stamp, error) {
 	if err != nil {
 		return Stamp{}, err
 	}
-	s := Stamp{Commit: commit, Dirty: status != "", BuildTime: now.UTC().Truncate(time.Second)}
+	committed, err := git(ctx, dir, "show", "-s", "--format=%cI", "HEAD")
+	if err != nil {
+		return Stamp{}, err
+	}
+	s := Stamp{Commit: commit, Dirty: status != "", CommitTime: committed, BuildTime: now.UTC().Truncate(time.Second)}
 	s.Version = "0.0.0-snapshot-" + commit[:min(12, len(commit))]
 	if tag, err := git(ctx, dir, "describe", "--tags", "--exact-match", "HEAD"); err == nil && tag != "" {
 		s.Version = tag
@@ -52,6 +57,7 @@ func (s Stamp) LDFlags() string {
 		"-X", MainPackage + ".version=" + s.Version,
 		"-X", MainPackage + ".commit=" + s.Commit,
 		"-X", MainPackage + ".modified=" + dirty,
+		"-X", MainPackage + ".commitTime=" + s.CommitTime,
 		"-X", MainPackage + ".buildTime=" + s.BuildTime.Format(time.RFC3339),
 	}, " ")
 }

@@ -41,6 +41,8 @@ func TestRead_CleanDirtyAndTagged(t *testing.T) {
 	assert.False(t, s.Dirty)
 	assert.Equal(t, "0.0.0-snapshot-"+s.Commit[:12], s.Version)
 	assert.Equal(t, "2026-11-27T14:04:05Z", s.BuildTime.Format(time.RFC3339))
+	_, err = time.Parse(time.RFC3339, s.CommitTime)
+	assert.NoError(t, err, s.CommitTime)
 
 	// A tracked file changed: dirty, and the version says so.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "f"), []byte("a"), 0o600))
@@ -69,6 +71,6 @@ func TestRead_OutsideARepositoryFails(t *testing.T) {
 }
 
 func TestLDFlags(t *testing.T) {
-	s := Stamp{Version: "v1", Commit: "abc", Dirty: true, BuildTime: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	assert.Equal(t, "-s -w -X main.version=v1 -X main.commit=abc -X main.modified=true -X main.buildTime=2026-01-02T03:04:05Z", s.LDFlags())
+	s := Stamp{Version: "v1", Commit: "abc", Dirty: true, CommitTime: "2026-01-01T00:00:00Z", BuildTime: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	assert.Equal(t, "-s -w -X main.version=v1 -X main.commit=abc -X main.modified=true -X main.commitTime=2026-01-01T00:00:00Z -X main.buildTime=2026-01-02T03:04:05Z", s.LDFlags())
 }
