@@ -77,7 +77,7 @@ image: ## OCI image tarball of `failoverkit mock` (no Docker daemon), checked by
 .PHONY: image-check
 image-check: ## Read the image tarball back: config (user, ports, entrypoint) and layers (binary, CA bundle, passwd); test tools/image.
 	cd tools/image && $(GO) run . -check ../../$(IMAGE_TAR) -platform linux/$(IMAGE_ARCH) -tag $(IMAGE_TAG)
-	cd tools/image && $(GO) vet ./... && $(GO) test ./...
+	cd tools/image && $(GO) mod tidy -diff && $(GO) vet ./... && $(GO) test ./...
 
 .PHONY: vet
 vet: ## go vet every package.
@@ -121,4 +121,4 @@ fuzz: ## Fuzz each target in turn for FUZZTIME; crashers are kept in server/test
 	done
 
 .PHONY: ci
-ci: check-generated tidy-check lint lint-spec test ## Everything CI runs.
+ci: check-generated tidy-check lint lint-spec portable-check test ## Everything CI runs but the fuzz, release and image steps.
