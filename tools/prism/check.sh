@@ -5,14 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 spec=spec/portable/vcha.yaml
-port=${PRISM_PORT:-4010}
+port=${PRISM_PORT:-$((20000 + RANDOM % 20000))}  # random: several checks may run on one machine
 base=http://127.0.0.1:$port
 log=$(mktemp)
 tools/prism/node_modules/.bin/prism mock --host 127.0.0.1 --port "$port" --errors "$spec" >"$log" 2>&1 &
 prism=$!
 trap 'kill "$prism" 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 120); do
-	curl -s -o /dev/null "$base/api/session" && break
+	curl -s --max-time 2 -o /dev/null "$base/api/session" && break
 	kill -0 "$prism" 2>/dev/null || { cat "$log"; echo "prism exited"; exit 1; }
 	sleep 0.5
 done
@@ -22,7 +22,7 @@ fail=0
 expect() {
 	local want=$1 method=$2 path=$3 body=${4:-} got
 	shift 4 || shift $#
-	got=$(curl -s -D /tmp/prism-head.$$ -o /tmp/prism-body.$$ -w '%{http_code}' -X "$method" "$base$path" \
+	got=$(curl -s --max-time 10 -D /tmp/prism-head.$$ -o /tmp/prism-body.$$ -w '%{http_code}' -X "$method" "$base$path" \
 		-H 'vmware-api-session-id: 0123456789abcdef' -H 'Content-Type: application/json' \
 		${body:+--data-binary "$body"} "$@")
 	# A refusal must come from Prism's request validation (sl-violations
