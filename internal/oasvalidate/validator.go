@@ -29,6 +29,10 @@ type Validator struct {
 	// plain lists the operations whose requests may be known valid
 	// without running the validator (knownvalid.go).
 	plain map[*openapi3.Operation]*plainOperation
+	// memo remembers the request bodies that validated (bodymemo.go);
+	// paramOpts validates a request without its body.
+	memo      *bodyMemo
+	paramOpts *openapi3filter.Options
 }
 
 // New returns a Validator for api backed by the embedded spec.
@@ -41,12 +45,13 @@ func New(api spec.API) (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build %s router: %w", api, err)
 	}
-	return &Validator{
+	v := &Validator{
 		API:       api,
 		Doc:       doc,
 		Router:    r,
 		unsecured: unsecuredOperations(doc),
 		plain:     plainOperations(doc),
+		memo:      &bodyMemo{},
 		// Authentication is the caller's job (the mock checks sessions
 		// itself, in the vendor's error shape), so security is a no-op here.
 		reqOpts: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
@@ -54,7 +59,11 @@ func New(api spec.API) (*Validator, error) {
 			IncludeResponseStatus: true,
 			AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
 		},
-	}, nil
+	}
+	params := *v.reqOpts
+	params.ExcludeRequestBody = true
+	v.paramOpts = &params
+	return v, nil
 }
 
 // Route finds the operation of req; see spec.Router.FindRoute.
@@ -93,11 +102,19 @@ func (v *Validator) ValidateRequest(ctx context.Context, req *http.Request, rout
 		r.Operation = op
 		route = &r
 	}
+	if done, err := v.validateMemo(ctx, req, route, params); done {
+		return err
+	}
+	return v.validate(ctx, req, route, params, v.reqOpts)
+}
+
+// validate runs openapi3filter's request validation with opts.
+func (v *Validator) validate(ctx context.Context, req *http.Request, route *routers.Route, params map[string]string, opts *openapi3filter.Options) error {
 	return openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
 		Request:    req,
 		PathParams: params,
 		Route:      route,
-		Options:    v.reqOpts,
+		Options:    opts,
 	})
 }
 
