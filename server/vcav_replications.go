@@ -68,13 +68,18 @@ func newVCAVMatcher(p vcav.ListVmReplicationsParams) vcavMatcher {
 	return mt
 }
 
+// all reports whether the matcher selects every replication (no filter).
+func (mt vcavMatcher) all() bool {
+	return !mt.hasIDs && mt.vmName == "" && mt.exact == [vcavExactFilters]*string{}
+}
+
 // match reports whether r passes every filter: ids lists it, its vmName
 // contains vmName ignoring case, and each exact filter equals its field.
 func (mt vcavMatcher) match(r *vcav.SingleVmReplicationInfo) bool {
 	if mt.hasIDs && !mt.ids[r.Id] {
 		return false
 	}
-	if mt.vmName != "" && (r.VmName == nil || !strings.Contains(strings.ToLower(*r.VmName), mt.vmName)) {
+	if mt.vmName != "" && (r.VmName == nil || !containsFold(*r.VmName, mt.vmName)) {
 		return false
 	}
 	fields := vcavFilterFields(r)
@@ -112,6 +117,13 @@ func (m *vcavMock) ListVmReplications(_ context.Context, req vcav.ListVmReplicat
 	}
 	page := vcav.QueryResultOfSingleVmReplicationInfo{Items: []vcav.SingleVmReplicationInfo{}, Offset: offset, Limit: limit}
 	mt := newVCAVMatcher(req.Params)
+	if mt.all() { // O(page): the order is the list
+		page.Total = int64(len(m.order))
+		for _, id := range m.order[min(int(offset), len(m.order)):min(int(offset)+int(limit), len(m.order))] {
+			page.Items = append(page.Items, vcavCloneReplication(m.repls[id]))
+		}
+		return vcav.ListVmReplications200JSONResponse(page), nil
+	}
 	for _, id := range m.order {
 		r := m.repls[id]
 		if !mt.match(r) {
