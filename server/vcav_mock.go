@@ -28,8 +28,11 @@ type vcavMock struct {
 	sites     []VCAVSite
 	users     []User
 	repls     map[string]*vcav.SingleVmReplicationInfo
-	// order holds the replication ids sorted, the order lists use.
-	order []string
+	// order holds the replication ids sorted, the order lists use;
+	// inOrder the replications in that order (lists scan it rather than
+	// look every id up).
+	order   []string
+	inOrder []*vcav.SingleVmReplicationInfo
 	// tasks are the tasks of the replications' operations; end deflates
 	// the results that left the plain window once the lock is released
 	// (see resultWindow).
@@ -63,7 +66,7 @@ func (m *vcavMock) clearTasks() {
 func (m *vcavMock) load(f *Fixture) error {
 	var src VCAVFixture
 	if f != nil && f.VCAV != nil {
-		cp, err := deepCopy(f.VCAV)
+		cp, err := copyVCAVFixture(f.VCAV)
 		if err != nil {
 			return err
 		}
@@ -81,6 +84,10 @@ func (m *vcavMock) load(f *Fixture) error {
 	defer m.mu.Unlock()
 	m.localSite, m.sites, m.users = src.LocalSite, src.Sites, src.Users
 	m.repls, m.order = repls, order
+	m.inOrder = make([]*vcav.SingleVmReplicationInfo, len(order))
+	for i, id := range order {
+		m.inOrder[i] = repls[id]
+	}
 	m.clearTasks()
 	return nil
 }

@@ -118,14 +118,13 @@ func (m *vcavMock) ListVmReplications(_ context.Context, req vcav.ListVmReplicat
 	page := vcav.QueryResultOfSingleVmReplicationInfo{Items: []vcav.SingleVmReplicationInfo{}, Offset: offset, Limit: limit}
 	mt := newVCAVMatcher(req.Params)
 	if mt.all() { // O(page): the order is the list
-		page.Total = int64(len(m.order))
-		for _, id := range m.order[min(int(offset), len(m.order)):min(int(offset)+int(limit), len(m.order))] {
-			page.Items = append(page.Items, vcavCloneReplication(m.repls[id]))
+		page.Total = int64(len(m.inOrder))
+		for _, r := range m.inOrder[min(int(offset), len(m.inOrder)):min(int(offset)+int(limit), len(m.inOrder))] {
+			page.Items = append(page.Items, vcavCloneReplication(r))
 		}
 		return vcav.ListVmReplications200JSONResponse(page), nil
 	}
-	for _, id := range m.order {
-		r := m.repls[id]
+	for _, r := range m.inOrder {
 		if !mt.match(r) {
 			continue
 		}
