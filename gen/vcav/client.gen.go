@@ -107,10 +107,14 @@ type ClientInterface interface {
 	// PowerVCAV's reports read `managerHealth.offlineReplicators`. VCDA 4.x makes health a task
 	// (`POST /diagnostics/health`).
 	//
-	// failoverkit choice: the mock serves both forms, so a 3.x-era client and a 4.x client work
-	// unchanged; the GET answers the same `CloudHealthInfo` the POST's task returns as its result.
-	// The Ansible VCDA module sends this GET and expects 202 with a task; it gets 200 here, as
-	// from a 3.x appliance (a 4.x appliance's answer to the GET is not documented).
+	// The community Ansible VCDA module (`module_utils/vcda_common.py`) sends this GET to a 4.x
+	// appliance and requires 202 with a task, which is client evidence that 4.x serves the GET as
+	// a task too.
+	//
+	// failoverkit choice: the GET answers as the generation the client asks for. An `Accept` of
+	// a 3.x vendor type (`h4-v3+json`, `h4-v3.5+json`, as PowerVCAV sends) gets 200 with the
+	// `CloudHealthInfo`; any other `Accept` gets 202 with the health task, exactly like
+	// `POST /diagnostics/health`.
 	//
 	// Corresponds with GET /diagnostics/health (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, params *GetHealthParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -428,10 +432,14 @@ func (c *Client) GetAbout(ctx context.Context, params *GetAboutParams, reqEditor
 // PowerVCAV's reports read `managerHealth.offlineReplicators`. VCDA 4.x makes health a task
 // (`POST /diagnostics/health`).
 //
-// failoverkit choice: the mock serves both forms, so a 3.x-era client and a 4.x client work
-// unchanged; the GET answers the same `CloudHealthInfo` the POST's task returns as its result.
-// The Ansible VCDA module sends this GET and expects 202 with a task; it gets 200 here, as
-// from a 3.x appliance (a 4.x appliance's answer to the GET is not documented).
+// The community Ansible VCDA module (`module_utils/vcda_common.py`) sends this GET to a 4.x
+// appliance and requires 202 with a task, which is client evidence that 4.x serves the GET as
+// a task too.
+//
+// failoverkit choice: the GET answers as the generation the client asks for. An `Accept` of
+// a 3.x vendor type (`h4-v3+json`, `h4-v3.5+json`, as PowerVCAV sends) gets 200 with the
+// `CloudHealthInfo`; any other `Accept` gets 202 with the health task, exactly like
+// `POST /diagnostics/health`.
 //
 // Corresponds with GET /diagnostics/health (the `GetHealth` operationId).
 func (c *Client) GetHealth(ctx context.Context, params *GetHealthParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2280,10 +2288,14 @@ type ClientWithResponsesInterface interface {
 	// PowerVCAV's reports read `managerHealth.offlineReplicators`. VCDA 4.x makes health a task
 	// (`POST /diagnostics/health`).
 	//
-	// failoverkit choice: the mock serves both forms, so a 3.x-era client and a 4.x client work
-	// unchanged; the GET answers the same `CloudHealthInfo` the POST's task returns as its result.
-	// The Ansible VCDA module sends this GET and expects 202 with a task; it gets 200 here, as
-	// from a 3.x appliance (a 4.x appliance's answer to the GET is not documented).
+	// The community Ansible VCDA module (`module_utils/vcda_common.py`) sends this GET to a 4.x
+	// appliance and requires 202 with a task, which is client evidence that 4.x serves the GET as
+	// a task too.
+	//
+	// failoverkit choice: the GET answers as the generation the client asks for. An `Accept` of
+	// a 3.x vendor type (`h4-v3+json`, `h4-v3.5+json`, as PowerVCAV sends) gets 200 with the
+	// `CloudHealthInfo`; any other `Accept` gets 202 with the health task, exactly like
+	// `POST /diagnostics/health`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2677,6 +2689,8 @@ type GetHealthResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *CloudHealthInfo
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *C4ApiTask
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *SessionUnauthorized
 	// JSON500 the response for an HTTP 500 `application/json` response
@@ -2690,6 +2704,11 @@ type GetHealthResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetHealthResponse) GetJSON200() *CloudHealthInfo {
 	return r.JSON200
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r GetHealthResponse) GetJSON202() *C4ApiTask {
+	return r.JSON202
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -3818,10 +3837,14 @@ func (c *ClientWithResponses) GetAboutWithResponse(ctx context.Context, params *
 // PowerVCAV's reports read `managerHealth.offlineReplicators`. VCDA 4.x makes health a task
 // (`POST /diagnostics/health`).
 //
-// failoverkit choice: the mock serves both forms, so a 3.x-era client and a 4.x client work
-// unchanged; the GET answers the same `CloudHealthInfo` the POST's task returns as its result.
-// The Ansible VCDA module sends this GET and expects 202 with a task; it gets 200 here, as
-// from a 3.x appliance (a 4.x appliance's answer to the GET is not documented).
+// The community Ansible VCDA module (`module_utils/vcda_common.py`) sends this GET to a 4.x
+// appliance and requires 202 with a task, which is client evidence that 4.x serves the GET as
+// a task too.
+//
+// failoverkit choice: the GET answers as the generation the client asks for. An `Accept` of
+// a 3.x vendor type (`h4-v3+json`, `h4-v3.5+json`, as PowerVCAV sends) gets 200 with the
+// `CloudHealthInfo`; any other `Accept` gets 202 with the health task, exactly like
+// `POST /diagnostics/health`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4323,6 +4346,13 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest C4ApiTask
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest SessionUnauthorized

@@ -750,10 +750,16 @@ type CloudDestinationStateInfoState string
 
 // CloudHealthInfo Health of the cloud site (the result of the 4.x health task, or the 3.x health read). failoverkit choice: only the fields clients read are declared; servers may send more.
 //
-// Example: {"address":"vcda.example.com","buildVersion":"4.7.0.1234567-0123456789","currentTime":1718000100000,"instanceId":"2b7e3c1d-4f5a-4b6c-8d7e-9f0a1b2c3d4e","managerHealth":{"offlineReplicators":[]},"productName":"VMware Cloud Director Availability","runtimeId":"7d6c5b4a-3f2e-4d1c-9b8a-7f6e5d4c3b2a","tunnelConnectivity":[{"connected":true,"url":"https://tunnel.example.com:8047"}]}
+// Example: {"address":"vcda.example.com","buildVersion":"4.7.0.1234567-0123456789","currentTime":1718000100000,"instanceId":"2b7e3c1d-4f5a-4b6c-8d7e-9f0a1b2c3d4e","managerHealth":{"id":"1f2e3d4c-5b6a-4978-8e7d-6c5b4a392817","offlineReplicators":[]},"productName":"VMware Cloud Director Availability","runtimeId":"7d6c5b4a-3f2e-4d1c-9b8a-7f6e5d4c3b2a","tunnelConnectivity":[{"connected":true,"tunnelService":{"id":"4c3b2a19-0f8e-4d7c-9b6a-5e4d3c2b1a09"},"url":"https://tunnel.example.com:8047"}]}
 type CloudHealthInfo struct {
 	// Address Address of the cloud service.
 	Address *string `json:"address,omitempty"`
+
+	// ApplianceBootTimestamp When the appliance booted, in epoch milliseconds.
+	ApplianceBootTimestamp *int64 `json:"applianceBootTimestamp,omitempty"`
+
+	// BuildDate Build time in epoch milliseconds.
+	BuildDate *int64 `json:"buildDate,omitempty"`
 
 	// BuildVersion Build version.
 	BuildVersion *string `json:"buildVersion,omitempty"`
@@ -774,6 +780,9 @@ type CloudHealthInfo struct {
 
 	// RuntimeId Identifier of the running service.
 	RuntimeId *string `json:"runtimeId,omitempty"`
+
+	// ServiceBootTimestamp When the service started, in epoch milliseconds.
+	ServiceBootTimestamp *int64 `json:"serviceBootTimestamp,omitempty"`
 
 	// TunnelConnectivity Connectivity of the tunnel appliances.
 	TunnelConnectivity *[]TunnelConnectivity `json:"tunnelConnectivity,omitempty"`
@@ -947,6 +956,9 @@ type LocalUserAuthenticationRequestType string
 //
 // Example: {"offlineReplicators":[]}
 type ManagerHealth struct {
+	// Id Identifier of the manager (VMware's terraform provider reads it).
+	Id *string `json:"id,omitempty"`
+
 	// OfflineReplicators Replicators the manager cannot reach.
 	OfflineReplicators *[]string `json:"offlineReplicators,omitempty"`
 }
@@ -1368,15 +1380,28 @@ type SsoTokenAuthenticationRequestType string
 // Example: RUNNING
 type TaskState string
 
-// TunnelConnectivity Whether a tunnel appliance is reachable.
+// TunnelConnectivity Whether a tunnel appliance is reachable. VMware's terraform provider requires `tunnelService` in every item (it reads its `id`).
 //
-// Example: {"connected":true,"url":"https://tunnel.example.com:8047"}
+// Example: {"connected":true,"tunnelService":{"id":"4c3b2a19-0f8e-4d7c-9b6a-5e4d3c2b1a09"},"url":"https://tunnel.example.com:8047"}
 type TunnelConnectivity struct {
 	// Connected Whether it is reachable.
 	Connected *bool `json:"connected,omitempty"`
 
+	// TunnelService The tunnel service an item of `tunnelConnectivity` is about.
+	//
+	// Example: {"id":"4c3b2a19-0f8e-4d7c-9b6a-5e4d3c2b1a09"}
+	TunnelService TunnelService `json:"tunnelService"`
+
 	// Url Address of the tunnel.
 	Url *string `json:"url,omitempty"`
+}
+
+// TunnelService The tunnel service an item of `tunnelConnectivity` is about.
+//
+// Example: {"id":"4c3b2a19-0f8e-4d7c-9b6a-5e4d3c2b1a09"}
+type TunnelService struct {
+	// Id Identifier of the tunnel service.
+	Id *string `json:"id,omitempty"`
 }
 
 // VAppNetworkSettings Network mapping of a recovered vApp.
