@@ -46,6 +46,11 @@ type apiDef struct {
 	fixture fixtureSection
 	// newSim builds the API's simulation on env; New loads its fixture.
 	newSim func(*env) simulator
+	// mintToken makes session tokens (nil: hexToken).
+	mintToken func() (string, error)
+	// queues reports that the API's tasks may wait in a queued state
+	// before they run (Config.TaskQueue, `failoverkit mock --<api>-queue`).
+	queues bool
 }
 
 // fixtureSection is one API's part of a Fixture.
@@ -81,6 +86,9 @@ type APIInfo struct {
 	DefaultAddr string
 	// AddrHelp describes the listen address flag.
 	AddrHelp string
+	// Queues reports that the API's tasks can be queued before they run
+	// (Config.TaskQueue).
+	Queues bool
 }
 
 // APIs lists the APIs every mock serves, in order.
@@ -90,7 +98,7 @@ func apiInfos(defs []*apiDef) []APIInfo {
 	out := make([]APIInfo, len(defs))
 	for i, d := range defs {
 		info, _ := spec.Lookup(d.api)
-		out[i] = APIInfo{API: d.api, Title: info.Title, DefaultAddr: d.defaultAddr, AddrHelp: d.addrHelp}
+		out[i] = APIInfo{API: d.api, Title: info.Title, DefaultAddr: d.defaultAddr, AddrHelp: d.addrHelp, Queues: d.queues}
 	}
 	return out
 }

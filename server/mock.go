@@ -48,7 +48,10 @@ type env struct {
 	sessions      *sessionStore
 	taskDuration  time.Duration
 	taskRetention int
-	log           *slog.Logger
+	// taskQueue is how long the API's tasks wait QUEUED before they run
+	// (0: they run at once).
+	taskQueue time.Duration
+	log       *slog.Logger
 }
 
 // New builds a mock from the options: the embedded default fixture, real
@@ -73,7 +76,8 @@ func New(opts ...Option) (*Mock, error) {
 	for _, d := range defs {
 		e := &env{
 			clock:         cfg.Clock,
-			sessions:      newSessionStore(cfg.Clock, cfg.SessionIdleTimeout),
+			sessions:      newSessionStore(cfg.Clock, cfg.SessionIdleTimeout, d.mintToken),
+			taskQueue:     cfg.TaskQueue[d.api],
 			taskDuration:  cfg.TaskDuration,
 			taskRetention: cfg.TaskRetention,
 			log:           cfg.Logger,
@@ -186,6 +190,10 @@ func (m *Mock) newEcho(v simulator, sessions *sessionStore) (*echo.Echo, error) 
 	e.HTTPErrorHandler = m.errorHandler(v)
 	e.Pre(m.logRequests(v.api()))
 	e.Pre(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	info, _ := spec.Lookup(v.api())
+	if shape := answerShaping(info); shape != nil {
+		e.Pre(shape)
+	}
 	e.Pre(limitHeaders(DefaultHeaderLimit))
 	e.Pre(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   fmt.Sprint(DefaultBodyLimit) + "B",
@@ -260,6 +268,9 @@ func (m *Mock) errorHandler(v simulator) func(error, echo.Context) {
 			if p, internal = asProblem(err); internal {
 				m.log.Error("request failed", "api", v.api(), "operation", stateFrom(c.Request().Context()).op, "error", err)
 			}
+		}
+		for k, vs := range p.Header {
+			c.Response().Header()[k] = vs
 		}
 		if werr := v.writeProblem(c, p); werr != nil {
 			m.log.Error("write error response", "api", v.api(), "error", werr)

@@ -38,6 +38,9 @@ type requestState struct {
 	hasBasic bool
 	fault    Fault
 	hasFault bool
+	// mediaType is the media type negotiated for the answer ("" for
+	// application/json; see answerShaping).
+	mediaType string
 }
 
 // withRequestState returns req with a new, empty state in its context.

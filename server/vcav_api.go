@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/failoverkit/failoverkit/spec"
 )
@@ -13,8 +14,16 @@ const DefaultVCAVAddr = "127.0.0.1:8441"
 var vcavAPI = &apiDef{
 	api: spec.VCAV, defaultAddr: DefaultVCAVAddr, addrHelp: "VCAV/VCDA API listen address",
 	fixture: section("fixtures/vcav.yaml", func(f *Fixture) **VCAVFixture { return &f.VCAV }, (*VCAVFixture).validate),
-	newSim:  func(e *env) simulator { return newVCAVMock(e) },
+	newSim:    func(e *env) simulator { return newVCAVMock(e) },
+	mintToken: base64Token,
+	queues:    true,
 }
 
 // VCAVHandler serves the VCDA/VCAV API.
 func (m *Mock) VCAVHandler() http.Handler { return m.Handler(spec.VCAV) }
+
+// WithVCAVQueue makes VCAV tasks wait QUEUED for d before they run
+// (`failoverkit mock --vcav-queue`); off by default. VMware's terraform
+// provider polls through QUEUED; the community PowerShell module treats it
+// as a failure.
+func WithVCAVQueue(d time.Duration) Option { return WithTaskQueue(spec.VCAV, d) }

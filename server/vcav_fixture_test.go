@@ -96,10 +96,10 @@ vcav:
 func TestVCAVFixture_LoadStateAndReset(t *testing.T) {
 	f := vcavFixture(t, func(f *VCAVFixture) {
 		f.Replications = f.Replications[:1]
-		f.Users = append(f.Users, User{Name: "administrator@vsphere.local", Password: "sso-pw", Type: "ssoCredentials"})
+		f.Users = append(f.Users, User{Name: "sso-admin@vsphere.local", Password: "sso-pw", Type: "ssoCredentials"})
 	})
 	tm := newTestMock(t, WithFixture(f), WithInstantTasks())
-	token := vcavLogin(t, tm, `{"type":"ssoCredentials","username":"administrator@vsphere.local","password":"sso-pw"}`)
+	token := vcavLogin(t, tm, `{"type":"ssoCredentials","username":"sso-admin@vsphere.local","password":"sso-pw"}`)
 	vcavStartFailover(t, tm, token, vcavReadyID)
 
 	st := tm.State()

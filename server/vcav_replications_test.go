@@ -61,10 +61,17 @@ func TestVCAVReplications_ListAllAndPaging(t *testing.T) {
 	assert.Contains(t, string(body), `"items":[]`)
 	assert.Equal(t, int64(7), page.Total)
 
-	for _, q := range []string{"limit=0", "limit=101", "offset=-1", "limit=ten"} {
+	// The vendor's paging rule: a limit above the maximum is served as 100.
+	for _, q := range []string{"limit=101", "limit=500"} {
+		status, page, body := vcavList(t, tm, token, q)
+		require.Equal(t, http.StatusOK, status, "%s", body)
+		assert.Equal(t, int32(100), page.Limit, q)
+		assert.Len(t, page.Items, 7)
+	}
+	for q, code := range map[string]string{"limit=0": "BadRequest", "offset=-1": "BadRequest", "limit=ten": "BadRequest"} {
 		t.Run(q, func(t *testing.T) {
 			status, _, body := vcavList(t, tm, token, q)
-			vcavRequireError(t, http.StatusBadRequest, "BadRequest", status, body)
+			vcavRequireError(t, http.StatusBadRequest, code, status, body)
 		})
 	}
 }

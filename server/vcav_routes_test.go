@@ -21,7 +21,7 @@ func TestVCAVRoutes_UnknownRouteAndMethod(t *testing.T) {
 		status             int
 		code               string
 	}{
-		{"unknown route", "GET", "/vm-replications/" + vcavReadyID + "/instances", nil, 404, "NotFound"},
+		{"unknown route (vApp replications are issue 12)", "GET", "/vapp-replications", nil, 404, "NotFound"},
 		{"method not allowed on a collection", "PUT", "/sessions", "{}", 405, "MethodNotAllowed"},
 		{"method not allowed on an item", "DELETE", "/vm-replications/" + vcavReadyID, nil, 405, "MethodNotAllowed"},
 	}
