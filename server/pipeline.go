@@ -124,7 +124,11 @@ func (p *pipeline) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		route, params, err := p.v.Route(req)
 		if err != nil {
-			return routeProblem(req, err)
+			prob := routeProblem(req, err)
+			if prob.Kind == KindMethodNotAllowed {
+				prob.Header = http.Header{"Allow": {strings.Join(p.v.Router.AllowedMethods(req), ", ")}}
+			}
+			return prob
 		}
 		st := stateFrom(req.Context())
 		st.op = route.Operation.OperationID

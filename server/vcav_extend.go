@@ -30,7 +30,7 @@ func (m *vcavMock) ExtendSession(ctx context.Context, req vcav.ExtendSessionRequ
 	}
 	siteName, sec, err := vcavExtendSecret(*req.Body)
 	if err != nil {
-		return nil, vcavBadUserInput("Invalid request body: "+err.Error()).problem()
+		return nil, vcavBadUserInput("Invalid request body: " + err.Error()).problem()
 	}
 	site := m.site(siteName)
 	if site == nil {

@@ -49,3 +49,25 @@ func TestVCAVRoutes_FaultsOnOtherOperations(t *testing.T) {
 	assert.Equal(t, http.StatusInternalServerError, status)
 	assert.JSONEq(t, custom, string(body))
 }
+
+// TestRoutes_405CarriesAllow checks that a method the path does not serve
+// is answered 405 with an Allow header listing the methods it serves
+// (RFC 9110, section 15.5.6), on both APIs.
+func TestRoutes_405CarriesAllow(t *testing.T) {
+	tm := newTestMock(t)
+	cases := []struct {
+		hc          *http.Client
+		method, url string
+		allow       string
+	}{
+		{tm.vcavHC, "PUT", tm.vcavURL + "/sessions", "DELETE, GET, POST"},
+		{tm.vcavHC, "DELETE", tm.vcavURL + "/vm-replications/" + vcavReadyID, "GET"},
+		{tm.vcavHC, "PUT", tm.vcavURL + "/diagnostics/health", "GET, POST"},
+		{tm.vchaHC, "DELETE", tm.vchaURL + "/api/vcenter/vcha/cluster/mode", "GET, PUT"},
+	}
+	for _, c := range cases {
+		status, body, hdr := do(t, c.hc, c.method, c.url, nil)
+		require.Equal(t, http.StatusMethodNotAllowed, status, "%s %s: %s", c.method, c.url, body)
+		assert.Equal(t, c.allow, hdr.Get("Allow"), "%s %s", c.method, c.url)
+	}
+}

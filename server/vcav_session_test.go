@@ -1,8 +1,8 @@
 package server
 
 import (
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"testing"
@@ -112,7 +112,7 @@ func TestVCAVSession_EveryDocumentedLoginType(t *testing.T) {
 	for _, bad := range []string{
 		`{"type":"vcdCookie","vcdCookie":"wrong-cookie-value"}`,
 		`{"type":"vcdAccessToken","vcdAccessToken":"wrong-cookie-value"}`,
-		`{"type":"vcdCookie","vcdCookie":"site1-vcd-session-cookie"}`, // a remote site's cookie
+		`{"type":"vcdCookie","vcdCookie":"site1-vcd-session-cookie"}`,      // a remote site's cookie
 		`{"type":"localUser","localUser":"ROOT","localPassword":"vmware"}`, // local users are case-sensitive
 	} {
 		status, body, _ := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", bad)

@@ -3,8 +3,8 @@ package server
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"

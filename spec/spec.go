@@ -39,6 +39,10 @@ type Info struct {
 	// answering another code with the right status and shape is reported
 	// as a note, never a failure (nil: every code is binding).
 	DocumentedCodes []string
+	// InterchangeableCodes are groups of documented codes the vendor uses
+	// for the same kind of refusal; answering one where another of its
+	// group is expected is a note, not a failure.
+	InterchangeableCodes [][]string
 }
 
 // MediaTypePolicy is how an API negotiates the media type of its JSON

@@ -20,4 +20,7 @@ var VCAV = Register(Info{
 		"BadRequest", "BadUserInput", "NotAuthenticated", "RemoteAuthenticationFailure",
 		"VmReplicationNotFound", "SiteNotFound", "GeneralServerFailure",
 	},
+	// Both 400 codes are documented for malformed input; which one an
+	// appliance picks for a given refusal is not.
+	InterchangeableCodes: [][]string{{"BadRequest", "BadUserInput"}},
 })

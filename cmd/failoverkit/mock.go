@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/failoverkit/failoverkit/server"
 	"github.com/failoverkit/failoverkit/spec"
@@ -29,8 +30,13 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	fs.SetOutput(stderr)
 	f := &mockFlags{}
 	addrs := map[spec.API]*string{}
+	queues := map[spec.API]*time.Duration{}
 	for _, api := range server.APIs() {
 		addrs[api.API] = fs.String(string(api.API)+"-addr", api.DefaultAddr, api.AddrHelp)
+		if api.Queues {
+			queues[api.API] = fs.Duration(string(api.API)+"-queue", 0,
+				"how long "+api.Title+" tasks wait QUEUED before they run (0: they run at once)")
+		}
 	}
 	fs.BoolVar(&f.serve.TLS, "tls", false, "serve HTTPS (a self-signed certificate is made unless --tls-cert/--tls-key are given)")
 	fs.StringVar(&f.serve.CertFile, "tls-cert", "", "PEM certificate file for --tls")
@@ -50,6 +56,17 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	f.serve.Addrs = map[spec.API]string{}
 	for api, addr := range addrs {
 		f.serve.Addrs[api] = *addr
+	}
+	for api, d := range queues {
+		if *d < 0 {
+			return nil, usageError("--%s-queue: must not be negative", api)
+		}
+		if *d > 0 {
+			if f.cfg.TaskQueue == nil {
+				f.cfg.TaskQueue = map[spec.API]time.Duration{}
+			}
+			f.cfg.TaskQueue[api] = *d
+		}
 	}
 	if fs.NArg() > 0 {
 		return nil, usageError("unexpected arguments: %v", fs.Args())

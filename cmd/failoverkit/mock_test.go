@@ -11,11 +11,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/failoverkit/failoverkit/server"
+	"github.com/failoverkit/failoverkit/spec"
 )
 
 // lineWriter hands each written chunk to a channel (the Ready line).
@@ -84,4 +86,19 @@ func TestMock_UsageErrors(t *testing.T) {
 		assert.NotEmpty(t, stderr.String())
 	}
 	assert.Equal(t, exitOK, run(context.Background(), []string{"mock", "-h"}, io.Discard, io.Discard))
+}
+
+// TestMock_VCAVQueueFlag checks --vcav-queue: off by default, a duration
+// sets the VCAV tasks' queue, a negative one is a usage error.
+func TestMock_VCAVQueueFlag(t *testing.T) {
+	f, err := parseMockFlags(nil, io.Discard)
+	require.NoError(t, err)
+	assert.Empty(t, f.cfg.TaskQueue, "off by default")
+	f, err = parseMockFlags([]string{"--vcav-queue", "2s"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, map[spec.API]time.Duration{spec.VCAV: 2 * time.Second}, f.cfg.TaskQueue)
+	_, err = parseMockFlags([]string{"--vcav-queue", "-1s"}, io.Discard)
+	require.Error(t, err)
+	_, err = parseMockFlags([]string{"--vcha-queue", "1s"}, io.Discard)
+	require.Error(t, err, "vSphere tasks have no queued state")
 }
