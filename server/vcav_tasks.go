@@ -16,6 +16,8 @@ import (
 // operation is a kind plus its effect (see vcav_failover_task.go).
 type vcavTaskKind struct {
 	workflow, resourceType, resultType string
+	// maxDuration, when set, caps how long a task of the kind runs.
+	maxDuration time.Duration
 }
 
 // vcavTask is one VCAV task. It is RUNNING until timing's deadline, then
@@ -36,8 +38,16 @@ func (m *vcavMock) startTask(ctx context.Context, id string, now time.Time, kind
 	}
 	return m.tasks.start(ctx, &vcavTask{
 		id: id, kind: kind, subject: subject, effect: effect,
-		timing: taskTiming{Start: now, Duration: m.env.taskDuration, Queue: m.env.taskQueue},
+		timing: taskTiming{Start: now, Duration: kind.duration(m.env.taskDuration), Queue: m.env.taskQueue},
 	})
+}
+
+// duration is how long a task of kind k runs when tasks take d.
+func (k *vcavTaskKind) duration(d time.Duration) time.Duration {
+	if k.maxDuration > 0 {
+		return min(d, k.maxDuration)
+	}
+	return d
 }
 
 // vcavTaskState is the task's state at now.

@@ -40,7 +40,7 @@ func TestVCAVTasks_ListFiltersAndPaging(t *testing.T) {
 	_, body, _ = do(t, tm.vcavHC, "POST", tm.vcavURL+"/diagnostics/health", nil, "X-VCAV-Auth", token)
 	var health vcav.C4ApiTask
 	require.NoError(t, json.Unmarshal(body, &health))
-	tm.clock.Advance(DefaultTaskDuration - 2*time.Second) // the first failover is done, the others run
+	tm.clock.Advance(DefaultTaskDuration - 2*time.Second) // the first failover and the (quick) health check are done
 	start := testStart.UnixMilli()
 
 	ids := func(p vcav.QueryResultOfC4ApiTask) []string {
@@ -57,8 +57,8 @@ func TestVCAVTasks_ListFiltersAndPaging(t *testing.T) {
 		{"offset=0&limit=100&site=site2", []string{health.Id, second.Id, first.Id}},
 		{"resourceType=replication,vmReplication,vappReplication", []string{second.Id, first.Id}},
 		{"resourceType=CLOUD", []string{health.Id}},
-		{"state=SUCCEEDED", []string{first.Id}},
-		{"state=RUNNING,QUEUED", []string{health.Id, second.Id}},
+		{"state=SUCCEEDED", []string{health.Id, first.Id}},
+		{"state=RUNNING,QUEUED", []string{second.Id}},
 		{"user=root", []string{health.Id, second.Id, first.Id}},
 		{"user=administrator@System", []string{}},
 		{"sourceOrg=org2", []string{second.Id}},
