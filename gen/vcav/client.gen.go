@@ -126,6 +126,10 @@ type ClientInterface interface {
 	// `workflowInfo` `type` `health` and `resourceType` `CLOUD`. VMware's terraform provider polls
 	// the task while it is `RUNNING` or `QUEUED`. No body.
 	//
+	// failoverkit choice: a health check runs at most one second (less when the mock's tasks
+	// are shorter), since the community Ansible VCDA module reads the task once, two seconds
+	// after starting it.
+	//
 	// Corresponds with POST /diagnostics/health (the `CheckHealth` operationId).
 	CheckHealth(ctx context.Context, params *CheckHealthParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -242,7 +246,8 @@ type ClientInterface interface {
 	// vendor's documented paging rule), not refused; `total` counts every match regardless of
 	// paging. The community PowerShell module pages through it with `site` set to the local site.
 	//
-	// failoverkit choice: `resourceType` and `state` take comma-separated lists; `user`,
+	// failoverkit choice: `site` lists the tasks that run on that site (the local one by
+	// default); `resourceType` and `state` take comma-separated lists; `user`,
 	// `sourceOrg` and `destinationOrg` match exactly (case-sensitive, as the community module's
 	// help says); `operationID` matches the `operationID` header the task's request carried;
 	// items are ordered by `startTime`, newest first, then by `id`; a `limit` below 1 or a
@@ -461,6 +466,10 @@ func (c *Client) GetHealth(ctx context.Context, params *GetHealthParams, reqEdit
 // `workflowInfo` `type` `health` and `resourceType` `CLOUD`. VMware's terraform provider polls
 // the task while it is `RUNNING` or `QUEUED`. No body.
 //
+// failoverkit choice: a health check runs at most one second (less when the mock's tasks
+// are shorter), since the community Ansible VCDA module reads the task once, two seconds
+// after starting it.
+//
 // Corresponds with POST /diagnostics/health (the `CheckHealth` operationId).
 func (c *Client) CheckHealth(ctx context.Context, params *CheckHealthParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCheckHealthRequest(c.Server, params)
@@ -657,7 +666,8 @@ func (c *Client) ListSites(ctx context.Context, params *ListSitesParams, reqEdit
 // vendor's documented paging rule), not refused; `total` counts every match regardless of
 // paging. The community PowerShell module pages through it with `site` set to the local site.
 //
-// failoverkit choice: `resourceType` and `state` take comma-separated lists; `user`,
+// failoverkit choice: `site` lists the tasks that run on that site (the local one by
+// default); `resourceType` and `state` take comma-separated lists; `user`,
 // `sourceOrg` and `destinationOrg` match exactly (case-sensitive, as the community module's
 // help says); `operationID` matches the `operationID` header the task's request carried;
 // items are ordered by `startTime`, newest first, then by `id`; a `limit` below 1 or a
@@ -2309,6 +2319,10 @@ type ClientWithResponsesInterface interface {
 	// `workflowInfo` `type` `health` and `resourceType` `CLOUD`. VMware's terraform provider polls
 	// the task while it is `RUNNING` or `QUEUED`. No body.
 	//
+	// failoverkit choice: a health check runs at most one second (less when the mock's tasks
+	// are shorter), since the community Ansible VCDA module reads the task once, two seconds
+	// after starting it.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /diagnostics/health (the `CheckHealth` operationId).
@@ -2433,7 +2447,8 @@ type ClientWithResponsesInterface interface {
 	// vendor's documented paging rule), not refused; `total` counts every match regardless of
 	// paging. The community PowerShell module pages through it with `site` set to the local site.
 	//
-	// failoverkit choice: `resourceType` and `state` take comma-separated lists; `user`,
+	// failoverkit choice: `site` lists the tasks that run on that site (the local one by
+	// default); `resourceType` and `state` take comma-separated lists; `user`,
 	// `sourceOrg` and `destinationOrg` match exactly (case-sensitive, as the community module's
 	// help says); `operationID` matches the `operationID` header the task's request carried;
 	// items are ordered by `startTime`, newest first, then by `id`; a `limit` below 1 or a
@@ -3864,6 +3879,10 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, params 
 // `workflowInfo` `type` `health` and `resourceType` `CLOUD`. VMware's terraform provider polls
 // the task while it is `RUNNING` or `QUEUED`. No body.
 //
+// failoverkit choice: a health check runs at most one second (less when the mock's tasks
+// are shorter), since the community Ansible VCDA module reads the task once, two seconds
+// after starting it.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /diagnostics/health (the `CheckHealth` operationId).
@@ -4036,7 +4055,8 @@ func (c *ClientWithResponses) ListSitesWithResponse(ctx context.Context, params 
 // vendor's documented paging rule), not refused; `total` counts every match regardless of
 // paging. The community PowerShell module pages through it with `site` set to the local site.
 //
-// failoverkit choice: `resourceType` and `state` take comma-separated lists; `user`,
+// failoverkit choice: `site` lists the tasks that run on that site (the local one by
+// default); `resourceType` and `state` take comma-separated lists; `user`,
 // `sourceOrg` and `destinationOrg` match exactly (case-sensitive, as the community module's
 // help says); `operationID` matches the `operationID` header the task's request carried;
 // items are ordered by `startTime`, newest first, then by `id`; a `limit` below 1 or a

@@ -1901,7 +1901,7 @@ type ListSitesParams struct {
 
 // ListTasksParams defines parameters for ListTasks.
 type ListTasksParams struct {
-	// Site Runs the operation on the named site; defaults to the local site when omitted. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`.
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
 	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
 
 	// Offset Number of matching items to skip.
@@ -1937,7 +1937,7 @@ type ListTasksParams struct {
 
 // GetTaskParams defines parameters for GetTask.
 type GetTaskParams struct {
-	// Site Runs the operation on the named site; defaults to the local site when omitted. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`.
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
 	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
 
 	// OperationID Operation ID for correlating logs across multiple services
@@ -1952,7 +1952,7 @@ type ListVcSitesParams struct {
 
 // ListVmReplicationsParams defines parameters for ListVmReplications.
 type ListVmReplicationsParams struct {
-	// Site Runs the operation on the named site; defaults to the local site when omitted. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`.
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
 	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
 
 	// Offset Number of matching items to skip.
@@ -1997,7 +1997,7 @@ type ListVmReplicationsParams struct {
 	// DestinationVdcName Destination organization VDC name.
 	DestinationVdcName *string `form:"destinationVdcName,omitempty" json:"destinationVdcName,omitempty"`
 
-	// SourceSiteType Kind of the source site, `vcloud` (cloud-to-cloud) or `vcenter` (on-premises to cloud).
+	// SourceSiteType Kind of the source site, `vcloud` (cloud-to-cloud) or `vcenter` (on-premises to cloud). failoverkit choice: the mock takes a site for `vcenter` when it is one of its vCenter sites (`GET /vc-sites`), for `vcloud` otherwise.
 	SourceSiteType *ListVmReplicationsParamsSourceSiteType `form:"sourceSiteType,omitempty" json:"sourceSiteType,omitempty"`
 
 	// DestinationSiteType Kind of the destination site, `vcloud` or `vcenter`.
@@ -2006,7 +2006,7 @@ type ListVmReplicationsParams struct {
 	// IsMigration `true` lists migrations only, `false` protections only.
 	IsMigration *bool `form:"isMigration,omitempty" json:"isMigration,omitempty"`
 
-	// SourceVimServerUuid Instance UUID of the source vCenter (administrators).
+	// SourceVimServerUuid Instance UUID of the source vCenter (administrators). failoverkit choice: the mock matches it against `vimLocation.vimServerInstanceUuid`.
 	SourceVimServerUuid *string `form:"sourceVimServerUuid,omitempty" json:"sourceVimServerUuid,omitempty"`
 
 	// StorageProfile Destination storage profile identifier.
@@ -2042,7 +2042,7 @@ type ListVmReplicationsParamsOverallHealth string
 
 // GetVmReplicationParams defines parameters for GetVmReplication.
 type GetVmReplicationParams struct {
-	// Site Runs the operation on the named site; defaults to the local site when omitted. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`.
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
 	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
 
 	// OperationID Operation ID for correlating logs across multiple services
@@ -2051,7 +2051,7 @@ type GetVmReplicationParams struct {
 
 // FailoverVmReplicationParams defines parameters for FailoverVmReplication.
 type FailoverVmReplicationParams struct {
-	// Site Runs the operation on the named site; defaults to the local site when omitted. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`.
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
 	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
 
 	// OperationID Operation ID for correlating logs across multiple services
@@ -2060,7 +2060,7 @@ type FailoverVmReplicationParams struct {
 
 // ListVmReplicationInstancesParams defines parameters for ListVmReplicationInstances.
 type ListVmReplicationInstancesParams struct {
-	// Site Runs the operation on the named site; defaults to the local site when omitted. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`.
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
 	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
 
 	// OperationID Operation ID for correlating logs across multiple services
@@ -2069,7 +2069,7 @@ type ListVmReplicationInstancesParams struct {
 
 // GetVmReplicationNetworkSettingsParams defines parameters for GetVmReplicationNetworkSettings.
 type GetVmReplicationNetworkSettingsParams struct {
-	// Site Runs the operation on the named site; defaults to the local site when omitted. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`.
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
 	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
 
 	// OperationID Operation ID for correlating logs across multiple services
