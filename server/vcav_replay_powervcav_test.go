@@ -54,18 +54,7 @@ func TestReplay_PowerVCAV_CookieLoginAndVMReport(t *testing.T) {
 	require.Equal(t, "site2", local)
 	// GET /diagnostics/health, the 3.x form: the health itself.
 	assert.Equal(t, []any{}, field(read("/diagnostics/health"), "managerHealth.offlineReplicators"))
-	// Invoke-VCAVPagedQuery (lines 227–279): offset += items until >= total.
-	var items []any
-	for offset := 0; ; {
-		page := read("/vm-replications?offset=" + strconv.Itoa(offset) + "&limit=100")
-		got := field(page, "items").([]any)
-		items = append(items, got...)
-		offset += len(got)
-		if float64(offset) >= field(page, "total").(float64) {
-			break
-		}
-		require.NotEmpty(t, got, "an empty page below total would loop forever")
-	}
+	items := powerVCAVPaged(t, read, "/vm-replications")
 	require.Len(t, items, 7)
 	for _, it := range items {
 		if field(it, "destination.org") == nil {
@@ -84,4 +73,21 @@ func TestReplay_PowerVCAV_CookieLoginAndVMReport(t *testing.T) {
 	// Disconnect-VCAV (lines 103–143): only X-VCAV-Auth.
 	status, _, _ = r.send("DELETE", "/sessions", "", "X-VCAV-Auth", token)
 	assert.Equal(t, http.StatusNoContent, status)
+}
+
+// powerVCAVPaged replays Invoke-VCAVPagedQuery (PowerVCAV.psm1 lines
+// 227–279): offset += the items of each page until offset >= total.
+func powerVCAVPaged(t *testing.T, read func(string) any, path string) []any {
+	t.Helper()
+	var items []any
+	for offset := 0; ; {
+		page := read(path + "?offset=" + strconv.Itoa(offset) + "&limit=100")
+		got := field(page, "items").([]any)
+		items = append(items, got...)
+		offset += len(got)
+		if float64(offset) >= field(page, "total").(float64) {
+			return items
+		}
+		require.NotEmpty(t, got, "an empty page below total would loop forever")
+	}
 }

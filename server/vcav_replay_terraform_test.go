@@ -65,26 +65,7 @@ func TestReplay_TerraformProviderVCDA_CloudHealth(t *testing.T) {
 	require.NotEmpty(t, task.ID, "a missing id panics the provider")
 	assert.Equal(t, "QUEUED", task.State)
 
-	seen := map[string]bool{}
-	waits := []time.Duration{0, 500, 500, 800, 1600, 3200, 6400}
-	for i := 0; ; i++ {
-		wait := 10 * time.Second
-		if i < len(waits) {
-			wait = waits[i] * time.Millisecond
-		}
-		tm.clock.Advance(wait)
-		status, body = do("GET", "/tasks/"+task.ID, "")
-		require.Equal(t, http.StatusOK, status, "%s", body)
-		require.NoError(t, json.Unmarshal(body, &task), "typed decoding")
-		seen[task.State] = true
-		if task.State == "FAILED" {
-			t.Fatalf("health task failed: %+v", task.Error)
-		}
-		if task.State != "RUNNING" && task.State != "QUEUED" {
-			break
-		}
-		require.Less(t, i, 40, "5-minute timeout")
-	}
+	seen := terraformPoll(t, tm, task.ID, do)
 	assert.Equal(t, map[string]bool{"QUEUED": true, "RUNNING": true, "SUCCEEDED": true}, seen)
 
 	status, body = do("GET", "/tasks/"+task.ID, "")
@@ -107,4 +88,33 @@ func TestReplay_TerraformProviderVCDA_CloudHealth(t *testing.T) {
 		found = found || s["apiPublicUrl"] == "https://vcda-site1.example.com"
 	}
 	assert.True(t, found, "the paired site is found by apiPublicUrl")
+}
+
+// terraformPoll replays retryHealthTask (data_source_cloud_health.go lines
+// 241–260) on terraform-plugin-sdk v2.26.1's backoff (≈0, +0.5, +0.5, +0.8,
+// +1.6, +3.2, +6.4 s, then every 10 s, 5-minute timeout): poll while
+// RUNNING or QUEUED, FAILED is an error. It returns the states seen.
+func terraformPoll(t *testing.T, tm *testMock, id string, do func(method, path, body string) (int, []byte)) map[string]bool {
+	t.Helper()
+	seen := map[string]bool{}
+	waits := []time.Duration{0, 500, 500, 800, 1600, 3200, 6400}
+	for i := 0; ; i++ {
+		wait := 10 * time.Second
+		if i < len(waits) {
+			wait = waits[i] * time.Millisecond
+		}
+		tm.clock.Advance(wait)
+		status, body := do("GET", "/tasks/"+id, "")
+		require.Equal(t, http.StatusOK, status, "%s", body)
+		var task terraformTask
+		require.NoError(t, json.Unmarshal(body, &task), "typed decoding")
+		seen[task.State] = true
+		if task.State == "FAILED" {
+			t.Fatalf("health task failed: %+v", task.Error)
+		}
+		if task.State != "RUNNING" && task.State != "QUEUED" {
+			return seen
+		}
+		require.Less(t, i, 40, "5-minute timeout")
+	}
 }

@@ -29,18 +29,7 @@ func vcavListTasks(t testing.TB, tm *testMock, token, query string) vcav.QueryRe
 func TestVCAVTasks_ListFiltersAndPaging(t *testing.T) {
 	tm := newTestMock(t)
 	token := vcavLogin(t, tm, vcavRootLogin)
-	first := vcavStartFailover(t, tm, token, vcavReadyID) // org1 → org1
-	tm.clock.Advance(time.Second)
-	status, body, _ := do(t, tm.vcavHC, "POST", tm.vcavURL+"/vm-replications/"+vcavMailID+"/failover", vcavVcloudBody,
-		"X-VCAV-Auth", token, "operationID", "Powershell__3b9f1c2e-4d5a-4e6f-9a8b-7c6d5e4f3a2b")
-	require.Equal(t, http.StatusAccepted, status, "%s", body)
-	var second vcav.C4ApiTask
-	require.NoError(t, json.Unmarshal(body, &second))
-	tm.clock.Advance(time.Second)
-	_, body, _ = do(t, tm.vcavHC, "POST", tm.vcavURL+"/diagnostics/health", nil, "X-VCAV-Auth", token)
-	var health vcav.C4ApiTask
-	require.NoError(t, json.Unmarshal(body, &health))
-	tm.clock.Advance(DefaultTaskDuration - 2*time.Second) // the first failover and the (quick) health check are done
+	first, second, health := vcavThreeTasks(t, tm, token)
 	start := testStart.UnixMilli()
 
 	ids := func(p vcav.QueryResultOfC4ApiTask) []string {
@@ -83,10 +72,29 @@ func TestVCAVTasks_ListFiltersAndPaging(t *testing.T) {
 
 	other := vcavLogin(t, tm, vcavAdminLogin)
 	assert.Empty(t, vcavListTasks(t, tm, other, "").Items, "other users' tasks are not returned")
-	status, body, _ = do(t, tm.vcavHC, "GET", tm.vcavURL+"/tasks?limit=0", nil, "X-VCAV-Auth", token)
+	status, body, _ := do(t, tm.vcavHC, "GET", tm.vcavURL+"/tasks?limit=0", nil, "X-VCAV-Auth", token)
 	vcavRequireError(t, http.StatusBadRequest, "BadRequest", status, body)
 	status, body, _ = do(t, tm.vcavHC, "GET", tm.vcavURL+"/tasks?site=site9", nil, "X-VCAV-Auth", token)
 	vcavRequireError(t, http.StatusNotFound, "SiteNotFound", status, body)
+}
+
+// vcavThreeTasks starts, a second apart, a failover of the ready
+// replication (org1), one of the migration (org2, with an operationID)
+// and a health check, then moves the clock until the first failover and
+// the (quick) health check are done and the second failover still runs.
+func vcavThreeTasks(t *testing.T, tm *testMock, token string) (first vcav.C4ApiTaskOfSingleVmReplicationInfo, second, health vcav.C4ApiTask) {
+	t.Helper()
+	first = vcavStartFailover(t, tm, token, vcavReadyID)
+	tm.clock.Advance(time.Second)
+	status, body, _ := do(t, tm.vcavHC, "POST", tm.vcavURL+"/vm-replications/"+vcavMailID+"/failover", vcavVcloudBody,
+		"X-VCAV-Auth", token, "operationID", "Powershell__3b9f1c2e-4d5a-4e6f-9a8b-7c6d5e4f3a2b")
+	require.Equal(t, http.StatusAccepted, status, "%s", body)
+	require.NoError(t, json.Unmarshal(body, &second))
+	tm.clock.Advance(time.Second)
+	_, body, _ = do(t, tm.vcavHC, "POST", tm.vcavURL+"/diagnostics/health", nil, "X-VCAV-Auth", token)
+	require.NoError(t, json.Unmarshal(body, &health))
+	tm.clock.Advance(DefaultTaskDuration - 2*time.Second)
+	return first, second, health
 }
 
 // TestVCAVTasks_Queue pins WithVCAVQueue: tasks are QUEUED (progress 0,

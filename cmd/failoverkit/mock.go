@@ -57,16 +57,8 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	for api, addr := range addrs {
 		f.serve.Addrs[api] = *addr
 	}
-	for api, d := range queues {
-		if *d < 0 {
-			return nil, usageError("--%s-queue: must not be negative", api)
-		}
-		if *d > 0 {
-			if f.cfg.TaskQueue == nil {
-				f.cfg.TaskQueue = map[spec.API]time.Duration{}
-			}
-			f.cfg.TaskQueue[api] = *d
-		}
+	if err := f.setQueues(queues); err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, usageError("unexpected arguments: %v", fs.Args())
@@ -81,6 +73,22 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	}
 	f.cfg.DisableControl = !f.control
 	return f, nil
+}
+
+// setQueues sets Config.TaskQueue from the --<api>-queue flags.
+func (f *mockFlags) setQueues(queues map[spec.API]*time.Duration) error {
+	for api, d := range queues {
+		if *d < 0 {
+			return usageError("--%s-queue: must not be negative", api)
+		}
+		if *d > 0 {
+			if f.cfg.TaskQueue == nil {
+				f.cfg.TaskQueue = map[spec.API]time.Duration{}
+			}
+			f.cfg.TaskQueue[api] = *d
+		}
+	}
+	return nil
 }
 
 func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error {
