@@ -161,8 +161,14 @@ type ClientInterface interface {
 	// call. This operation needs no prior authentication.
 	//
 	// failoverkit choice: a body that is not JSON, has no or an unknown `type`, or lacks a field
-	// its type requires is refused with 400 `BadRequest`; well-formed but wrong credentials are
-	// refused with 401 `NotAuthenticated`.
+	// its type requires is refused with 400 `BadRequest` (so the community Ansible module's
+	// `vcdCredentials` with `username`/`password` is a 400 naming `vcdUser`); well-formed but
+	// wrong credentials are refused with 401 `NotAuthenticated`. `vcdCredentials` user names
+	// compare ignoring case (`administrator@system` logs in as `administrator@System`, as Cloud
+	// Director does); `vcdCookie` and `vcdAccessToken` log in the user configured with that
+	// value; `ssoToken` logins are not simulated (401). A session reports the user's roles (a
+	// System administrator: `EVERYONE`, `ADMINISTRATORS`, `VRADMINISTRATORS`, as a real 3.0
+	// session shows). Tokens are 28 base64 characters (160 random bits), the vendor's shape.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -178,8 +184,14 @@ type ClientInterface interface {
 	// call. This operation needs no prior authentication.
 	//
 	// failoverkit choice: a body that is not JSON, has no or an unknown `type`, or lacks a field
-	// its type requires is refused with 400 `BadRequest`; well-formed but wrong credentials are
-	// refused with 401 `NotAuthenticated`.
+	// its type requires is refused with 400 `BadRequest` (so the community Ansible module's
+	// `vcdCredentials` with `username`/`password` is a 400 naming `vcdUser`); well-formed but
+	// wrong credentials are refused with 401 `NotAuthenticated`. `vcdCredentials` user names
+	// compare ignoring case (`administrator@system` logs in as `administrator@System`, as Cloud
+	// Director does); `vcdCookie` and `vcdAccessToken` log in the user configured with that
+	// value; `ssoToken` logins are not simulated (401). A session reports the user's roles (a
+	// System administrator: `EVERYONE`, `ADMINISTRATORS`, `VRADMINISTRATORS`, as a real 3.0
+	// session shows). Tokens are 28 base64 characters (160 random bits), the vendor's shape.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -531,8 +543,14 @@ func (c *Client) GetSession(ctx context.Context, params *GetSessionParams, reqEd
 // call. This operation needs no prior authentication.
 //
 // failoverkit choice: a body that is not JSON, has no or an unknown `type`, or lacks a field
-// its type requires is refused with 400 `BadRequest`; well-formed but wrong credentials are
-// refused with 401 `NotAuthenticated`.
+// its type requires is refused with 400 `BadRequest` (so the community Ansible module's
+// `vcdCredentials` with `username`/`password` is a 400 naming `vcdUser`); well-formed but
+// wrong credentials are refused with 401 `NotAuthenticated`. `vcdCredentials` user names
+// compare ignoring case (`administrator@system` logs in as `administrator@System`, as Cloud
+// Director does); `vcdCookie` and `vcdAccessToken` log in the user configured with that
+// value; `ssoToken` logins are not simulated (401). A session reports the user's roles (a
+// System administrator: `EVERYONE`, `ADMINISTRATORS`, `VRADMINISTRATORS`, as a real 3.0
+// session shows). Tokens are 28 base64 characters (160 random bits), the vendor's shape.
 //
 // Takes any type of body and a specified content type.
 //
@@ -558,8 +576,14 @@ func (c *Client) LoginWithBody(ctx context.Context, params *LoginParams, content
 // call. This operation needs no prior authentication.
 //
 // failoverkit choice: a body that is not JSON, has no or an unknown `type`, or lacks a field
-// its type requires is refused with 400 `BadRequest`; well-formed but wrong credentials are
-// refused with 401 `NotAuthenticated`.
+// its type requires is refused with 400 `BadRequest` (so the community Ansible module's
+// `vcdCredentials` with `username`/`password` is a 400 naming `vcdUser`); well-formed but
+// wrong credentials are refused with 401 `NotAuthenticated`. `vcdCredentials` user names
+// compare ignoring case (`administrator@system` logs in as `administrator@System`, as Cloud
+// Director does); `vcdCookie` and `vcdAccessToken` log in the user configured with that
+// value; `ssoToken` logins are not simulated (401). A session reports the user's roles (a
+// System administrator: `EVERYONE`, `ADMINISTRATORS`, `VRADMINISTRATORS`, as a real 3.0
+// session shows). Tokens are 28 base64 characters (160 random bits), the vendor's shape.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2360,8 +2384,14 @@ type ClientWithResponsesInterface interface {
 	// call. This operation needs no prior authentication.
 	//
 	// failoverkit choice: a body that is not JSON, has no or an unknown `type`, or lacks a field
-	// its type requires is refused with 400 `BadRequest`; well-formed but wrong credentials are
-	// refused with 401 `NotAuthenticated`.
+	// its type requires is refused with 400 `BadRequest` (so the community Ansible module's
+	// `vcdCredentials` with `username`/`password` is a 400 naming `vcdUser`); well-formed but
+	// wrong credentials are refused with 401 `NotAuthenticated`. `vcdCredentials` user names
+	// compare ignoring case (`administrator@system` logs in as `administrator@System`, as Cloud
+	// Director does); `vcdCookie` and `vcdAccessToken` log in the user configured with that
+	// value; `ssoToken` logins are not simulated (401). A session reports the user's roles (a
+	// System administrator: `EVERYONE`, `ADMINISTRATORS`, `VRADMINISTRATORS`, as a real 3.0
+	// session shows). Tokens are 28 base64 characters (160 random bits), the vendor's shape.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -2377,8 +2407,14 @@ type ClientWithResponsesInterface interface {
 	// call. This operation needs no prior authentication.
 	//
 	// failoverkit choice: a body that is not JSON, has no or an unknown `type`, or lacks a field
-	// its type requires is refused with 400 `BadRequest`; well-formed but wrong credentials are
-	// refused with 401 `NotAuthenticated`.
+	// its type requires is refused with 400 `BadRequest` (so the community Ansible module's
+	// `vcdCredentials` with `username`/`password` is a 400 naming `vcdUser`); well-formed but
+	// wrong credentials are refused with 401 `NotAuthenticated`. `vcdCredentials` user names
+	// compare ignoring case (`administrator@system` logs in as `administrator@System`, as Cloud
+	// Director does); `vcdCookie` and `vcdAccessToken` log in the user configured with that
+	// value; `ssoToken` logins are not simulated (401). A session reports the user's roles (a
+	// System administrator: `EVERYONE`, `ADMINISTRATORS`, `VRADMINISTRATORS`, as a real 3.0
+	// session shows). Tokens are 28 base64 characters (160 random bits), the vendor's shape.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3938,8 +3974,14 @@ func (c *ClientWithResponses) GetSessionWithResponse(ctx context.Context, params
 // call. This operation needs no prior authentication.
 //
 // failoverkit choice: a body that is not JSON, has no or an unknown `type`, or lacks a field
-// its type requires is refused with 400 `BadRequest`; well-formed but wrong credentials are
-// refused with 401 `NotAuthenticated`.
+// its type requires is refused with 400 `BadRequest` (so the community Ansible module's
+// `vcdCredentials` with `username`/`password` is a 400 naming `vcdUser`); well-formed but
+// wrong credentials are refused with 401 `NotAuthenticated`. `vcdCredentials` user names
+// compare ignoring case (`administrator@system` logs in as `administrator@System`, as Cloud
+// Director does); `vcdCookie` and `vcdAccessToken` log in the user configured with that
+// value; `ssoToken` logins are not simulated (401). A session reports the user's roles (a
+// System administrator: `EVERYONE`, `ADMINISTRATORS`, `VRADMINISTRATORS`, as a real 3.0
+// session shows). Tokens are 28 base64 characters (160 random bits), the vendor's shape.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3961,8 +4003,14 @@ func (c *ClientWithResponses) LoginWithBodyWithResponse(ctx context.Context, par
 // call. This operation needs no prior authentication.
 //
 // failoverkit choice: a body that is not JSON, has no or an unknown `type`, or lacks a field
-// its type requires is refused with 400 `BadRequest`; well-formed but wrong credentials are
-// refused with 401 `NotAuthenticated`.
+// its type requires is refused with 400 `BadRequest` (so the community Ansible module's
+// `vcdCredentials` with `username`/`password` is a 400 naming `vcdUser`); well-formed but
+// wrong credentials are refused with 401 `NotAuthenticated`. `vcdCredentials` user names
+// compare ignoring case (`administrator@system` logs in as `administrator@System`, as Cloud
+// Director does); `vcdCookie` and `vcdAccessToken` log in the user configured with that
+// value; `ssoToken` logins are not simulated (401). A session reports the user's roles (a
+// System administrator: `EVERYONE`, `ADMINISTRATORS`, `VRADMINISTRATORS`, as a real 3.0
+// session shows). Tokens are 28 base64 characters (160 random bits), the vendor's shape.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
