@@ -1,6 +1,9 @@
 package conformance_test
 
 import (
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -119,4 +122,23 @@ func TestNotes_UndocumentedCodeIsANote(t *testing.T) {
 	var text strings.Builder
 	require.NoError(t, rep.WriteText(&text, false))
 	assert.Contains(t, text.String(), "note: getTask")
+}
+
+// TestProxy_KeepsTheVendorHeaderSpelling logs in through the proxy over a
+// raw HTTP/1.1 connection: the client sees X-VCAV-Auth spelled exactly so,
+// as the mock (and the vendor) send it, although Go's client canonicalises
+// the names it reads from the target (VMware KB 315136 greps for it).
+func TestProxy_KeepsTheVendorHeaderSpelling(t *testing.T) {
+	h := mockHandlers(t, nil)
+	_, front, _ := proxied(t, spec.VCAV, h[spec.VCAV])
+	conn, err := net.Dial("tcp", strings.TrimPrefix(front, "http://"))
+	require.NoError(t, err)
+	defer conn.Close()
+	body := `{"type":"localUser","localUser":"root","localPassword":"vmware"}`
+	_, err = fmt.Fprintf(conn, "POST /sessions HTTP/1.1\r\nHost: vcav\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+	require.NoError(t, err)
+	raw, err := io.ReadAll(conn)
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), "\r\nX-VCAV-Auth: ")
+	assert.NotContains(t, string(raw), "X-Vcav-Auth")
 }

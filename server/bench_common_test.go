@@ -89,7 +89,7 @@ func benchSession(tb testing.TB, h http.Handler, api spec.API) string {
 		if a.status != http.StatusOK {
 			tb.Fatalf("vcav login: %d %s", a.status, a.body)
 		}
-		return a.header.Get("X-VCAV-Auth")
+		return firstOf(a.header["X-VCAV-Auth"]) // in process: the vendor spelling is the raw map key
 	}
 	a := serveCall(h, vchaLoginCall())
 	var token string
@@ -145,4 +145,12 @@ func benchFixture(tb testing.TB, n int) *Fixture {
 		f.VCAV.Replications = append(f.VCAV.Replications, r)
 	}
 	return f
+}
+
+// firstOf is the first value, or "".
+func firstOf(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
 }
