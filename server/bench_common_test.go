@@ -89,7 +89,7 @@ func benchSession(tb testing.TB, h http.Handler, api spec.API) string {
 		if a.status != http.StatusOK {
 			tb.Fatalf("vcav login: %d %s", a.status, a.body)
 		}
-		return firstOf(a.header["X-VCAV-Auth"]) // in process: the vendor spelling is the raw map key
+		return exactHeader(a.header, "X-VCAV-Auth")
 	}
 	a := serveCall(h, vchaLoginCall())
 	var token string
@@ -147,10 +147,12 @@ func benchFixture(tb testing.TB, n int) *Fixture {
 	return f
 }
 
-// firstOf is the first value, or "".
-func firstOf(vs []string) string {
-	if len(vs) == 0 {
-		return ""
+// exactHeader is the first value of h under exactly name (the vendor
+// spelling the mock writes, which an in-process recorder keeps), else
+// under its canonical key (an answer read over HTTP).
+func exactHeader(h http.Header, name string) string {
+	if vs := h[name]; len(vs) > 0 {
+		return vs[0]
 	}
-	return vs[0]
+	return h.Get(name)
 }

@@ -82,8 +82,8 @@ func TestVCAVMediaTypes_ContentTypeOnBodylessRequestsIgnored(t *testing.T) {
 	for _, method := range []string{"GET", "DELETE"} {
 		req, err := http.NewRequest(method, tm.vcavURL+"/sessions", nil)
 		require.NoError(t, err)
-		req.Header["Content-Type"] = []string{"application/json"}
-		req.Header["X-VCAV-Auth"] = []string{token}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-VCAV-Auth", token)
 		resp, err := tm.vcavHC.Do(req)
 		require.NoError(t, err)
 		_ = resp.Body.Close()
