@@ -4,7 +4,8 @@
 // against its spec, authenticated with the token header or HTTP Basic
 // scheme its spec declares, and refused in the API's own error shape
 // (pipeline.go); faults, the control API, the request log and fixtures work
-// the same for every API; asynchronous operations are tasks of one task
+// the same for every API; an API's declared media-type policy and header
+// spellings shape every answer (negotiate.go); asynchronous operations are tasks of one task
 // engine (taskengine.go), each operation a task kind plus its effect on
 // state, progressing on an injectable clock with no goroutine. Each API is
 // declared in files of its own (vcav_*.go, vcha_*.go) and registered in
