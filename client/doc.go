@@ -19,10 +19,11 @@
 //	vc, err := client.NewVCAV("https://vcda.example.com", client.WithCAFile("/etc/pki/vcda-ca.pem"))
 //	if err != nil { ... }
 //	if _, err := vc.LoginVCD(ctx, "admin@org1", password); err != nil { ... }
-//	defer vc.Logout(context.WithoutCancel(ctx))
+//	defer func() { _ = vc.Logout(context.WithoutCancel(ctx)) }()
 //
+//	powerOn := true
 //	task, err := vc.FailoverToCloud(ctx, "C4-09b2917c-bbe9-4693-ae3f-95b43a94b244",
-//		vcav.VmFailoverSettings{PowerOn: ptr(true)})
+//		vcav.VmFailoverSettings{PowerOn: &powerOn})
 //	if err != nil { ... }
 //	done, err := vc.WaitTask(ctx, task.Id, client.Site(*task.Site),
 //		client.OnProgress(func(state string, pct int) { log.Printf("%s %d%%", state, pct) }))
@@ -51,6 +52,10 @@
 //     timeout or a TLS certificate that does not verify; it wraps the cause.
 //   - *TaskFailedError: WaitTask saw the task end without success; it holds
 //     the task and unwraps to the vendor error the task carries.
+//   - *TaskLostError: the vSphere WaitTask had to log in again and the task
+//     read then answered 404 (the new active node of a vCenter HA cluster
+//     may not know the old node's tasks); the outcome is unknown: read the
+//     cluster roles to verify it.
 //
 // # Security
 //
@@ -66,9 +71,28 @@
 //
 // WaitTask polls at once, then after PollInterval (500ms), growing the
 // delay by 1.5 up to MaxPollInterval (5s), for at most WaitTimeout (30
-// minutes). Up to DefaultTransientRetries (3) consecutive transient
-// failures (network errors, per-request timeouts, 429, 502, 503 and 504
-// responses) are retried with the same backoff; other errors end the wait
-// at once, as does the cancellation of the context. WithTimer makes the
-// sleeps injectable for tests.
+// minutes). A VCAV task ends only when SUCCEEDED or FAILED (QUEUED and
+// unknown states are pending); a vSphere task when SUCCEEDED or FAILED
+// (or a status this package does not know).
+//
+// WaitTask is built to survive a vCenter HA failover, where the API is
+// gone for up to about 5 minutes (refused or reset connections, 503) and
+// comes back without the old sessions:
+//
+//   - Transient failures (network errors, per-request timeouts, 429, 502,
+//     503 and 504 responses; never TLS verification failures) are retried
+//     with the same backoff for RetryBudget (DefaultRetryBudget, 10
+//     minutes) without a successful poll in between; then the error wraps
+//     ErrRetryBudgetExhausted and the last failure.
+//   - Clients keep the credentials of their last Login (in memory, never
+//     printed, logged or put in errors; Logout forgets them; WithoutRelogin
+//     turns this off). A poll refused with 401 makes WaitTask log in again
+//     once and carry on; a second 401 before a poll succeeds is an error
+//     wrapping ErrReloginRejected.
+//   - A vSphere task read that answers 404 after such a re-login gives a
+//     *TaskLostError.
+//
+// Other errors end the wait at once, as does the cancellation of the
+// context. WithTimer makes the sleeps injectable for tests; the retry
+// budget counts the delays slept, so it follows an injected timer.
 package client

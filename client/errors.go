@@ -222,3 +222,45 @@ func statusOf(err error) int {
 	}
 	return 0
 }
+
+// ErrRetryBudgetExhausted is wrapped, together with the last failure, by
+// the error WaitTask returns when transient failures (network errors, 429,
+// 502, 503, 504) have lasted longer than the RetryBudget without a
+// successful poll in between.
+var ErrRetryBudgetExhausted = errors.New("retry budget exhausted")
+
+// ErrReloginRejected is wrapped, together with the 401 response, by the
+// error WaitTask returns when the server still answers 401 after the client
+// logged in again with its kept credentials.
+var ErrReloginRejected = errors.New("the server refused the new session too (401 after logging in again)")
+
+// TaskLostError reports a vSphere task that the server no longer knows
+// (404) after WaitTask had to log in again (the sessions were lost, as in a
+// vCenter HA failover). The new active node may not know the tasks of the
+// old one, so the outcome of the operation is unknown, not failed: verify
+// it by reading the cluster (VCHA.Cluster: which node is ACTIVE) rather
+// than by starting the operation again. Err is the 404 response error.
+type TaskLostError struct {
+	// API is "vcha".
+	API string
+	// TaskID is the task identifier.
+	TaskID string
+	// LastState is the last state WaitTask saw, or "" if no poll answered.
+	LastState string
+	// Err is the error of the read that answered 404.
+	Err error
+}
+
+// Error returns "<api> task <id> lost after logging in again (last state
+// <state>): ...: <cause>".
+func (e *TaskLostError) Error() string {
+	last := e.LastState
+	if last == "" {
+		last = "unknown"
+	}
+	return fmt.Sprintf("%s task %s lost after logging in again (last state %s); its outcome is unknown: verify it by reading the cluster roles: %v",
+		e.API, e.TaskID, last, e.Err)
+}
+
+// Unwrap returns the error of the read that answered 404.
+func (e *TaskLostError) Unwrap() error { return e.Err }

@@ -67,14 +67,16 @@ func TestBackoff(t *testing.T) {
 	assert.Equal(t, DefaultPollInterval, c.initial)
 	assert.Equal(t, DefaultMaxPollInterval, c.max)
 	assert.Equal(t, DefaultWaitTimeout, c.timeout)
-	assert.Equal(t, DefaultTransientRetries, c.retries)
+	assert.Equal(t, DefaultRetryBudget, c.budget)
+	assert.Equal(t, -1, c.retries, "no count limit by default: only the budget")
 	assert.Equal(t, 750*time.Millisecond, c.next(500*time.Millisecond))
 	assert.Equal(t, 5*time.Second, c.next(4*time.Second))
 	assert.Equal(t, time.Duration(0), c.next(0))
 
-	c = newWaitConfig([]WaitOption{PollInterval(-time.Second), TransientRetries(-2), Site("site2")})
+	c = newWaitConfig([]WaitOption{PollInterval(-time.Second), TransientRetries(-2), RetryBudget(-time.Second), Site("site2")})
 	assert.Zero(t, c.initial)
 	assert.Zero(t, c.retries)
+	assert.Zero(t, c.budget)
 	assert.Equal(t, "site2", c.site)
 }
 

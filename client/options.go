@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"net/http"
 	"os"
 	"time"
+
+	"github.com/failoverkit/failoverkit/internal/tlsclient"
 )
 
 // DefaultTimeout is the per-request HTTP timeout used when WithTimeout is not
@@ -33,6 +34,7 @@ type config struct {
 	timeout     time.Duration
 	userAgent   string
 	operationID func() string
+	noRelogin   bool
 }
 
 // WithHTTPClient makes the client send its requests with hc, used as is: its
@@ -130,6 +132,18 @@ func WithOperationID(next func() string) Option {
 	}
 }
 
+// WithoutRelogin makes the client forget the credentials once a login
+// succeeds. By default a client keeps them (in memory only, never printed,
+// logged or put in an error) so that WaitTask can log in again when a poll
+// is refused with 401 after the sessions were lost, as in a vCenter HA
+// failover; with WithoutRelogin such a 401 ends the wait with the error.
+func WithoutRelogin() Option {
+	return func(c *config) error {
+		c.noRelogin = true
+		return nil
+	}
+}
+
 // newConfig applies opts over the defaults and builds the HTTP client.
 func newConfig(opts []Option) (*config, error) {
 	c := &config{timeout: DefaultTimeout, userAgent: defaultUserAgent}
@@ -159,16 +173,9 @@ func newConfig(opts []Option) (*config, error) {
 // http.DefaultTransport (proxy from the environment, HTTP/2) with TLS 1.2 or
 // later, verified certificates and no redirects followed.
 func (c *config) buildHTTPClient() (*http.Client, error) {
-	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: c.insecure}
-	if len(c.caPEMs) > 0 {
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		for _, pem := range c.caPEMs {
-			pool.AppendCertsFromPEM(pem)
-		}
-		tlsCfg.RootCAs = pool
+	tlsCfg, err := tlsclient.Config(c.caPEMs, c.insecure) // addCAPEM checked every PEM
+	if err != nil {
+		return nil, fmt.Errorf("client: %w", err)
 	}
 	var tr *http.Transport
 	if dt, ok := http.DefaultTransport.(*http.Transport); ok {

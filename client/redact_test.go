@@ -18,7 +18,7 @@ import (
 
 // secrets are the literal values that must never be printed.
 var secrets = []string{
-	vcavPassword, vcavToken, vchaPassword, vchaToken,
+	vcavPassword, vcavToken, vchaPassword, vchaToken, vcavToken2, vchaToken2,
 	base64.StdEncoding.EncodeToString([]byte(vchaUser + ":" + vchaPassword)),
 }
 
@@ -63,11 +63,10 @@ func TestClientsDoNotPrintSecrets(t *testing.T) {
 }
 
 func TestVCAVErrorsDoNotRevealSecrets(t *testing.T) {
-	// A server that echoes the session token in every error. (The client
-	// does not keep the password after login, so only the login call can
-	// redact it; see TestVCAVLoginErrorDoesNotRevealPassword.)
+	// A server that echoes the session token, and the password the client
+	// keeps for re-login, in every error.
 	echo := func(w http.ResponseWriter, r *http.Request) {
-		msg := "rejected " + r.Header.Get("X-VCAV-Auth") + " " + readBody(t, r)
+		msg := "rejected " + r.Header.Get("X-VCAV-Auth") + " " + vcavPassword + " " + readBody(t, r)
 		writeJSON(w, 401, map[string]any{"code": "NotAuthenticated", "msg": msg, "args": []string{"x" + vcavToken}, "stacktrace": vcavToken})
 	}
 	f := newVCAVFake(t, 0)

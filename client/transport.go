@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -21,37 +20,6 @@ const redacted = "[REDACTED]"
 
 // editorFn is the shape of the request editors of both generated clients.
 type editorFn = func(ctx context.Context, req *http.Request) error
-
-// session holds the session token of a client. The token sits behind an
-// atomic pointer, so that even reflection-based printing of a client (for
-// example fmt's %s of a VCAV value, which bypasses its Format method) shows
-// an address rather than the token; session also implements fmt.Formatter.
-type session struct {
-	token atomic.Pointer[string]
-}
-
-// get returns the current token, or "".
-func (s *session) get() string {
-	if p := s.token.Load(); p != nil {
-		return *p
-	}
-	return ""
-}
-
-// set replaces the token.
-func (s *session) set(token string) { s.token.Store(&token) }
-
-// clearIf forgets the token if it is still token.
-func (s *session) clearIf(token string) {
-	if p := s.token.Load(); p != nil && *p == token {
-		s.token.CompareAndSwap(p, nil)
-	}
-}
-
-// Format prints whether a token is held, never the token.
-func (s *session) Format(f fmt.State, _ rune) {
-	_, _ = fmt.Fprintf(f, "session{loggedIn: %t}", s.get() != "")
-}
 
 // redactor replaces secrets (the token, a password) in strings built from
 // server responses, in case a server or proxy echoes them.
@@ -92,9 +60,10 @@ type caller struct {
 	vendorErr func(status int, op string, body []byte, red redactor) error
 }
 
-// redactor returns the secrets to hide: the session token and extra.
+// redactor returns the secrets to hide: the session tokens, the kept
+// credentials and extra.
 func (c *caller) redactor(extra ...string) redactor {
-	return append(redactor{c.sess.get()}, extra...)
+	return append(c.sess.secrets(), extra...)
 }
 
 // do reads the response of op. A 2xx response body is decoded into out

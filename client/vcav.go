@@ -46,6 +46,8 @@ type VCAV struct {
 	raw  *vcav.ClientWithResponses
 	sess *session
 	call *caller
+	// relogin tells Login to keep the credentials for WaitTask.
+	relogin bool
 }
 
 // NewVCAV returns a client for the VCDA API at baseURL, for example
@@ -67,10 +69,11 @@ func NewVCAV(baseURL string, opts ...Option) (*VCAV, error) {
 		return nil, fmt.Errorf("client: %w", err)
 	}
 	return &VCAV{
-		base: u,
-		raw:  raw,
-		sess: sess,
-		call: &caller{api: apiVCAV, sess: sess, vendorErr: decodeVCAVError},
+		base:    u,
+		raw:     raw,
+		sess:    sess,
+		call:    &caller{api: apiVCAV, sess: sess, vendorErr: decodeVCAVError},
+		relogin: !cfg.noRelogin,
 	}, nil
 }
 
@@ -151,7 +154,27 @@ func (c *VCAV) LoginVCD(ctx context.Context, user, password string) (*vcav.C4Ses
 // from the X-VCAV-Auth response header for every later call. A successful
 // login replaces the previous session token without logging it out. Wrong
 // credentials give a *VCAVError with Status 401 and code NotAuthenticated.
+//
+// Unless the client was built WithoutRelogin, it also keeps req, in memory
+// only, so that WaitTask can log in again with the same type and body when
+// a poll is refused with 401 NotAuthenticated (the session was lost);
+// Logout forgets it.
 func (c *VCAV) Login(ctx context.Context, req vcav.AuthenticationRequest) (*vcav.C4SessionDetails, error) {
+	details, err := c.login(ctx, req)
+	if err == nil && c.relogin {
+		c.sess.remember(&credentials{
+			login: func(ctx context.Context) error {
+				_, err := c.login(ctx, req)
+				return err
+			},
+			secrets: authSecrets(req),
+		})
+	}
+	return details, err
+}
+
+// login creates a session with req and stores its token.
+func (c *VCAV) login(ctx context.Context, req vcav.AuthenticationRequest) (*vcav.C4SessionDetails, error) {
 	if kind, err := req.Discriminator(); err != nil || kind == "" {
 		return nil, fmt.Errorf("%s %s: the authentication request has no type; build it with a From...AuthenticationRequest method", apiVCAV, opVCAVLogin)
 	}
@@ -200,10 +223,12 @@ func (c *VCAV) Session(ctx context.Context) (*vcav.C4SessionDetails, error) {
 }
 
 // Logout ends the session. It does nothing when the client holds no
-// session, so it is safe to defer. The token is forgotten when the server
-// confirms the logout or answers 401 (the session had already ended); it is
-// kept after other failures so that Logout can be retried.
+// session, so it is safe to defer. The credentials kept for re-login are
+// forgotten at once. The token is forgotten when the server confirms the
+// logout or answers 401 (the session had already ended); it is kept after
+// other failures so that Logout can be retried.
 func (c *VCAV) Logout(ctx context.Context) error {
+	c.sess.forget()
 	token := c.sess.get()
 	if token == "" {
 		return nil
@@ -264,42 +289,66 @@ func (c *VCAV) Task(ctx context.Context, id string, opts ...CallOption) (*vcav.C
 	return &task, nil
 }
 
-// WaitTask polls the task until it leaves the RUNNING state and returns it.
-// The error is nil when the task SUCCEEDED; any other final state gives a
-// *TaskFailedError that unwraps to the task's *VCAVError. Pass Site to poll
-// a task on a remote site. On timeout or cancellation WaitTask returns the
-// last task it saw (or nil) and an error wrapping the context's error; see
+// WaitTask polls the task until it ends and returns it. Only SUCCEEDED and
+// FAILED end a task: RUNNING, QUEUED (VMware's terraform provider polls
+// through it) and any state this package does not know keep WaitTask
+// polling, so a queued failover is never reported as failed. The error is
+// nil when the task SUCCEEDED; FAILED gives a *TaskFailedError that
+// unwraps to the task's *VCAVError. Pass Site to poll a task on a remote
+// site.
+//
+// Transient failures (network errors, 429, 502, 503, 504) are retried for
+// the RetryBudget (10 minutes by default). A poll refused with 401 makes
+// the client log in again with the credentials and login type of its last
+// Login, once until a poll succeeds (not for RemoteAuthenticationFailure:
+// a new session would not be extended to the remote site), unless it was
+// built WithoutRelogin; a second 401 gives an error wrapping
+// ErrReloginRejected. On timeout or cancellation WaitTask returns the last
+// task it saw (or nil) and an error wrapping the context's error; see
 // WaitOption for the polling and retry policy.
 func (c *VCAV) WaitTask(ctx context.Context, id string, opts ...WaitOption) (*vcav.C4ApiTask, error) {
 	wc := newWaitConfig(opts)
 	site := Site(wc.site)
 	return poll(ctx, wc, taskPoller[vcav.C4ApiTask]{
-		api: apiVCAV,
-		id:  id,
-		get: func(ctx context.Context) (*vcav.C4ApiTask, error) { return c.Task(ctx, id, site) },
+		api:  apiVCAV,
+		id:   id,
+		sess: c.sess,
+		get:  func(ctx context.Context) (*vcav.C4ApiTask, error) { return c.Task(ctx, id, site) },
 		describe: func(t *vcav.C4ApiTask) (string, int) {
 			return string(t.State), int(t.Progress)
 		},
 		finished: c.taskOutcome,
+		mayRelogin: func(err error) bool {
+			return !IsVCAVCode(err, codeRemoteAuthenticationFailure)
+		},
 	})
 }
 
-// taskOutcome reports whether t has left RUNNING and, if it did not
-// succeed, why.
+// codeRemoteAuthenticationFailure is the 401 code of a call to a site the
+// session was not extended to.
+const codeRemoteAuthenticationFailure = "RemoteAuthenticationFailure"
+
+// taskOutcome reports whether t has ended (SUCCEEDED or FAILED) and, if it
+// failed, why. Every other state, QUEUED included, is pending.
 func (c *VCAV) taskOutcome(t *vcav.C4ApiTask) (bool, error) {
 	switch t.State {
-	case vcav.TaskStateRUNNING:
-		return false, nil
 	case vcav.TaskStateSUCCEEDED:
 		return true, nil
+	case vcav.TaskStateFAILED:
+		return true, c.taskFailed(t)
 	}
+	return false, nil
+}
+
+// taskFailed builds the error of a FAILED task.
+func (c *VCAV) taskFailed(t *vcav.C4ApiTask) error {
 	fe := &TaskFailedError{API: apiVCAV, TaskID: t.Id, State: string(t.State), VCAVTask: t}
 	if t.Error != nil {
 		body := *t.Error
 		redactVCAV(&body, c.call.redactor())
 		fe.Err = &VCAVError{Op: opTask, Body: body}
 	}
-	return true, fe
+	return fe
 }
 
 // FailoverResult decodes the result of a succeeded failover task: the

@@ -315,16 +315,46 @@ func TestVCAVWaitTaskFailed(t *testing.T) {
 	require.ErrorIs(t, err, client.ErrNoTaskResult)
 }
 
-func TestVCAVWaitTaskUnknownStateIsFailure(t *testing.T) {
-	f := newVCAVFake(t, 0)
-	f.final = vcavTask("CANCELED", 10)
-	c := loggedInVCAV(t, f)
-	wait, _ := instant()
-	_, err := c.WaitTask(context.Background(), vcavTaskID, wait)
-	var tf *client.TaskFailedError
-	require.ErrorAs(t, err, &tf)
-	assert.Equal(t, "CANCELED", tf.State)
-	assert.NoError(t, tf.Err, "the task carries no error")
+// TestVCAVWaitTaskPendingStates pins that only SUCCEEDED and FAILED end a
+// VCAV task: VMware's terraform-provider-vcda keeps polling while a task is
+// RUNNING or QUEUED (data_source_cloud_health.go), and vcav.md §4 treats
+// the state set as open.
+func TestVCAVWaitTaskPendingStates(t *testing.T) {
+	tests := []struct {
+		name   string
+		states []string
+		failed bool
+	}{
+		{"queued, running, succeeded", []string{"QUEUED", "QUEUED", "RUNNING", "SUCCEEDED"}, false},
+		{"queued then succeeded", []string{"QUEUED", "SUCCEEDED"}, false},
+		{"unknown state is pending", []string{"RUNNING", "PAUSED", "RUNNING", "SUCCEEDED"}, false},
+		{"queued then failed", []string{"QUEUED", "RUNNING", "FAILED"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var polls counter
+			srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				n := polls.inc()
+				writeJSON(w, 200, vcavTask(tc.states[min(n, len(tc.states))-1], 10*n))
+			}))
+			c := newVCAV(t, srv)
+			var seen []string
+			wait, _ := instant()
+			task, err := c.WaitTask(context.Background(), vcavTaskID, wait,
+				client.OnProgress(func(state string, _ int) { seen = append(seen, state) }))
+			assert.Equal(t, tc.states, seen, "every state is reported, and the wait ends on the last")
+			assert.Equal(t, len(tc.states), polls.get())
+			require.NotNil(t, task)
+			assert.Equal(t, tc.states[len(tc.states)-1], string(task.State))
+			if !tc.failed {
+				require.NoError(t, err)
+				return
+			}
+			var tf *client.TaskFailedError
+			require.ErrorAs(t, err, &tf)
+			assert.Equal(t, "FAILED", tf.State)
+		})
+	}
 }
 
 func TestVCAVFailoverErrorStatuses(t *testing.T) {

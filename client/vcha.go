@@ -39,6 +39,8 @@ type VCHA struct {
 	raw  *vcha.ClientWithResponses
 	sess *session
 	call *caller
+	// relogin tells Login to keep the credentials for WaitTask.
+	relogin bool
 }
 
 // NewVCHA returns a client for the vCenter Server at baseURL, for example
@@ -59,10 +61,11 @@ func NewVCHA(baseURL string, opts ...Option) (*VCHA, error) {
 		return nil, fmt.Errorf("client: %w", err)
 	}
 	return &VCHA{
-		base: u,
-		raw:  raw,
-		sess: sess,
-		call: &caller{api: apiVCHA, sess: sess, vendorErr: decodeVCHAError},
+		base:    u,
+		raw:     raw,
+		sess:    sess,
+		call:    &caller{api: apiVCHA, sess: sess, vendorErr: decodeVCHAError},
+		relogin: !cfg.noRelogin,
 	}, nil
 }
 
@@ -79,21 +82,43 @@ func (c *VCHA) LoggedIn() bool { return c.sess.get() != "" }
 // header. A successful login replaces the previous session token without
 // deleting that session. Wrong credentials give a *VCHAError with Status
 // 401 and error_type UNAUTHENTICATED.
+//
+// Unless the client was built WithoutRelogin, it also keeps user and
+// password, in memory only, so that WaitTask can log in again (Basic) when
+// a poll is refused with 401 because a vCenter HA failover ended every
+// session; Logout forgets them.
 func (c *VCHA) Login(ctx context.Context, user, password string) error {
+	err := c.login(ctx, user, password)
+	if err == nil && c.relogin {
+		c.sess.remember(&credentials{
+			login:   func(ctx context.Context) error { return c.login(ctx, user, password) },
+			secrets: basicSecrets(user, password),
+		})
+	}
+	return err
+}
+
+// basicSecrets returns the password and the Basic credentials that carry it.
+func basicSecrets(user, password string) []string {
+	return []string{password, base64.StdEncoding.EncodeToString([]byte(user + ":" + password))}
+}
+
+// login creates a session with HTTP Basic credentials and stores its token.
+func (c *VCHA) login(ctx context.Context, user, password string) error {
 	basic := func(_ context.Context, req *http.Request) error {
 		req.Header.Del(VCHATokenHeader)
 		req.SetBasicAuth(user, password)
 		return nil
 	}
 	resp, err := c.raw.CreateSession(ctx, basic)
-	encoded := base64.StdEncoding.EncodeToString([]byte(user + ":" + password))
+	secrets := basicSecrets(user, password)
 	var token string
-	r, err := c.call.do(opVCHACreateSession, resp, err, &token, password, encoded)
+	r, err := c.call.do(opVCHACreateSession, resp, err, &token, secrets...)
 	if err != nil {
 		return err
 	}
 	if token == "" {
-		return c.call.unexpected(opVCHACreateSession, r, c.call.redactor(password, encoded), ErrMissingToken)
+		return c.call.unexpected(opVCHACreateSession, r, c.call.redactor(secrets...), ErrMissingToken)
 	}
 	c.sess.set(token)
 	return nil
@@ -110,10 +135,12 @@ func (c *VCHA) Session(ctx context.Context) (*vcha.CisSessionInfo, error) {
 }
 
 // Logout deletes the session. It does nothing when the client holds no
-// session, so it is safe to defer. The token is forgotten when the server
-// confirms the logout or answers 401 (the session had already ended); it is
-// kept after other failures so that Logout can be retried.
+// session, so it is safe to defer. The credentials kept for re-login are
+// forgotten at once. The token is forgotten when the server confirms the
+// logout or answers 401 (the session had already ended); it is kept after
+// other failures so that Logout can be retried.
 func (c *VCHA) Logout(ctx context.Context) error {
+	c.sess.forget()
 	token := c.sess.get()
 	if token == "" {
 		return nil
@@ -198,16 +225,36 @@ func (c *VCHA) Task(ctx context.Context, id string) (*vcha.TaskInfo, error) {
 // returns it; PENDING, RUNNING and BLOCKED keep it polling. The error is nil
 // when the task SUCCEEDED. FAILED, and any status this package does not
 // know, give a *TaskFailedError that unwraps to the task's *VCHAError when
-// the task carries one. On timeout or cancellation WaitTask returns the last
-// task it saw (or nil) and an error wrapping the context's error; see
-// WaitOption for the polling and retry policy. Site options are ignored.
+// the task carries one. Site options are ignored.
+//
+// WaitTask survives a vCenter HA failover, during which the API is gone for
+// up to about 5 minutes and every session is lost: transient failures
+// (refused or reset connections, 429, 502, 503, 504) are retried for the
+// RetryBudget (10 minutes by default), and a poll refused with 401 makes
+// the client log in again (Basic, with the credentials of its last Login)
+// once until a poll succeeds, unless it was built WithoutRelogin; a second
+// 401 gives an error wrapping ErrReloginRejected. If the task read answers
+// 404 after such a re-login, the new active node does not know the task:
+// WaitTask returns a *TaskLostError, and the outcome must be verified by
+// reading the cluster roles (Cluster) rather than by failing over again.
+// On timeout or cancellation WaitTask returns the last task it saw (or nil)
+// and an error wrapping the context's error; see WaitOption for the
+// polling and retry policy.
 func (c *VCHA) WaitTask(ctx context.Context, id string, opts ...WaitOption) (*vcha.TaskInfo, error) {
 	return poll(ctx, newWaitConfig(opts), taskPoller[vcha.TaskInfo]{
 		api:      apiVCHA,
 		id:       id,
+		sess:     c.sess,
 		get:      func(ctx context.Context) (*vcha.TaskInfo, error) { return c.Task(ctx, id) },
 		describe: describeVCHATask,
 		finished: func(t *vcha.TaskInfo) (bool, error) { return c.taskOutcome(id, t) },
+		lost: func(err error, last *vcha.TaskInfo) error {
+			lost := &TaskLostError{API: apiVCHA, TaskID: id, Err: err}
+			if last != nil {
+				lost.LastState = string(last.Status)
+			}
+			return lost
+		},
 	})
 }
 

@@ -10,167 +10,131 @@ import (
 	"time"
 )
 
-// Polling defaults of WaitTask.
-const (
-	// DefaultPollInterval is the first delay between two polls.
-	DefaultPollInterval = 500 * time.Millisecond
-	// DefaultMaxPollInterval caps the delay between two polls.
-	DefaultMaxPollInterval = 5 * time.Second
-	// DefaultWaitTimeout bounds a whole WaitTask call.
-	DefaultWaitTimeout = 30 * time.Minute
-	// DefaultTransientRetries is how many consecutive transient failures
-	// (a network error, a per-request timeout, or a 429, 502, 503 or 504
-	// response) WaitTask tolerates before giving up. The counter is reset
-	// by every successful poll.
-	DefaultTransientRetries = 3
-	// backoffFactor multiplies the delay after every poll.
-	backoffFactor = 1.5
-)
-
-// waitConfig is the result of applying every WaitOption.
-type waitConfig struct {
-	initial    time.Duration
-	max        time.Duration
-	timeout    time.Duration
-	retries    int
-	onProgress func(state string, percent int)
-	after      func(time.Duration) <-chan time.Time
-	site       string
-}
-
-// WaitOption configures WaitTask.
-type WaitOption interface {
-	applyWait(*waitConfig)
-}
-
-// waitOptionFunc adapts a function to WaitOption.
-type waitOptionFunc func(*waitConfig)
-
-func (f waitOptionFunc) applyWait(c *waitConfig) { f(c) }
-
-// PollInterval sets the delay before the second poll (default 500ms). The
-// delay grows by a factor of 1.5 after every poll, up to MaxPollInterval.
-// The first poll is sent at once. Negative values count as zero.
-func PollInterval(d time.Duration) WaitOption {
-	return waitOptionFunc(func(c *waitConfig) { c.initial = max(d, 0) })
-}
-
-// MaxPollInterval caps the delay between two polls (default 5s).
-func MaxPollInterval(d time.Duration) WaitOption {
-	return waitOptionFunc(func(c *waitConfig) { c.max = max(d, 0) })
-}
-
-// WaitTimeout bounds the whole wait, polls included (default 30 minutes),
-// by deriving a context with context.WithTimeout. When it expires, WaitTask
-// returns an error that wraps both ErrWaitTimeout and
-// context.DeadlineExceeded. Zero or a negative value means no bound other
-// than the caller's context.
-func WaitTimeout(d time.Duration) WaitOption {
-	return waitOptionFunc(func(c *waitConfig) { c.timeout = d })
-}
-
-// OnProgress registers fn, called after every successful poll with the task
-// state (e.g. RUNNING) and its progress in percent (0 to 100), for example
-// to drive a progress bar. fn runs on the goroutine that called WaitTask.
-func OnProgress(fn func(state string, percent int)) WaitOption {
-	return waitOptionFunc(func(c *waitConfig) { c.onProgress = fn })
-}
-
-// TransientRetries sets how many consecutive transient failures WaitTask
-// tolerates (default DefaultTransientRetries, 3). Zero makes the first
-// failure fatal.
-func TransientRetries(n int) WaitOption {
-	return waitOptionFunc(func(c *waitConfig) { c.retries = max(n, 0) })
-}
-
-// WithTimer replaces the function WaitTask sleeps with (default
-// time.After). Tests use it to drive polling without waiting on the wall
-// clock: after receives each delay and returns a channel that fires when
-// the sleep is over. Context cancellation still interrupts the sleep.
-func WithTimer(after func(time.Duration) <-chan time.Time) WaitOption {
-	return waitOptionFunc(func(c *waitConfig) {
-		if after != nil {
-			c.after = after
-		}
-	})
-}
-
-// newWaitConfig applies opts over the defaults.
-func newWaitConfig(opts []WaitOption) waitConfig {
-	c := waitConfig{
-		initial: DefaultPollInterval,
-		max:     DefaultMaxPollInterval,
-		timeout: DefaultWaitTimeout,
-		retries: DefaultTransientRetries,
-		after:   time.After,
-	}
-	for _, o := range opts {
-		if o != nil {
-			o.applyWait(&c)
-		}
-	}
-	return c
-}
-
-// next returns the delay that follows d.
-func (c waitConfig) next(d time.Duration) time.Duration {
-	n := time.Duration(float64(d) * backoffFactor)
-	return min(n, c.max)
-}
-
-// sleep waits for d or until ctx is done, whichever comes first.
-func (c waitConfig) sleep(ctx context.Context, d time.Duration) error {
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-c.after(d):
-		return nil
-	}
-}
-
 // taskPoller describes how to poll one kind of task.
 type taskPoller[T any] struct {
 	api string
 	id  string
+	// sess is the client's session, used to log in again after a 401.
+	sess *session
 	// get fetches the task once.
 	get func(ctx context.Context) (*T, error)
 	// describe returns the state and progress in percent of a task.
 	describe func(*T) (string, int)
 	// finished reports whether the task has ended and, if it failed, why.
 	finished func(*T) (bool, error)
+	// mayRelogin, if set, tells whether a 401 calls for a re-login; by
+	// default every 401 does.
+	mayRelogin func(error) bool
+	// lost, if set, builds the error for a task read that answered 404
+	// after a re-login; last is the last task seen, or nil.
+	lost func(err error, last *T) error
 }
 
-// poll fetches the task until it finishes, the context ends or a
-// non-transient error occurs. It returns the last task fetched, if any.
+// retryState tracks what happened since the last successful poll.
+type retryState struct {
+	// failures counts the consecutive transient failures.
+	failures int
+	// spent is the time they took, sleeps after them included.
+	spent time.Duration
+	// relogged tells whether the client logged in again.
+	relogged bool
+}
+
+// poll fetches the task until it finishes, the context ends, the retry
+// budget runs out or a permanent error occurs. It returns the last task
+// fetched, if any.
 func poll[T any](ctx context.Context, c waitConfig, p taskPoller[T]) (*T, error) {
 	if c.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, c.timeout, ErrWaitTimeout)
 		defer cancel()
 	}
-	var last *T
-	failures := 0
+	var (
+		last *T
+		st   retryState
+	)
 	for delay := min(c.initial, c.max); ; delay = c.next(delay) {
-		t, err := p.get(ctx)
+		start := time.Now()
+		t, err := p.fetch(ctx, &st)
 		switch {
 		case err == nil:
-			failures, last = 0, t
+			st, last = retryState{}, t
 			if done, ferr := p.report(c, t); done {
 				return t, ferr
 			}
 		case ctx.Err() != nil:
 			return last, p.stopped(ctx, last)
 		case !isTransient(err):
-			return last, err
-		case failures >= c.retries:
-			return last, fmt.Errorf("%s wait for task %s: giving up after %d consecutive transient failures: %w", p.api, p.id, failures+1, err)
+			return last, p.permanent(st, last, err)
 		default:
-			failures++
+			if gerr := p.retry(c, &st, time.Since(start), err); gerr != nil {
+				return last, gerr
+			}
 		}
 		if err := c.sleep(ctx, delay); err != nil {
 			return last, p.stopped(ctx, last)
 		}
+		if st.failures > 0 {
+			st.spent += delay
+		}
 	}
+}
+
+// fetch reads the task once. When the read is refused with 401 and the
+// client keeps credentials, it logs in again (once until a poll succeeds)
+// and reads the task again; a 401 after that is an ErrReloginRejected.
+func (p taskPoller[T]) fetch(ctx context.Context, st *retryState) (*T, error) {
+	stale := p.sess.get()
+	t, err := p.get(ctx)
+	if err == nil || !p.wantsRelogin(err) {
+		return t, err
+	}
+	if st.relogged {
+		return nil, fmt.Errorf("%s wait for task %s: %w: %w", p.api, p.id, ErrReloginRejected, err)
+	}
+	// The refused 401 is not wrapped: whether to retry depends on the login.
+	if lerr := p.sess.relogin(ctx, stale); lerr != nil {
+		return nil, fmt.Errorf("%s wait for task %s: logging in again after a 401 answer: %w", p.api, p.id, lerr)
+	}
+	st.relogged = true
+	t, err = p.get(ctx)
+	if err != nil && p.wantsRelogin(err) {
+		return nil, fmt.Errorf("%s wait for task %s: %w: %w", p.api, p.id, ErrReloginRejected, err)
+	}
+	return t, err
+}
+
+// wantsRelogin reports whether err is a 401 that a re-login may cure.
+func (p taskPoller[T]) wantsRelogin(err error) bool {
+	if statusOf(err) != http.StatusUnauthorized || p.sess == nil || !p.sess.canRelogin() {
+		return false
+	}
+	return p.mayRelogin == nil || p.mayRelogin(err)
+}
+
+// permanent returns the error that ends the wait for a permanent failure:
+// a *TaskLostError for a 404 after a re-login when the API reports lost
+// tasks, err otherwise.
+func (p taskPoller[T]) permanent(st retryState, last *T, err error) error {
+	if st.relogged && p.lost != nil && statusOf(err) == http.StatusNotFound {
+		return p.lost(err, last)
+	}
+	return err
+}
+
+// retry records a transient failure that took took and returns an error
+// when the retry budget (or the optional count limit) is exhausted.
+func (p taskPoller[T]) retry(c waitConfig, st *retryState, took time.Duration, err error) error {
+	st.failures++
+	st.spent += took
+	if c.retries >= 0 && st.failures > c.retries {
+		return fmt.Errorf("%s wait for task %s: giving up after %d consecutive transient failures: %w", p.api, p.id, st.failures, err)
+	}
+	if st.spent >= c.budget {
+		return fmt.Errorf("%s wait for task %s: %w: %d failed polls in a row over %s (budget %s); last failure: %w",
+			p.api, p.id, ErrRetryBudgetExhausted, st.failures, st.spent.Round(time.Millisecond), c.budget, err)
+	}
+	return nil
 }
 
 // report calls the progress callback and checks whether t has finished.

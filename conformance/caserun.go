@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/failoverkit/failoverkit/internal/oasvalidate"
 	"github.com/failoverkit/failoverkit/spec"
 )
 
@@ -17,9 +18,6 @@ type caseRun struct {
 	api      *apiClient
 	cleanups []func(context.Context)
 }
-
-// errorCodeField is the field of each API's error body that names the error.
-var errorCodeField = map[spec.API]string{spec.VCAV: "code", spec.VCHA: "error_type"}
 
 // call sends req and checks the answer: against the spec first, then for
 // the wanted status and, when code is set, the documented error code. The
@@ -72,7 +70,8 @@ func (r *caseRun) judge(ctx context.Context, ex *exchange, want int, code string
 		invalid = r.validationFinding(ex, verr)
 		fs = append(fs, invalid)
 	}
-	field := errorCodeField[r.c.API]
+	info, _ := spec.Lookup(r.c.API)
+	field := info.ErrorCodeField
 	if code != "" && ex.status == want && (invalid == nil || invalid.Field != field) {
 		if got, _ := lookupString(ex.doc, field); got != code {
 			fs = append(fs, r.finding(ex, InBody, field, fmt.Sprintf("got %s, want %q", describeValue(ex.doc, field), code), nil))
@@ -83,7 +82,7 @@ func (r *caseRun) judge(ctx context.Context, ex *exchange, want int, code string
 
 // validationFinding turns a validation error of ex into a finding.
 func (r *caseRun) validationFinding(ex *exchange, err error) *Finding {
-	var cte *contentTypeError
+	var cte *oasvalidate.ContentTypeError
 	if errors.As(err, &cte) {
 		return r.finding(ex, InHeader, "Content-Type", cte.Error(), err)
 	}

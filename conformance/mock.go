@@ -1,12 +1,7 @@
 package conformance
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
-	"time"
 
 	"github.com/failoverkit/failoverkit/server"
 	"github.com/failoverkit/failoverkit/spec"
@@ -59,7 +54,7 @@ func MockTarget(vcavURL, vchaURL string) (Target, error) {
 	return Target{VCAVURL: vcavURL, VCHAURL: vchaURL, Credentials: creds, Mock: true}, nil
 }
 
-// EmbeddedMock is a failoverkit mock serving both APIs in-process on
+// EmbeddedMock is a failoverkit mock serving every API in-process on
 // loopback listeners; `failoverkit check` without a target runs the suite
 // against one.
 type EmbeddedMock struct {
@@ -68,45 +63,26 @@ type EmbeddedMock struct {
 	// VCAVURL and VCHAURL are the base URLs it serves.
 	VCAVURL, VCHAURL string
 
-	servers []*http.Server
+	servers *server.Servers
 }
 
-// StartMock starts a mock with instant tasks (then opts) on two loopback
-// ports. Close it when done.
+// StartMock starts a mock with instant tasks (then opts) on free loopback
+// ports, the way every mock starts (server.Mock.Listen: the same timeouts
+// and limits as `failoverkit mock`). Close it when done.
 func StartMock(opts ...server.Option) (*EmbeddedMock, error) {
 	m, err := server.New(append([]server.Option{server.WithInstantTasks()}, opts...)...)
 	if err != nil {
 		return nil, err
 	}
-	em := &EmbeddedMock{Mock: m}
-	for _, api := range spec.APIs() {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			_ = em.Close()
-			return nil, fmt.Errorf("listen for the embedded %s mock: %w", api, err)
-		}
-		srv := &http.Server{Handler: m.Handler(api), ReadHeaderTimeout: 10 * time.Second}
-		em.servers = append(em.servers, srv)
-		go func() { _ = srv.Serve(ln) }()
-		if api == spec.VCAV {
-			em.VCAVURL = "http://" + ln.Addr().String()
-		} else {
-			em.VCHAURL = "http://" + ln.Addr().String()
-		}
+	srv, err := m.Listen(server.ServeConfig{AnyLoopbackPort: true})
+	if err != nil {
+		return nil, fmt.Errorf("start the embedded mock: %w", err)
 	}
-	return em, nil
+	return &EmbeddedMock{Mock: m, VCAVURL: srv.URL(spec.VCAV), VCHAURL: srv.URL(spec.VCHA), servers: srv}, nil
 }
 
 // Target returns the Target of the embedded mock.
 func (em *EmbeddedMock) Target() (Target, error) { return MockTarget(em.VCAVURL, em.VCHAURL) }
 
-// Close stops both listeners, letting requests in flight finish.
-func (em *EmbeddedMock) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	var errs []error
-	for _, srv := range em.servers {
-		errs = append(errs, srv.Shutdown(ctx))
-	}
-	return errors.Join(errs...)
-}
+// Close stops the listeners, letting requests in flight finish.
+func (em *EmbeddedMock) Close() error { return em.servers.Close() }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/failoverkit/failoverkit/internal/ctxsleep"
 )
 
 // poll reads a task until it is done, within the poll budget: at most
@@ -37,7 +39,7 @@ func (r *caseRun) poll(ctx context.Context, taskID string, get request, state fu
 			return ex, r.finding(ex, InTask, "", fmt.Sprintf("task still %s after %d polls (budget: %d polls, %s); it never finished",
 				st, n, r.cfg.maxPolls, r.cfg.taskTimeout), nil)
 		}
-		if err := sleep(ctx, r.cfg.pollInterval); err != nil {
+		if err := ctxsleep.Sleep(ctx, r.cfg.pollInterval); err != nil {
 			return ex, err
 		}
 	}
@@ -67,20 +69,5 @@ func shortID(id string) string { return truncate(id, 13) }
 func (r *caseRun) progressf(format string, args ...any) {
 	if r.cfg.progress != nil {
 		r.cfg.progress(r.red.redact(fmt.Sprintf(format, args...)))
-	}
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }

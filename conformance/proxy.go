@@ -67,12 +67,14 @@ const maxProxyBody = 16 << 20
 // the Host header names the target. Each violation is logged as it happens
 // and kept for Violations and Summary. It is safe for concurrent use.
 type Proxy struct {
-	api     spec.API
-	v       *oasvalidate.Validator
-	rp      *httputil.ReverseProxy
-	log     *slog.Logger
-	red     *redactor
-	maxKept int
+	api spec.API
+	v   *oasvalidate.Validator
+	rp  *httputil.ReverseProxy
+	log *slog.Logger
+	red *redactor
+	// tokenHeaders are the headers that carry session tokens (every API's).
+	tokenHeaders []string
+	maxKept      int
 
 	requests, unrouted, unvalidated atomic.Int64
 
@@ -92,7 +94,11 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Proxy{api: cfg.API, v: v, log: cfg.Logger, red: newRedactor(), maxKept: cfg.MaxKept, byWhere: map[string]int{}}
+	tokens, err := oasvalidate.TokenHeaders()
+	if err != nil {
+		return nil, err
+	}
+	p := &Proxy{api: cfg.API, v: v, tokenHeaders: tokens, log: cfg.Logger, red: newRedactor(), maxKept: cfg.MaxKept, byWhere: map[string]int{}}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
@@ -206,29 +212,18 @@ func (p *Proxy) inspectResponse(resp *http.Response) error {
 	}
 	p.learnResponseSecrets(pe, resp, body)
 	var verr error
-	if pe.route != nil {
-		verr = p.v.ValidateResponse(resp.Request.Context(), pe.req, pe.route, pe.params, resp.StatusCode, resp.Header, body)
-	} else if resp.StatusCode >= 400 {
-		verr = validateUnrouted(p.v, &exchange{status: resp.StatusCode, header: resp.Header, body: body, doc: decodeJSON(resp.Header, body)})
+	if pe.route != nil || resp.StatusCode >= 400 {
+		verr = p.v.ValidateAnswer(resp.Request.Context(), pe.req, pe.route, pe.params, resp.StatusCode, resp.Header, body)
 	}
 	if verr != nil {
 		in, field, reason := locate(verr)
-		var cte *contentTypeError
+		var cte *oasvalidate.ContentTypeError
 		if errors.As(verr, &cte) {
 			in, field, reason = InHeader, "Content-Type", cte.Error()
 		}
 		p.record(DirResponse, pe, resp.StatusCode, in, field, reason, verr, body)
 	}
 	return nil
-}
-
-// decodeJSON decodes a JSON body, or returns nil.
-func decodeJSON(h http.Header, body []byte) any {
-	var doc any
-	if len(body) == 0 || !isJSON(h.Get("Content-Type")) || json.Unmarshal(body, &doc) != nil {
-		return nil
-	}
-	return doc
 }
 
 // record keeps and logs one violation, secrets redacted.
@@ -265,8 +260,9 @@ func (p *Proxy) learnRequestSecrets(r *http.Request, body []byte) {
 	if _, pw, ok := r.BasicAuth(); ok {
 		p.red.add(pw)
 	}
-	p.red.add(r.Header.Get(vcavAuthHeader))
-	p.red.add(r.Header.Get(vchaAuthHeader))
+	for _, h := range p.tokenHeaders {
+		p.red.add(r.Header.Get(h))
+	}
 	var doc any
 	if json.Unmarshal(body, &doc) == nil {
 		learnSecretFields(p.red, doc)
@@ -292,7 +288,9 @@ func learnSecretFields(red *redactor, v any) {
 
 // learnResponseSecrets remembers the session tokens a login hands out.
 func (p *Proxy) learnResponseSecrets(pe *proxyExchange, resp *http.Response, body []byte) {
-	p.red.add(resp.Header.Get(vcavAuthHeader))
+	for _, h := range p.tokenHeaders {
+		p.red.add(resp.Header.Get(h))
+	}
 	if pe.op == "createSession" && resp.StatusCode < 300 {
 		var token string
 		if json.Unmarshal(body, &token) == nil {

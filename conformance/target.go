@@ -3,7 +3,6 @@ package conformance
 import (
 	"bytes"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/failoverkit/failoverkit/internal/tlsclient"
 	"github.com/failoverkit/failoverkit/spec"
 )
 
@@ -133,22 +133,17 @@ func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastR
 // TLSConfig returns the client TLS configuration for a CA file (trusted in
 // addition to the system roots) and the insecure switch.
 func TLSConfig(caFile string, insecure bool) (*tls.Config, error) {
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // explicit --insecure
 	if caFile == "" {
-		return cfg, nil
+		return tlsclient.Config(nil, insecure)
 	}
 	pem, err := os.ReadFile(caFile)
 	if err != nil {
 		return nil, fmt.Errorf("read CA file: %w", err)
 	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
+	cfg, err := tlsclient.Config([][]byte{pem}, insecure)
+	if err != nil {
+		return nil, fmt.Errorf("CA file %s holds no PEM certificate: %w", caFile, err)
 	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("CA file %s holds no PEM certificate", caFile)
-	}
-	cfg.RootCAs = pool
 	return cfg, nil
 }
 

@@ -70,9 +70,9 @@ func fillVCAVTasks(b *testing.B, m *Mock) {
 		if a := serveCall(h, vcavFailoverCall(token, id)); a.status != http.StatusAccepted {
 			b.Fatalf("failover %d: %d %s", i, a.status, a.body)
 		}
-		now := m.vcav.begin() // finishes the instant task
-		vcavSetRecoveryState(m.vcav.repls[id], vcav.RecoveryStateNOTSTARTED, now)
-		m.vcav.end() // deflates its result
+		now := m.vcavSim().begin() // finishes the instant task
+		vcavSetRecoveryState(m.vcavSim().repls[id], vcav.RecoveryStateNOTSTARTED, now)
+		m.vcavSim().end() // deflates its result
 	}
 	if n := vcavTasksKept(m); n != memTasks {
 		b.Fatalf("%d VCAV tasks kept, want %d", n, memTasks)
@@ -81,9 +81,9 @@ func fillVCAVTasks(b *testing.B, m *Mock) {
 
 // vcavTasksKept counts the VCAV tasks m holds.
 func vcavTasksKept(m *Mock) int {
-	m.vcav.mu.Lock()
-	defer m.vcav.mu.Unlock()
-	return len(m.vcav.tasks)
+	m.vcavSim().mu.Lock()
+	defer m.vcavSim().mu.Unlock()
+	return len(m.vcavSim().tasks.byID)
 }
 
 // fillVCHATasks runs memTasks vSphere failovers to completion.
@@ -95,9 +95,9 @@ func fillVCHATasks(b *testing.B, m *Mock) {
 			b.Fatalf("failover %d: %d %s", i, a.status, a.body)
 		}
 	}
-	m.vcha.begin() // finishes the last one
-	defer m.vcha.mu.Unlock()
-	if n := len(m.vcha.tasks); n != memTasks {
+	m.vchaSim().begin() // finishes the last one
+	defer m.vchaSim().mu.Unlock()
+	if n := len(m.vchaSim().tasks.byID); n != memTasks {
 		b.Fatalf("%d vSphere tasks kept, want %d", n, memTasks)
 	}
 }

@@ -29,7 +29,7 @@ func validationCases(b *testing.B) []validationCase {
 		b.Fatal(err)
 	}
 	var out []validationCase
-	for _, api := range spec.APIs() {
+	for _, api := range builtinAPINames() {
 		h := m.Handler(api)
 		token := benchSession(b, h, api)
 		failover := vcavFailoverCall(token, vcavReadyID)
@@ -140,7 +140,7 @@ func BenchmarkHandler(b *testing.B) {
 // iteration fails over one of 64 replications, put back to NOT_STARTED
 // after its task finished.
 func BenchmarkFailoverHandler(b *testing.B) {
-	for _, api := range spec.APIs() {
+	for _, api := range builtinAPINames() {
 		b.Run(string(api), func(b *testing.B) {
 			m, err := New(WithInstantTasks(), WithClock(NewManualClock(testStart)), WithFixture(benchFixture(b, 64)))
 			if err != nil {
@@ -178,9 +178,9 @@ func benchFailoverOnce(b *testing.B, m *Mock, h http.Handler, api spec.API, toke
 		b.Fatalf("task: %d %s", a.status, a.body)
 	}
 	if api == spec.VCAV {
-		m.vcav.mu.Lock()
-		vcavSetRecoveryState(m.vcav.repls[id], vcav.RecoveryStateNOTSTARTED, testStart)
-		m.vcav.mu.Unlock()
+		m.vcavSim().mu.Lock()
+		vcavSetRecoveryState(m.vcavSim().repls[id], vcav.RecoveryStateNOTSTARTED, testStart)
+		m.vcavSim().mu.Unlock()
 	}
 }
 

@@ -51,6 +51,9 @@ type Config struct {
 	// Logger receives one structured record per request, never with a
 	// credential; nil discards them.
 	Logger *slog.Logger
+
+	// apis are the simulated APIs; nil: builtinAPIs (tests add others).
+	apis []*apiDef
 }
 
 func (c Config) withDefaults() Config {

@@ -16,38 +16,30 @@ import (
 	"github.com/failoverkit/failoverkit/spec"
 )
 
-// Fixture is the mock's whole state as data: the users, the VCAV sites and
-// replications, the vSphere VCHA cluster. Objects use the vendor's own JSON
-// field names, exactly as the APIs return them. A fixture file is YAML or
-// JSON; either section may be left out to keep the embedded default for it.
-type Fixture struct {
-	VCAV *VCAVFixture `json:"vcav,omitempty"`
-	VCHA *VCHAFixture `json:"vcha,omitempty"`
-}
-
 //go:embed fixtures/*.yaml
 var defaultFixtures embed.FS
 
+// defaultFixture is the embedded default: each API's section from its
+// fixture file.
 var defaultFixture = sync.OnceValues(func() (*Fixture, error) {
 	var out Fixture
-	for _, name := range []string{"fixtures/vcav.yaml", "fixtures/vcha.yaml"} {
-		b, err := defaultFixtures.ReadFile(name)
+	for _, d := range builtinAPIs() {
+		sec := d.fixture
+		if sec.file == "" {
+			continue
+		}
+		b, err := defaultFixtures.ReadFile(sec.file)
 		if err != nil {
-			return nil, fmt.Errorf("read embedded %s: %w", name, err)
+			return nil, fmt.Errorf("read embedded %s: %w", sec.file, err)
 		}
 		f, err := ParseFixture(b)
 		if err != nil {
-			return nil, fmt.Errorf("embedded %s: %w", name, err)
+			return nil, fmt.Errorf("embedded %s: %w", sec.file, err)
 		}
-		if f.VCAV != nil {
-			out.VCAV = f.VCAV
+		if !sec.present(f) {
+			return nil, fmt.Errorf("embedded default fixture lacks the %s section", d.api)
 		}
-		if f.VCHA != nil {
-			out.VCHA = f.VCHA
-		}
-	}
-	if out.VCAV == nil || out.VCHA == nil {
-		return nil, errors.New("embedded default fixture lacks a section")
+		sec.inherit(&out, f)
 	}
 	return &out, nil
 })
@@ -65,10 +57,13 @@ func DefaultFixture() (*Fixture, error) {
 // copy and edit.
 func DefaultFixtureYAML() ([]byte, error) {
 	var out []byte
-	for _, name := range []string{"fixtures/vcav.yaml", "fixtures/vcha.yaml"} {
-		b, err := defaultFixtures.ReadFile(name)
+	for _, d := range builtinAPIs() {
+		if d.fixture.file == "" {
+			continue
+		}
+		b, err := defaultFixtures.ReadFile(d.fixture.file)
 		if err != nil {
-			return nil, fmt.Errorf("read embedded %s: %w", name, err)
+			return nil, fmt.Errorf("read embedded %s: %w", d.fixture.file, err)
 		}
 		out = append(out, b...)
 	}
@@ -109,14 +104,11 @@ func ParseFixture(data []byte) (*Fixture, error) {
 
 // Validate checks every section present, naming the first bad field.
 func (f *Fixture) Validate() error {
-	if f.VCAV != nil {
-		if err := f.VCAV.validate(); err != nil {
-			return fmt.Errorf("vcav: %w", err)
-		}
-	}
-	if f.VCHA != nil {
-		if err := f.VCHA.validate(); err != nil {
-			return fmt.Errorf("vcha: %w", err)
+	for _, d := range builtinAPIs() {
+		if sec := d.fixture; sec.file != "" && sec.present(f) {
+			if err := sec.validate(f); err != nil {
+				return fmt.Errorf("%s: %w", d.api, err)
+			}
 		}
 	}
 	return nil
@@ -153,11 +145,10 @@ func withDefaultSections(f *Fixture) (*Fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	if out.VCAV == nil {
-		out.VCAV = def.VCAV
-	}
-	if out.VCHA == nil {
-		out.VCHA = def.VCHA
+	for _, d := range builtinAPIs() {
+		if sec := d.fixture; sec.file != "" && !sec.present(out) {
+			sec.inherit(out, def)
+		}
 	}
 	return out, nil
 }

@@ -154,14 +154,14 @@ func (fm *fuzzMock) checkState(status int, body []byte) error {
 // hasTask reports whether the mock keeps task id.
 func (fm *fuzzMock) hasTask(id string) bool {
 	if fm.api == spec.VCAV {
-		fm.m.vcav.mu.Lock()
-		defer fm.m.vcav.mu.Unlock()
-		_, ok := fm.m.vcav.tasks[id]
+		fm.m.vcavSim().mu.Lock()
+		defer fm.m.vcavSim().mu.Unlock()
+		_, ok := fm.m.vcavSim().tasks.byID[id]
 		return ok
 	}
-	fm.m.vcha.mu.Lock()
-	defer fm.m.vcha.mu.Unlock()
-	_, ok := fm.m.vcha.tasks[id]
+	fm.m.vchaSim().mu.Lock()
+	defer fm.m.vchaSim().mu.Unlock()
+	_, ok := fm.m.vchaSim().tasks.byID[id]
 	return ok
 }
 
@@ -171,18 +171,18 @@ func (fm *fuzzMock) hasTask(id string) bool {
 // written (COMPLETE, type vcd, vApp, VM and optimize-until set, the same
 // vApp at the destination) and fits the schema.
 func vcavInvariants(m *Mock) error {
-	m.vcav.mu.Lock()
-	defer m.vcav.mu.Unlock()
+	m.vcavSim().mu.Lock()
+	defer m.vcavSim().mu.Unlock()
 	running, succeeded := map[string]int{}, map[string]bool{}
-	for _, t := range m.vcav.tasks {
+	for _, t := range m.vcavSim().tasks.byID {
 		switch {
 		case !t.done:
-			running[t.replID]++
+			running[t.subject.id]++
 		case t.failure == nil:
-			succeeded[t.replID] = true
+			succeeded[t.subject.id] = true
 		}
 	}
-	for id, r := range m.vcav.repls {
+	for id, r := range m.vcavSim().repls {
 		st := vcavRecoveryStateOf(r)
 		switch {
 		case !st.Valid():
@@ -219,20 +219,20 @@ func vcavFailedOverWhole(r *vcav.SingleVmReplicationInfo) error {
 // WITNESS; the mode is one of the enum; at most one failover or mode
 // change is active, and it is running.
 func vchaInvariants(m *Mock) error {
-	m.vcha.mu.Lock()
-	defer m.vcha.mu.Unlock()
-	c := m.vcha.cluster
+	m.vchaSim().mu.Lock()
+	defer m.vchaSim().mu.Unlock()
+	c := m.vchaSim().cluster
 	r1, r2 := runtimeOf(c.Node1), runtimeOf(c.Node2)
 	roles := []vcha.VchaClusterNodeRole{(vchaMember{runtime: r1}).role(), (vchaMember{runtime: r2}).role()}
 	slices.Sort(roles)
 	switch {
-	case m.vcha.configured() && !slices.Equal(roles, []vcha.VchaClusterNodeRole{vcha.VchaClusterNodeRoleACTIVE, vcha.VchaClusterNodeRolePASSIVE}):
+	case m.vchaSim().configured() && !slices.Equal(roles, []vcha.VchaClusterNodeRole{vcha.VchaClusterNodeRoleACTIVE, vcha.VchaClusterNodeRolePASSIVE}):
 		return fmt.Errorf("node roles %v, want one ACTIVE and one PASSIVE", roles)
 	case (vchaMember{runtime: witnessRuntime(c.Witness)}).role() != vcha.VchaClusterNodeRoleWITNESS:
 		return fmt.Errorf("witness is not WITNESS")
-	case !m.vcha.mode().Valid():
-		return fmt.Errorf("mode %q is not in the enum", m.vcha.mode())
-	case m.vcha.active != nil && m.vcha.active.done:
+	case !m.vchaSim().mode().Valid():
+		return fmt.Errorf("mode %q is not in the enum", m.vchaSim().mode())
+	case m.vchaSim().active != nil && m.vchaSim().active.done:
 		return fmt.Errorf("a finished task still holds the cluster")
 	}
 	return nil
@@ -414,9 +414,9 @@ func loadedStateFits(m *Mock) error {
 			return err
 		}
 	}
-	m.vcha.mu.Lock()
-	views := []vcha.VchaClusterInfo{m.vcha.clusterView(false), m.vcha.clusterView(true)}
-	m.vcha.mu.Unlock()
+	m.vchaSim().mu.Lock()
+	views := []vcha.VchaClusterInfo{m.vchaSim().clusterView(false), m.vchaSim().clusterView(true)}
+	m.vchaSim().mu.Unlock()
 	for _, c := range views {
 		if err := checkSchema(spec.VCHA, "Vcha_Cluster_Info", c, "cluster"); err != nil {
 			return err

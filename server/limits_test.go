@@ -61,9 +61,9 @@ func TestLimits_BodyOverOneMiBIs413InVendorShape(t *testing.T) {
 		}
 	}
 	assert.Zero(t, vcavTaskCount(tm))
-	tm.vcha.mu.Lock()
-	defer tm.vcha.mu.Unlock()
-	assert.Empty(t, tm.vcha.tasks)
+	tm.vchaSim().mu.Lock()
+	defer tm.vchaSim().mu.Unlock()
+	assert.Empty(t, tm.vchaSim().tasks.byID)
 }
 
 // assertTooLargeShape checks the vendor's 413 error.
@@ -101,7 +101,7 @@ func TestLimits_BodyAtTheLimitIsAccepted(t *testing.T) {
 func TestLimits_OversizedHeadersAre431InVendorShape(t *testing.T) {
 	m, err := New(WithClock(NewManualClock(testStart)))
 	require.NoError(t, err)
-	for _, api := range spec.APIs() {
+	for _, api := range builtinAPINames() {
 		base := serveWithLimits(t, m.Handler(api))
 		v, err := oasvalidate.New(api)
 		require.NoError(t, err)
@@ -191,8 +191,8 @@ func serveMock(t *testing.T, m *Mock, sc ServeConfig) (vcavURL, vchaURL string) 
 	ctx, cancel := context.WithCancel(context.Background())
 	urls := make(chan [2]string, 1)
 	done := make(chan error, 1)
-	sc.VCAVAddr, sc.VCHAAddr = "127.0.0.1:0", "127.0.0.1:0"
-	sc.Ready = func(a, b string) { urls <- [2]string{a, b} }
+	sc.AnyLoopbackPort = true
+	sc.Ready = func(u []ServedURL) { urls <- [2]string{u[0].URL, u[1].URL} }
 	go func() { done <- m.Serve(ctx, sc) }()
 	t.Cleanup(func() {
 		cancel()

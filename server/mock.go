@@ -17,9 +17,9 @@ import (
 	"github.com/failoverkit/failoverkit/spec"
 )
 
-// Mock is a stateful simulation of both vendor APIs. Serve it with Serve, or
-// mount VCAVHandler and VCHAHandler on test servers (see Test). All methods
-// are safe for concurrent use.
+// Mock is a stateful simulation of every registered API (see apis.go).
+// Serve it with Serve or Listen, or mount each API's Handler on a server of
+// your own. All methods are safe for concurrent use.
 type Mock struct {
 	cfg      Config
 	log      *slog.Logger
@@ -29,9 +29,17 @@ type Mock struct {
 	mu       sync.Mutex // guards baseline
 	baseline *Fixture   // what Reset returns to
 
-	vcav     *vcavMock
-	vcha     *vchaMock
-	handlers map[spec.API]*echo.Echo
+	// apis are the simulated APIs, in the order they are served.
+	apis []*mountedAPI
+}
+
+// mountedAPI is one simulated API of a mock: its declaration, its state
+// and handlers, its environment and its request path.
+type mountedAPI struct {
+	def     *apiDef
+	sim     simulator
+	env     *env
+	handler *echo.Echo
 }
 
 // env is what the shared core hands each simulated API.
@@ -58,27 +66,25 @@ func New(opts ...Option) (*Mock, error) {
 			return nil, err
 		}
 	}
-	newEnv := func() *env {
-		return &env{
+	defs := cfg.apis
+	if defs == nil {
+		defs = builtinAPIs()
+	}
+	for _, d := range defs {
+		e := &env{
 			clock:         cfg.Clock,
 			sessions:      newSessionStore(cfg.Clock, cfg.SessionIdleTimeout),
 			taskDuration:  cfg.TaskDuration,
 			taskRetention: cfg.TaskRetention,
 			log:           cfg.Logger,
 		}
-	}
-	m.vcav = newVCAVMock(newEnv())
-	m.vcha = newVCHAMock(newEnv())
-	m.handlers = map[spec.API]*echo.Echo{}
-	for _, v := range []struct {
-		vendor
-		sessions *sessionStore
-	}{{m.vcav, m.vcav.env.sessions}, {m.vcha, m.vcha.env.sessions}} {
-		e, err := m.newEcho(v.vendor, v.sessions)
+		a := &mountedAPI{def: d, sim: d.newSim(e), env: e}
+		h, err := m.newEcho(a.sim, e.sessions)
 		if err != nil {
 			return nil, err
 		}
-		m.handlers[v.api()] = e
+		a.handler = h
+		m.apis = append(m.apis, a)
 	}
 	if err := m.LoadFixture(cfg.Fixture); err != nil {
 		return nil, err
@@ -86,14 +92,32 @@ func New(opts ...Option) (*Mock, error) {
 	return m, nil
 }
 
-// VCAVHandler serves the VCDA/VCAV API.
-func (m *Mock) VCAVHandler() http.Handler { return m.handlers[spec.VCAV] }
+// Handler serves api, or is nil when the mock does not simulate it.
+func (m *Mock) Handler(api spec.API) http.Handler {
+	if a := m.mounted(api); a != nil {
+		return a.handler
+	}
+	return nil
+}
 
-// VCHAHandler serves the vSphere VCHA API.
-func (m *Mock) VCHAHandler() http.Handler { return m.handlers[spec.VCHA] }
+// APIs lists the APIs the mock serves, in order.
+func (m *Mock) APIs() []APIInfo {
+	defs := make([]*apiDef, len(m.apis))
+	for i, a := range m.apis {
+		defs[i] = a.def
+	}
+	return apiInfos(defs)
+}
 
-// Handler serves api.
-func (m *Mock) Handler(api spec.API) http.Handler { return m.handlers[api] }
+// mounted returns the mock's api, or nil.
+func (m *Mock) mounted(api spec.API) *mountedAPI {
+	for _, a := range m.apis {
+		if a.def.api == api {
+			return a
+		}
+	}
+	return nil
+}
 
 // Clock returns the clock the mock runs on.
 func (m *Mock) Clock() Clock { return m.cfg.Clock }
@@ -108,13 +132,14 @@ func (m *Mock) LoadFixture(f *Fixture) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, v := range []vendor{m.vcav, m.vcha} {
-		if err := v.load(full); err != nil {
-			return fmt.Errorf("load %s fixture: %w", v.api(), err)
+	for _, a := range m.apis {
+		if err := a.sim.load(full); err != nil {
+			return fmt.Errorf("load %s fixture: %w", a.def.api, err)
 		}
 	}
-	m.vcav.env.sessions.reset()
-	m.vcha.env.sessions.reset()
+	for _, a := range m.apis {
+		a.env.sessions.reset()
+	}
 	m.baseline = full
 	return nil
 }
@@ -133,8 +158,9 @@ func (m *Mock) Reset() error {
 // State returns the current state in fixture form, passwords left out.
 func (m *Mock) State() *Fixture {
 	var f Fixture
-	m.vcav.snapshot(&f)
-	m.vcha.snapshot(&f)
+	for _, a := range m.apis {
+		a.sim.snapshot(&f)
+	}
 	return &f
 }
 
@@ -150,7 +176,7 @@ func (m *Mock) ClearFaults() { m.faults.clear() }
 // Requests returns the request log, oldest first.
 func (m *Mock) Requests() []RequestRecord { return m.requests.records() }
 
-func (m *Mock) newEcho(v vendor, sessions *sessionStore) (*echo.Echo, error) {
+func (m *Mock) newEcho(v simulator, sessions *sessionStore) (*echo.Echo, error) {
 	val, err := oasvalidate.New(v.api())
 	if err != nil {
 		return nil, err
@@ -216,7 +242,7 @@ func isControlPath(p string) bool {
 	return p == ControlPrefix || strings.HasPrefix(p, ControlPrefix+"/")
 }
 
-func (m *Mock) errorHandler(v vendor) func(error, echo.Context) {
+func (m *Mock) errorHandler(v simulator) func(error, echo.Context) {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return

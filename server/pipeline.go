@@ -12,6 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/labstack/echo/v4"
 
+	"github.com/failoverkit/failoverkit/internal/ctxsleep"
 	"github.com/failoverkit/failoverkit/internal/oasvalidate"
 	"github.com/failoverkit/failoverkit/spec"
 )
@@ -136,8 +137,10 @@ func (p *pipeline) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		canonicalJSONType(req.Header)
 		if f, ok := p.faults.take(p.v.API, st.op); ok {
-			if err := sleepCtx(req.Context(), time.Duration(f.Latency)); err != nil {
-				return err
+			if f.Latency > 0 {
+				if err := ctxsleep.Sleep(req.Context(), time.Duration(f.Latency)); err != nil {
+					return err
+				}
 			}
 			if f.Status != 0 {
 				return &injected{fault: f}
@@ -271,17 +274,3 @@ func validationProblem(err error) error {
 type injected struct{ fault Fault }
 
 func (e *injected) Error() string { return "injected fault" }
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}

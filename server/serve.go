@@ -12,24 +12,21 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/failoverkit/failoverkit/spec"
 )
 
-// Listener defaults of `failoverkit mock`.
-const (
-	DefaultVCAVAddr = "127.0.0.1:8441"
-	DefaultVCHAAddr = "127.0.0.1:8442"
-)
-
-// ServeConfig says where and how Serve listens.
+// ServeConfig says where and how Serve and Listen listen.
 type ServeConfig struct {
-	// VCAVAddr and VCHAAddr are the listen addresses (--vcav-addr,
-	// --vcha-addr); ":0" picks a free port.
-	VCAVAddr, VCHAAddr string
+	// Addrs are the listen addresses by API (--vcav-addr, --vcha-addr);
+	// ":0" picks a free port; an API missing here listens on its default
+	// address (APIInfo.DefaultAddr).
+	Addrs map[spec.API]string
+	// AnyLoopbackPort makes every API listen on a free loopback port
+	// (127.0.0.1:0), whatever Addrs says: the embedded and test mocks.
+	AnyLoopbackPort bool
 	// TLS serves HTTPS (--tls). Without CertFile and KeyFile a self-signed
 	// certificate for localhost, 127.0.0.1 and ::1 is made at start.
 	TLS bool
@@ -38,8 +35,9 @@ type ServeConfig struct {
 	// CertOut, when set, receives the PEM of the certificate in use, for
 	// clients to trust (--tls-cert-out).
 	CertOut string
-	// Ready is called with both base URLs once both listeners are open.
-	Ready func(vcavURL, vchaURL string)
+	// Ready is called by Serve with the base URL of each API, in the
+	// mock's order, once every listener is open.
+	Ready func(urls []ServedURL)
 
 	// ReadHeaderTimeout bounds reading a request's headers, so a client
 	// that trickles them byte by byte is cut off (default 10s).
@@ -90,33 +88,109 @@ func orDefaultDuration(d, def time.Duration) time.Duration {
 	return d
 }
 
-// Serve runs both APIs until ctx ends, then shuts down gracefully, letting
-// requests in flight finish.
+// ServedURL is where one API is served.
+type ServedURL struct {
+	API spec.API
+	URL string
+}
+
+// Serve runs every API until ctx ends or a listener fails, then shuts down
+// gracefully, letting requests in flight finish.
 func (m *Mock) Serve(ctx context.Context, sc ServeConfig) error {
+	srv, err := m.Listen(sc)
+	if err != nil {
+		return err
+	}
+	if sc.Ready != nil {
+		sc.Ready(srv.URLs())
+	}
+	select {
+	case <-ctx.Done():
+		return srv.Close()
+	case err := <-srv.failed:
+		return errors.Join(err, srv.Close())
+	}
+}
+
+// Listen is the one way to start the mock's servers: it opens a listener
+// for every API the mock serves, with sc's TLS, timeouts and limits (each
+// zero one taking its default), and serves them in the background until
+// Close. `failoverkit mock` (through Serve), `failoverkit check`'s
+// embedded mock and Test all start the mock this way.
+func (m *Mock) Listen(sc ServeConfig) (*Servers, error) {
 	var tlsCfg *tls.Config
 	if sc.TLS {
 		cert, err := loadOrMakeCert(sc)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		tlsCfg = serverTLSConfig(cert)
 	}
-	addrs := map[spec.API]string{spec.VCAV: orDefault(sc.VCAVAddr, DefaultVCAVAddr), spec.VCHA: orDefault(sc.VCHAAddr, DefaultVCHAAddr)}
-	var ls []*listener
-	for _, api := range spec.APIs() {
-		l, err := m.listen(api, addrs[api], tlsCfg, sc)
+	s := &Servers{failed: make(chan error, len(m.apis))}
+	for _, a := range m.apis {
+		addr := orDefault(sc.Addrs[a.def.api], a.def.defaultAddr)
+		if sc.AnyLoopbackPort {
+			addr = "127.0.0.1:0"
+		}
+		l, err := m.listen(a.def.api, addr, tlsCfg, sc)
 		if err != nil {
-			for _, open := range ls {
+			for _, open := range s.ls {
 				_ = open.ln.Close()
 			}
-			return err
+			return nil, err
 		}
-		ls = append(ls, l)
+		s.ls = append(s.ls, l)
 	}
-	if sc.Ready != nil {
-		sc.Ready(ls[0].url, ls[1].url)
+	for _, l := range s.ls {
+		go func() {
+			if err := l.srv.Serve(l.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.failed <- fmt.Errorf("serve %s: %w", l.api, err)
+			}
+		}()
 	}
-	return serveUntilDone(ctx, ls)
+	return s, nil
+}
+
+// Servers are a mock's running listeners (see Listen).
+type Servers struct {
+	ls     []*listener
+	failed chan error
+	once   sync.Once
+	err    error
+}
+
+// URLs returns the base URL of each API, in the mock's order.
+func (s *Servers) URLs() []ServedURL {
+	out := make([]ServedURL, len(s.ls))
+	for i, l := range s.ls {
+		out[i] = ServedURL{API: l.api, URL: l.url}
+	}
+	return out
+}
+
+// URL returns the base URL of api, or "" when it is not served.
+func (s *Servers) URL(api spec.API) string {
+	for _, l := range s.ls {
+		if l.api == api {
+			return l.url
+		}
+	}
+	return ""
+}
+
+// Close shuts every listener down gracefully, letting requests in flight
+// finish (for at most 10 seconds). Closing again returns the same result.
+func (s *Servers) Close() error {
+	s.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		var errs []error
+		for _, l := range s.ls {
+			errs = append(errs, l.srv.Shutdown(ctx))
+		}
+		s.err = errors.Join(errs...)
+	})
+	return s.err
 }
 
 // listener is one API's open socket and the server that will answer on it.
@@ -140,31 +214,6 @@ func (m *Mock) listen(api spec.API, addr string, tlsCfg *tls.Config, sc ServeCon
 	}
 	srv := newHTTPServer(m.Handler(api), sc, slog.NewLogLogger(m.log.Handler(), slog.LevelWarn))
 	return &listener{api: api, ln: ln, srv: srv, url: scheme + "://" + ln.Addr().String()}, nil
-}
-
-// serveUntilDone serves every listener until ctx ends or one fails, then
-// shuts them all down gracefully.
-func serveUntilDone(ctx context.Context, ls []*listener) error {
-	g, gctx := errgroup.WithContext(ctx)
-	for _, l := range ls {
-		g.Go(func() error {
-			if err := l.srv.Serve(l.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return fmt.Errorf("serve %s: %w", l.api, err)
-			}
-			return nil
-		})
-	}
-	g.Go(func() error {
-		<-gctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-		defer cancel()
-		var errs []error
-		for _, l := range ls {
-			errs = append(errs, l.srv.Shutdown(sctx))
-		}
-		return errors.Join(errs...)
-	})
-	return g.Wait()
 }
 
 func loadOrMakeCert(sc ServeConfig) (tls.Certificate, error) {

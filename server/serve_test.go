@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/failoverkit/failoverkit/spec"
 )
 
 // TestServe_TLSAndGracefulShutdown serves both APIs over HTTPS with a
@@ -25,8 +27,8 @@ func TestServe_TLSAndGracefulShutdown(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- m.Serve(ctx, ServeConfig{
-			VCAVAddr: "127.0.0.1:0", VCHAAddr: "127.0.0.1:0", TLS: true, CertOut: certOut,
-			Ready: func(a, b string) { urls <- [2]string{a, b} },
+			AnyLoopbackPort: true, TLS: true, CertOut: certOut,
+			Ready: func(u []ServedURL) { urls <- [2]string{u[0].URL, u[1].URL} },
 		})
 	}()
 	u := <-urls
@@ -57,7 +59,7 @@ func TestServe_TLSAndGracefulShutdown(t *testing.T) {
 func TestServe_ListenErrorIsReported(t *testing.T) {
 	m, err := New()
 	require.NoError(t, err)
-	err = m.Serve(context.Background(), ServeConfig{VCAVAddr: "256.0.0.1:1", VCHAAddr: "127.0.0.1:0"})
+	err = m.Serve(context.Background(), ServeConfig{Addrs: map[spec.API]string{spec.VCAV: "256.0.0.1:1", spec.VCHA: "127.0.0.1:0"}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "listen vcav")
 }

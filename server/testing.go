@@ -3,11 +3,11 @@ package server
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/failoverkit/failoverkit/client"
 	"github.com/failoverkit/failoverkit/gen/vcav"
+	"github.com/failoverkit/failoverkit/spec"
 )
 
 // TestEnv is a mock serving both APIs on loopback, with logged-in clients.
@@ -22,7 +22,7 @@ type TestEnv struct {
 	// Global.VCServer (the one that may fail over).
 	VCHA *client.VCHA
 
-	servers []*httptest.Server
+	servers *Servers
 }
 
 // Test starts the mock for the duration of t (see Start), registers its
@@ -37,7 +37,9 @@ func Test(t testing.TB, opts ...Option) *TestEnv {
 	return env
 }
 
-// Start runs the mock on httptest servers and logs a client in to each API.
+// Start runs the mock on loopback listeners (Mock.Listen, with the same
+// timeouts and limits as `failoverkit mock`) and logs a client in to each
+// API.
 // Tasks finish on their first read unless an option says otherwise
 // (WithTaskDuration together with WithClock(NewManualClock(...)) lets a test
 // step through progress). Call Close when done.
@@ -46,10 +48,12 @@ func Start(opts ...Option) (*TestEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	env := &TestEnv{Mock: m}
-	vcavSrv, vchaSrv := httptest.NewServer(m.VCAVHandler()), httptest.NewServer(m.VCHAHandler())
-	env.servers = []*httptest.Server{vcavSrv, vchaSrv}
-	env.VCAVURL, env.VCHAURL = vcavSrv.URL, vchaSrv.URL
+	srv, err := m.Listen(ServeConfig{AnyLoopbackPort: true})
+	if err != nil {
+		return nil, err
+	}
+	env := &TestEnv{Mock: m, servers: srv}
+	env.VCAVURL, env.VCHAURL = srv.URL(spec.VCAV), srv.URL(spec.VCHA)
 	if env.VCAV, err = env.NewVCAV(); err == nil {
 		env.VCHA, err = env.NewVCHA()
 	}
@@ -64,11 +68,7 @@ func Start(opts ...Option) (*TestEnv, error) {
 }
 
 // Close stops the servers.
-func (e *TestEnv) Close() {
-	for _, s := range e.servers {
-		s.Close()
-	}
-}
+func (e *TestEnv) Close() { _ = e.servers.Close() }
 
 // NewVCAV returns a new, logged-out VCAV client for the test server.
 func (e *TestEnv) NewVCAV(opts ...client.Option) (*client.VCAV, error) {

@@ -44,8 +44,8 @@ func (m *vcavMock) FailoverVmReplication(ctx context.Context, req vcav.FailoverV
 		return vcavFailoverRefused(refusal), nil
 	}
 	vcavSetRecoveryState(r, vcav.RecoveryStateINPROGRESS, now)
-	t := m.startTask(ctx, taskID, now, r)
-	return vcav.FailoverVmReplication202JSONResponse(t.view(now)), nil
+	t := m.startTask(ctx, taskID, now, vcavFailoverKind, taskSubject{id: r.Id, name: r.VmName}, m.failoverEffect(r.Id))
+	return vcav.FailoverVmReplication202JSONResponse(vcavReplicationTask(t, now)), nil
 }
 
 // vcavCheckFailoverSettings returns why the body cannot be read as failover

@@ -103,71 +103,88 @@ func TestVCAVFailover_VcenterBodyAndPausedReplication(t *testing.T) {
 	assert.True(t, *r.IsPaused, "the paused flag is left as it was")
 }
 
-func TestVCAVFailover_BadRequests(t *testing.T) {
-	tm := newTestMock(t)
-	token := vcavLogin(t, tm, vcavRootLogin)
-	for name, tc := range map[string]struct{ body, field string }{
-		"malformed JSON":     {`{"type":"vcloud",`, ""},
-		"no type":            {`{"powerOn":true}`, "type"},
-		"unknown type":       {`{"type":"vsphere"}`, "type"},
-		"powerOn not a bool": {`{"type":"vcloud","powerOn":"yes"}`, "powerOn"},
-		"bad snapshotOption": {`{"type":"vcenter","snapshotOptions":"KEEP"}`, "snapshotOptions"},
-		"negative nicIndex":  {`{"type":"vcloud","vmNetworkSettings":{"nics":[{"nicIndex":-1}]}}`, "nicIndex"},
-	} {
-		status, body := vcavFailover(t, tm, token, vcavReadyID, tc.body)
-		e := vcavRequireError(t, http.StatusBadRequest, "BadRequest", status, body)
-		assert.Contains(t, e.Msg, tc.field, name)
+// TestVCAVFailover_Refusals checks every synchronous refusal of a
+// failover: the status, the ApiError code, its args and message, and that
+// the refusal starts no task and leaves the replication's recovery state as
+// it was.
+func TestVCAVFailover_Refusals(t *testing.T) {
+	big := `{"type":"vcloud","pad":"` + strings.Repeat("x", DefaultBodyLimit+10) + `"}`
+	cases := []struct {
+		name string
+		// inProgress fails vcavReadyID over first (now IN_PROGRESS).
+		inProgress      bool
+		id, query, body string
+		status          int
+		code            string
+		args            []string // nil: not checked
+		msg             []string // substrings of msg
+	}{
+		{name: "malformed JSON", id: vcavReadyID, body: `{"type":"vcloud",`, status: 400, code: "BadRequest"},
+		{name: "no type", id: vcavReadyID, body: `{"powerOn":true}`, status: 400, code: "BadRequest", msg: []string{"type"}},
+		{name: "unknown type", id: vcavReadyID, body: `{"type":"vsphere"}`, status: 400, code: "BadRequest", msg: []string{"type"}},
+		{name: "powerOn not a bool", id: vcavReadyID, body: `{"type":"vcloud","powerOn":"yes"}`, status: 400, code: "BadRequest", msg: []string{"powerOn"}},
+		{name: "bad snapshotOption", id: vcavReadyID, body: `{"type":"vcenter","snapshotOptions":"KEEP"}`, status: 400, code: "BadRequest", msg: []string{"snapshotOptions"}},
+		{name: "negative nicIndex", id: vcavReadyID, body: `{"type":"vcloud","vmNetworkSettings":{"nics":[{"nicIndex":-1}]}}`, status: 400, code: "BadRequest", msg: []string{"nicIndex"}},
+		{name: "recovery state TEST", id: vcavTestID, body: vcavVcloudBody, status: 400, code: "InvalidRecoveryState",
+			args: []string{vcavTestID, "TEST"}, msg: []string{"recovery state TEST", "Clean up the test failover first"}},
+		{name: "recovery state COMPLETE", id: vcavCompleteID, body: vcavVcloudBody, status: 400, code: "InvalidRecoveryState",
+			args: []string{vcavCompleteID, "COMPLETE"}, msg: []string{"recovery state COMPLETE", "Reverse it first"}},
+		{name: "recovery state IN_PROGRESS", inProgress: true, id: vcavReadyID, body: vcavVcloudBody, status: 400, code: "InvalidRecoveryState",
+			args: []string{vcavReadyID, "IN_PROGRESS"}, msg: []string{"recovery state IN_PROGRESS", "already being recovered"}},
+		{name: "remote site", id: vcavReadyID, query: "site=site1", body: vcavVcloudBody, status: 401, code: "RemoteAuthenticationFailure", args: []string{"site1"}},
+		{name: "unknown site", id: vcavReadyID, query: "site=site9", body: vcavVcloudBody, status: 404, code: "SiteNotFound", args: []string{"site9"}},
+		{name: "unknown replication", id: vcavUnknownID, body: vcavVcloudBody, status: 404, code: "VmReplicationNotFound", args: []string{vcavUnknownID}},
+		{name: "not a replication id", id: "not-an-id", body: vcavVcloudBody, status: 404, code: "VmReplicationNotFound", args: []string{"not-an-id"}},
+		{name: "body too large", id: vcavReadyID, body: big, status: 413, code: "RequestEntityTooLarge", args: []string{"1048576"}},
 	}
-	assert.Zero(t, vcavTaskCount(tm))
-	assert.Equal(t, vcav.RecoveryStateNOTSTARTED, vcavRecovery(vcavGetReplication(t, tm, token, vcavReadyID)))
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tm := newTestMock(t)
+			token := vcavLogin(t, tm, vcavRootLogin)
+			if c.inProgress {
+				vcavStartFailover(t, tm, token, vcavReadyID)
+			}
+			tasks, before := vcavTaskCount(tm), vcavRecoveryOrNone(t, tm, token, c.id)
+			var status int
+			var body []byte
+			if c.query == "" {
+				status, body = vcavFailover(t, tm, token, c.id, c.body)
+			} else {
+				status, body = vcavFailoverQuery(t, tm, token, c.id, c.query, c.body)
+			}
+			e := vcavRequireError(t, c.status, c.code, status, body)
+			if c.args != nil {
+				assert.Equal(t, c.args, *e.Args)
+			}
+			for _, m := range c.msg {
+				assert.Contains(t, e.Msg, m)
+			}
+			assert.Equal(t, tasks, vcavTaskCount(tm), "a refusal starts no task")
+			assert.Equal(t, before, vcavRecoveryOrNone(t, tm, token, c.id), "a refusal changes nothing")
+		})
+	}
 }
 
-func TestVCAVFailover_InvalidRecoveryStates(t *testing.T) {
+// TestVCAVFailover_LocalSiteRunsLocally: a site parameter naming the local
+// site is the same as none.
+func TestVCAVFailover_LocalSiteRunsLocally(t *testing.T) {
 	tm := newTestMock(t)
 	token := vcavLogin(t, tm, vcavRootLogin)
-	vcavStartFailover(t, tm, token, vcavReadyID) // now IN_PROGRESS
-	for id, want := range map[string]struct{ state, remedy string }{
-		vcavTestID:     {"TEST", "Clean up the test failover first"},
-		vcavCompleteID: {"COMPLETE", "Reverse it first"},
-		vcavReadyID:    {"IN_PROGRESS", "already being recovered"},
-	} {
-		status, body := vcavFailover(t, tm, token, id, vcavVcloudBody)
-		e := vcavRequireError(t, http.StatusBadRequest, "InvalidRecoveryState", status, body)
-		assert.Equal(t, []string{id, want.state}, *e.Args)
-		assert.Contains(t, e.Msg, "recovery state "+want.state)
-		assert.Contains(t, e.Msg, want.remedy)
-	}
-	assert.Equal(t, 1, vcavTaskCount(tm), "refusals create no task")
-	assert.Equal(t, vcav.RecoveryStateTEST, vcavRecovery(vcavGetReplication(t, tm, token, vcavTestID)))
-}
-
-func TestVCAVFailover_SitesAndNotFound(t *testing.T) {
-	tm := newTestMock(t)
-	token := vcavLogin(t, tm, vcavRootLogin)
-	status, body := vcavFailoverQuery(t, tm, token, vcavReadyID, "site=site1", vcavVcloudBody)
-	e := vcavRequireError(t, http.StatusUnauthorized, "RemoteAuthenticationFailure", status, body)
-	assert.Equal(t, []string{"site1"}, *e.Args)
-	status, body = vcavFailoverQuery(t, tm, token, vcavReadyID, "site=site9", vcavVcloudBody)
-	e = vcavRequireError(t, http.StatusNotFound, "SiteNotFound", status, body)
-	assert.Equal(t, []string{"site9"}, *e.Args)
-	for _, id := range []string{vcavUnknownID, "not-an-id"} {
-		status, body = vcavFailover(t, tm, token, id, vcavVcloudBody)
-		e = vcavRequireError(t, http.StatusNotFound, "VmReplicationNotFound", status, body)
-		assert.Equal(t, []string{id}, *e.Args)
-	}
-	assert.Zero(t, vcavTaskCount(tm))
-	status, body = vcavFailoverQuery(t, tm, token, vcavReadyID, "site=site2", vcavVcloudBody)
+	status, body := vcavFailoverQuery(t, tm, token, vcavReadyID, "site=site2", vcavVcloudBody)
 	assert.Equal(t, http.StatusAccepted, status, "the local site runs locally: %s", body)
 }
 
-func TestVCAVFailover_TooLargeBody(t *testing.T) {
-	tm := newTestMock(t)
-	token := vcavLogin(t, tm, vcavRootLogin)
-	big := `{"type":"vcloud","pad":"` + strings.Repeat("x", DefaultBodyLimit+10) + `"}`
-	status, body := vcavFailover(t, tm, token, vcavReadyID, big)
-	e := vcavRequireError(t, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", status, body)
-	assert.Equal(t, []string{"1048576"}, *e.Args)
-	assert.Zero(t, vcavTaskCount(tm))
+// vcavRecoveryOrNone is the recovery state of replication id, or "" when
+// the mock has no such replication.
+func vcavRecoveryOrNone(t *testing.T, tm *testMock, token, id string) vcav.RecoveryState {
+	t.Helper()
+	status, body, _ := do(t, tm.vcavHC, "GET", tm.vcavURL+"/vm-replications/"+id, nil, "X-VCAV-Auth", token)
+	if status != http.StatusOK {
+		return ""
+	}
+	var r vcav.SingleVmReplicationInfo
+	require.NoError(t, json.Unmarshal(body, &r))
+	return vcavRecovery(r)
 }
 
 func TestVCAVFailover_StatusFaultInVendorShape(t *testing.T) {
@@ -227,28 +244,39 @@ func TestVCAVFailover_TaskHangsUntilReset(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, status)
 }
 
+// TestVCAVTasks_OwnTasksOnlyAndUnknown checks who may read a task and
+// where: another user's task, an unknown or malformed id are 404
+// TaskNotFound; a remote or unknown site are refused as for any operation;
+// the owner reads it.
 func TestVCAVTasks_OwnTasksOnlyAndUnknown(t *testing.T) {
 	tm := newTestMock(t)
 	root := vcavLogin(t, tm, vcavRootLogin)
 	admin := vcavLogin(t, tm, vcavAdminLogin)
 	task := vcavStartFailover(t, tm, root, vcavReadyID)
-
-	status, _, body := vcavGetTask(t, tm, admin, task.Id)
-	e := vcavRequireError(t, http.StatusNotFound, "TaskNotFound", status, body)
-	assert.Equal(t, []string{task.Id}, *e.Args)
-	status, _, body = vcavGetTask(t, tm, root, "3f1d7a52-8c1e-4b6a-9d2f-000000000000")
-	vcavRequireError(t, http.StatusNotFound, "TaskNotFound", status, body)
-	status, _, body = vcavGetTask(t, tm, root, "not-a-uuid")
-	vcavRequireError(t, http.StatusNotFound, "TaskNotFound", status, body)
-
+	cases := []struct {
+		name, token, path string
+		status            int
+		code              string
+		args              []string // nil: not checked
+	}{
+		{"another user's task", admin, "/tasks/" + task.Id, 404, "TaskNotFound", []string{task.Id}},
+		{"unknown id", root, "/tasks/3f1d7a52-8c1e-4b6a-9d2f-000000000000", 404, "TaskNotFound", nil},
+		{"not a uuid", root, "/tasks/not-a-uuid", 404, "TaskNotFound", nil},
+		{"remote site", root, "/tasks/" + task.Id + "?site=site1", 401, "RemoteAuthenticationFailure", nil},
+		{"unknown site", root, "/tasks/" + task.Id + "?site=nowhere", 404, "SiteNotFound", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, body, _ := do(t, tm.vcavHC, "GET", tm.vcavURL+c.path, nil, "X-VCAV-Auth", c.token)
+			e := vcavRequireError(t, c.status, c.code, status, body)
+			if c.args != nil {
+				assert.Equal(t, c.args, *e.Args)
+			}
+		})
+	}
 	status, got, _ := vcavGetTask(t, tm, root, task.Id)
 	require.Equal(t, http.StatusOK, status)
 	assert.Equal(t, task.Id, got.Id)
-
-	status, body, _ = do(t, tm.vcavHC, "GET", tm.vcavURL+"/tasks/"+task.Id+"?site=site1", nil, "X-VCAV-Auth", root)
-	vcavRequireError(t, http.StatusUnauthorized, "RemoteAuthenticationFailure", status, body)
-	status, body, _ = do(t, tm.vcavHC, "GET", tm.vcavURL+"/tasks/"+task.Id+"?site=nowhere", nil, "X-VCAV-Auth", root)
-	vcavRequireError(t, http.StatusNotFound, "SiteNotFound", status, body)
 }
 
 func TestVCAVTasks_RetentionForgetsOldest(t *testing.T) {

@@ -68,9 +68,11 @@ func TestVCAVFixture_ValidationNamesTheField(t *testing.T) {
 		"vcav: sites[1].name: \"site1\" is listed twice":         func(f *VCAVFixture) { f.Sites[1].Name = "site1" },
 		"vcav: sites: at least one site is required":             func(f *VCAVFixture) { f.Sites = nil },
 	} {
-		err := vcavFixture(t, edit).Validate()
-		require.Error(t, err, want)
-		assert.Contains(t, err.Error(), want)
+		t.Run(want, func(t *testing.T) {
+			err := vcavFixture(t, edit).Validate()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), want)
+		})
 	}
 }
 

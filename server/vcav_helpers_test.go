@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/failoverkit/failoverkit/gen/vcav"
+	"github.com/failoverkit/failoverkit/spec"
 )
 
 // Replications of the default fixture.
@@ -137,9 +138,9 @@ func vcavRequireError(t testing.TB, wantStatus int, code string, status int, bod
 
 // vcavTaskCount returns how many tasks the VCAV mock holds.
 func vcavTaskCount(tm *testMock) int {
-	tm.vcav.mu.Lock()
-	defer tm.vcav.mu.Unlock()
-	return len(tm.vcav.tasks)
+	tm.vcavSim().mu.Lock()
+	defer tm.vcavSim().mu.Unlock()
+	return len(tm.vcavSim().tasks.byID)
 }
 
 // vcavRawPost sends a failover without the test helpers' require calls, for
@@ -159,3 +160,6 @@ func vcavRawPost(hc *http.Client, url, token, body string) (int, []byte, error) 
 	b, err := io.ReadAll(resp.Body)
 	return resp.StatusCode, b, err
 }
+
+// vcavSim is the mock's VCAV simulation, for tests that look inside it.
+func (m *Mock) vcavSim() *vcavMock { return m.mounted(spec.VCAV).sim.(*vcavMock) }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"compress/flate"
 	"slices"
 	"sync"
 	"time"
@@ -14,7 +13,7 @@ import (
 
 var (
 	_ vcav.StrictServerInterface = (*vcavMock)(nil)
-	_ vendor                     = (*vcavMock)(nil)
+	_ simulator                  = (*vcavMock)(nil)
 )
 
 // vcavMock simulates the VCDA/VCAV cloud API of one site: sessions, the VM
@@ -31,23 +30,16 @@ type vcavMock struct {
 	repls     map[string]*vcav.SingleVmReplicationInfo
 	// order holds the replication ids sorted, the order lists use.
 	order []string
-	tasks map[string]*vcavTask
-	due   dueQueue
-	kept  retention
-	// plain is the window of the newest finished tasks whose results stay
-	// plain JSON (limit vcavPlainResults; tests lower it); pending are the
-	// tasks that left it, which end deflates once the lock is released
-	// (see vcavPackedResult).
-	plain   retention
-	pending []*vcavTask
-	// packMu guards deflater, which packs task results (see packResult).
-	packMu   sync.Mutex
-	deflater *flate.Writer
+	// tasks are the tasks of the replications' operations; end deflates
+	// the results that left the plain window once the lock is released
+	// (see resultWindow).
+	tasks *taskEngine[*vcavTaskKind, vcav.ApiError]
+	codec *resultCodec
 }
 
 // newVCAVMock returns an empty VCAV mock; Mock.New loads its fixture.
 func newVCAVMock(e *env) *vcavMock {
-	m := &vcavMock{env: e, repls: map[string]*vcav.SingleVmReplicationInfo{}}
+	m := &vcavMock{env: e, repls: map[string]*vcav.SingleVmReplicationInfo{}, codec: newVCAVResultCodec()}
 	m.clearTasks()
 	return m
 }
@@ -63,10 +55,7 @@ func (m *vcavMock) register(e *echo.Echo) {
 // clearTasks forgets every task. The caller holds m.mu (or owns m
 // exclusively).
 func (m *vcavMock) clearTasks() {
-	m.tasks = map[string]*vcavTask{}
-	m.due = nil
-	m.kept = retention{limit: m.env.taskRetention}
-	m.plain, m.pending = retention{limit: vcavPlainResults}, nil
+	m.tasks = newTaskEngine[*vcavTaskKind](m.env.taskRetention, m.codec, vcavInjectedFailure)
 }
 
 // load replaces sites, users and replications with a deep copy of f.VCAV
@@ -119,30 +108,17 @@ func (m *vcavMock) snapshot(f *Fixture) {
 func (m *vcavMock) begin() time.Time {
 	m.mu.Lock()
 	now := m.env.clock.Now()
-	m.advance(now)
+	m.tasks.advance(now)
 	return now
 }
 
 // end unlocks the mock, then deflates the results of the tasks that
-// finished while it was held (see vcavPackedResult). Compression happens
+// finished while it was held (see resultWindow). Compression happens
 // outside the lock, so requests waiting for it do not wait for that.
 func (m *vcavMock) end() {
-	todo := m.pending
-	m.pending = nil
+	todo := m.tasks.results.takePending()
 	m.mu.Unlock()
-	for _, t := range todo {
-		t.result.Store(m.packResult(t.result.Load()))
-	}
-}
-
-// advance finishes, in deadline order, every task whose deadline is not
-// after now, applying each one's effect exactly once. The caller holds m.mu.
-func (m *vcavMock) advance(now time.Time) {
-	for _, id := range m.due.popDue(now) {
-		if t, ok := m.tasks[id]; ok && !t.done {
-			m.finish(t)
-		}
-	}
+	m.tasks.results.packPending(todo)
 }
 
 // checkSite decides where a request with the site query parameter runs:

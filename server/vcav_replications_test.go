@@ -62,62 +62,81 @@ func TestVCAVReplications_ListAllAndPaging(t *testing.T) {
 	assert.Equal(t, int64(7), page.Total)
 
 	for _, q := range []string{"limit=0", "limit=101", "offset=-1", "limit=ten"} {
-		status, _, body := vcavList(t, tm, token, q)
-		vcavRequireError(t, http.StatusBadRequest, "BadRequest", status, body)
+		t.Run(q, func(t *testing.T) {
+			status, _, body := vcavList(t, tm, token, q)
+			vcavRequireError(t, http.StatusBadRequest, "BadRequest", status, body)
+		})
 	}
 }
 
 func TestVCAVReplications_Filters(t *testing.T) {
 	tm := newTestMock(t)
 	token := vcavLogin(t, tm, vcavRootLogin)
-	for query, want := range map[string][]string{
-		"vmName=APP":                                            {vcavReadyID, vcavAppWebID},
-		"vmName=-0":                                             vcavAllIDs,
-		"ids=" + vcavMailID + "," + vcavReadyID:                 {vcavReadyID, vcavMailID},
-		"ids=" + vcavMailID + ",C4-nope":                        {vcavMailID},
-		"ids=" + vcavMailID + "&vmName=app":                     {},
-		"ids=" + vcavReadyID + "&vmName=db":                     {vcavReadyID},
-		"vmId=5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b":             {vcavWeb02ID},
-		"owner=org2@site1":                                      {vcavPausedID, vcavWeb02ID, vcavMailID},
-		"sourceOrg=org1&destinationOrg=org1":                    {vcavReadyID, vcavCompleteID, vcavAppWebID, vcavTestID},
-		"sourceOrg=ORG1":                                        {},
-		"sourceSite=site1":                                      vcavAllIDs,
-		"sourceSite=site2":                                      {},
-		"sourceVdcId=f61d60d2-698a-46dc-a266-88df27644956":      {vcavReadyID},
-		"sourceVdcName=org2-mail-vdc":                           {vcavMailID},
-		"destinationVdcId=2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e": {vcavPausedID},
-		"destinationVdcName=org1-dr-web-vdc":                    {vcavTestID},
-		"destinationOrg=org2&limit=1":                           {vcavPausedID},
-	} {
-		status, page, body := vcavList(t, tm, token, query)
-		require.Equal(t, http.StatusOK, status, "%s: %s", query, body)
-		assert.Equal(t, want, vcavIDs(page), query)
+	cases := []struct {
+		query string
+		want  []string
+	}{
+		{"vmName=APP", []string{vcavReadyID, vcavAppWebID}},
+		{"vmName=-0", vcavAllIDs},
+		{"ids=" + vcavMailID + "," + vcavReadyID, []string{vcavReadyID, vcavMailID}},
+		{"ids=" + vcavMailID + ",C4-nope", []string{vcavMailID}},
+		{"ids=" + vcavMailID + "&vmName=app", []string{}},
+		{"ids=" + vcavReadyID + "&vmName=db", []string{vcavReadyID}},
+		{"vmId=5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b", []string{vcavWeb02ID}},
+		{"owner=org2@site1", []string{vcavPausedID, vcavWeb02ID, vcavMailID}},
+		{"sourceOrg=org1&destinationOrg=org1", []string{vcavReadyID, vcavCompleteID, vcavAppWebID, vcavTestID}},
+		{"sourceOrg=ORG1", []string{}},
+		{"sourceSite=site1", vcavAllIDs},
+		{"sourceSite=site2", []string{}},
+		{"sourceVdcId=f61d60d2-698a-46dc-a266-88df27644956", []string{vcavReadyID}},
+		{"sourceVdcName=org2-mail-vdc", []string{vcavMailID}},
+		{"destinationVdcId=2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e", []string{vcavPausedID}},
+		{"destinationVdcName=org1-dr-web-vdc", []string{vcavTestID}},
+		{"destinationOrg=org2&limit=1", []string{vcavPausedID}},
+	}
+	for _, c := range cases {
+		t.Run(c.query, func(t *testing.T) {
+			status, page, body := vcavList(t, tm, token, c.query)
+			require.Equal(t, http.StatusOK, status, "%s", body)
+			assert.Equal(t, c.want, vcavIDs(page))
+		})
 	}
 	_, page, _ := vcavList(t, tm, token, "destinationOrg=org2&limit=1")
 	assert.Equal(t, int64(3), page.Total)
 }
 
+// TestVCAVReplications_Sites checks the site parameter of the list and
+// the item: a remote site is 401 RemoteAuthenticationFailure, an unknown
+// one 404 SiteNotFound, the local site or none list locally.
 func TestVCAVReplications_Sites(t *testing.T) {
 	tm := newTestMock(t)
 	token := vcavLogin(t, tm, vcavRootLogin)
-	status, _, body := vcavList(t, tm, token, "site=site1")
-	vcavRequireError(t, http.StatusUnauthorized, "RemoteAuthenticationFailure", status, body)
-	status, _, body = vcavList(t, tm, token, "site="+url.QueryEscape("site 9"))
-	e := vcavRequireError(t, http.StatusNotFound, "SiteNotFound", status, body)
-	assert.Equal(t, []string{"site 9"}, *e.Args)
-	for _, q := range []string{"site=site2", "site="} {
-		status, page, body := vcavList(t, tm, token, q)
-		require.Equal(t, http.StatusOK, status, "%s: %s", q, body)
-		assert.Len(t, page.Items, 7)
+	refusals := []struct {
+		name, path string
+		status     int
+		code       string
+		args       []string // nil: not checked
+	}{
+		{"list, remote site", "/vm-replications?site=site1", 401, "RemoteAuthenticationFailure", nil},
+		{"list, unknown site", "/vm-replications?site=" + url.QueryEscape("site 9"), 404, "SiteNotFound", []string{"site 9"}},
+		{"item, remote site", "/vm-replications/" + vcavReadyID + "?site=site1", 401, "RemoteAuthenticationFailure", nil},
+		{"item, unknown site", "/vm-replications/" + vcavReadyID + "?site=x", 404, "SiteNotFound", nil},
 	}
-
-	for q, code := range map[string]string{"site=site1": "RemoteAuthenticationFailure", "site=x": "SiteNotFound"} {
-		status, body, _ := do(t, tm.vcavHC, "GET", tm.vcavURL+"/vm-replications/"+vcavReadyID+"?"+q, nil, "X-VCAV-Auth", token)
-		want := http.StatusNotFound
-		if code == "RemoteAuthenticationFailure" {
-			want = http.StatusUnauthorized
-		}
-		vcavRequireError(t, want, code, status, body)
+	for _, c := range refusals {
+		t.Run(c.name, func(t *testing.T) {
+			status, body, _ := do(t, tm.vcavHC, "GET", tm.vcavURL+c.path, nil, "X-VCAV-Auth", token)
+			e := vcavRequireError(t, c.status, c.code, status, body)
+			if c.args != nil {
+				assert.Equal(t, c.args, *e.Args)
+			}
+		})
+	}
+	for _, q := range []string{"site=site2", "site="} {
+		t.Run(q, func(t *testing.T) {
+			status, page, body := vcavList(t, tm, token, q)
+			require.Equal(t, http.StatusOK, status, "%s", body)
+			assert.Len(t, page.Items, 7)
+		})
 	}
 }
 
@@ -131,10 +150,12 @@ func TestVCAVReplications_GetOne(t *testing.T) {
 	assert.Equal(t, "app-db-01", *got.VmName)
 
 	for _, id := range []string{vcavUnknownID, "garbage"} {
-		status, body, _ := do(t, tm.vcavHC, "GET", tm.vcavURL+"/vm-replications/"+id, nil, "X-VCAV-Auth", token)
-		e := vcavRequireError(t, http.StatusNotFound, "VmReplicationNotFound", status, body)
-		assert.Equal(t, []string{id}, *e.Args)
-		assert.Contains(t, e.Msg, id)
+		t.Run(id, func(t *testing.T) {
+			status, body, _ := do(t, tm.vcavHC, "GET", tm.vcavURL+"/vm-replications/"+id, nil, "X-VCAV-Auth", token)
+			e := vcavRequireError(t, http.StatusNotFound, "VmReplicationNotFound", status, body)
+			assert.Equal(t, []string{id}, *e.Args)
+			assert.Contains(t, e.Msg, id)
+		})
 	}
 	status, body, _ := do(t, tm.vcavHC, "GET", tm.vcavURL+"/vm-replications/"+vcavReadyID, nil)
 	vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", status, body)

@@ -18,28 +18,28 @@ func TestVCAVPackedResult_RoundTrips(t *testing.T) {
 	f, err := DefaultFixture()
 	require.NoError(t, err)
 	repls := append(f.VCAV.Replications, vcav.SingleVmReplicationInfo{Id: benchReplicationID(7)})
-	m := newVCAVMock(&env{})
+	codec := newVCAVResultCodec()
 	for _, r := range repls {
 		vcavCompleteFailover(&r, testStart)
 		raw := vcavEncodeReplication(&r)
-		plain := &vcavPackedResult{packed: raw, size: len(raw)}
-		p := m.packResult(plain)
+		plain := &packedResult{packed: raw, size: len(raw)}
+		p := codec.pack(plain)
 		require.True(t, p.deflated)
-		assert.Same(t, p, m.packResult(p), "deflated once")
+		assert.Same(t, p, codec.pack(p), "deflated once")
 		assert.Less(t, len(p.packed), len(raw), "%s deflates", r.Id)
-		for _, res := range []*vcavPackedResult{plain, p} {
+		for _, res := range []*packedResult{plain, p} {
 			got := bytes.NewBufferString("prefix")
 			require.NoError(t, res.inflateTo(got))
 			assert.Equal(t, "prefix"+string(raw), got.String())
-			back, ok := res.replication()
+			back, ok := vcavResultReplication(res)
 			require.True(t, ok)
 			assert.Equal(t, r, back)
 		}
 	}
-	var none *vcavPackedResult
-	_, ok := none.replication()
+	var none *packedResult
+	_, ok := vcavResultReplication(none)
 	assert.False(t, ok, "nil is no result")
-	assert.Nil(t, m.packResult(nil))
+	assert.Nil(t, codec.pack(nil))
 }
 
 // TestVCAVPackedResult_NewestStayPlain fails over 8 replications with a
@@ -48,23 +48,23 @@ func TestVCAVPackedResult_RoundTrips(t *testing.T) {
 // are no longer held, and every kept task still reads its full result.
 func TestVCAVPackedResult_NewestStayPlain(t *testing.T) {
 	tm := newTestMock(t, WithInstantTasks(), WithTaskRetention(5), WithFixture(benchFixture(t, 8)))
-	tm.vcav.mu.Lock()
-	tm.vcav.plain.limit = 3
-	tm.vcav.mu.Unlock()
+	tm.vcavSim().mu.Lock()
+	tm.vcavSim().tasks.results.plain.limit = 3
+	tm.vcavSim().mu.Unlock()
 	token := vcavLogin(t, tm, vcavRootLogin)
 	var ids []string
 	for i := range 8 {
 		ids = append(ids, vcavStartFailover(t, tm, token, benchReplicationID(i)).Id)
 		vcavGetReplication(t, tm, token, benchReplicationID(i)) // finishes the instant task
 	}
-	tm.vcav.mu.Lock()
-	assert.Len(t, tm.vcav.tasks, 5)
-	assert.Equal(t, 3, len(tm.vcav.plain.ids)-tm.vcav.plain.head, "only the newest stay plain")
+	tm.vcavSim().mu.Lock()
+	assert.Len(t, tm.vcavSim().tasks.byID, 5)
+	assert.Equal(t, 3, len(tm.vcavSim().tasks.results.plain.ids)-tm.vcavSim().tasks.results.plain.head, "only the newest stay plain")
 	var deflated []bool
 	for _, id := range ids[3:] {
-		deflated = append(deflated, tm.vcav.tasks[id].result.Load().deflated)
+		deflated = append(deflated, tm.vcavSim().tasks.byID[id].result.Load().deflated)
 	}
-	tm.vcav.mu.Unlock()
+	tm.vcavSim().mu.Unlock()
 	assert.Equal(t, []bool{true, true, false, false, false}, deflated)
 	for i, id := range ids[3:] {
 		status, task, body := vcavGetTask(t, tm, token, id)

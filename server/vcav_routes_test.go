@@ -10,17 +10,28 @@ import (
 	"github.com/failoverkit/failoverkit/spec"
 )
 
+// TestVCAVRoutes_UnknownRouteAndMethod: requests that are no operation are
+// refused in the ApiError shape, as JSON.
 func TestVCAVRoutes_UnknownRouteAndMethod(t *testing.T) {
 	tm := newTestMock(t)
 	token := vcavLogin(t, tm, vcavRootLogin)
-	status, body, hdr := do(t, tm.vcavHC, "GET", tm.vcavURL+"/vm-replications/"+vcavReadyID+"/instances", nil, "X-VCAV-Auth", token)
-	vcavRequireError(t, http.StatusNotFound, "NotFound", status, body)
-	assert.Contains(t, hdr.Get("Content-Type"), "application/json")
-
-	status, body, _ = do(t, tm.vcavHC, "PUT", tm.vcavURL+"/sessions", "{}", "X-VCAV-Auth", token)
-	vcavRequireError(t, http.StatusMethodNotAllowed, "MethodNotAllowed", status, body)
-	status, body, _ = do(t, tm.vcavHC, "DELETE", tm.vcavURL+"/vm-replications/"+vcavReadyID, nil, "X-VCAV-Auth", token)
-	vcavRequireError(t, http.StatusMethodNotAllowed, "MethodNotAllowed", status, body)
+	cases := []struct {
+		name, method, path string
+		body               any
+		status             int
+		code               string
+	}{
+		{"unknown route", "GET", "/vm-replications/" + vcavReadyID + "/instances", nil, 404, "NotFound"},
+		{"method not allowed on a collection", "PUT", "/sessions", "{}", 405, "MethodNotAllowed"},
+		{"method not allowed on an item", "DELETE", "/vm-replications/" + vcavReadyID, nil, 405, "MethodNotAllowed"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, body, hdr := do(t, tm.vcavHC, c.method, tm.vcavURL+c.path, c.body, "X-VCAV-Auth", token)
+			vcavRequireError(t, c.status, c.code, status, body)
+			assert.Contains(t, hdr.Get("Content-Type"), "application/json")
+		})
+	}
 }
 
 func TestVCAVRoutes_FaultsOnOtherOperations(t *testing.T) {

@@ -51,22 +51,25 @@ func TestVCAVSession_VcdCredentialsLogin(t *testing.T) {
 func TestVCAVSession_BadCredentials(t *testing.T) {
 	tm := newTestMock(t)
 	const secret = "wrong-pw-123"
-	bodies := map[string]string{
-		"wrong password":         `{"type":"localUser","localUser":"root","localPassword":"` + secret + `"}`,
-		"unknown user":           `{"type":"localUser","localUser":"nobody","localPassword":"` + secret + `"}`,
-		"right password, type":   `{"type":"vcdCredentials","vcdUser":"root","vcdPassword":"vmware"}`,
-		"sso user not in store":  `{"type":"ssoCredentials","username":"administrator@vsphere.local","password":"` + secret + `"}`,
-		"wrong vcd password":     `{"type":"vcdCredentials","vcdUser":"administrator@System","vcdPassword":"` + secret + `"}`,
-		"unknown fields ignored": `{"type":"localUser","localUser":"root","localPassword":"` + secret + `","extra":1}`,
+	cases := []struct{ name, body string }{
+		{"wrong password", `{"type":"localUser","localUser":"root","localPassword":"` + secret + `"}`},
+		{"unknown user", `{"type":"localUser","localUser":"nobody","localPassword":"` + secret + `"}`},
+		{"right password, type", `{"type":"vcdCredentials","vcdUser":"root","vcdPassword":"vmware"}`},
+		{"sso user not in store", `{"type":"ssoCredentials","username":"administrator@vsphere.local","password":"` + secret + `"}`},
+		{"wrong vcd password", `{"type":"vcdCredentials","vcdUser":"administrator@System","vcdPassword":"` + secret + `"}`},
+		{"unknown fields ignored", `{"type":"localUser","localUser":"root","localPassword":"` + secret + `","extra":1}`},
 	}
 	var msgs []string
-	for name, b := range bodies {
-		status, body, hdr := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", b)
-		e := vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", status, body)
-		assert.NotContains(t, string(body), secret, name)
-		assert.Empty(t, hdr.Get("X-VCAV-Auth"), name)
-		msgs = append(msgs, e.Msg)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, body, hdr := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", c.body)
+			e := vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", status, body)
+			assert.NotContains(t, string(body), secret)
+			assert.Empty(t, hdr.Get("X-VCAV-Auth"))
+			msgs = append(msgs, e.Msg)
+		})
 	}
+	require.Len(t, msgs, len(cases))
 	for _, m := range msgs {
 		assert.Equal(t, msgs[0], m, "the message does not tell whether the user exists")
 	}
@@ -74,30 +77,36 @@ func TestVCAVSession_BadCredentials(t *testing.T) {
 
 func TestVCAVSession_TokenLoginsAreNotSimulated(t *testing.T) {
 	tm := newTestMock(t)
-	for _, b := range []string{
-		`{"type":"ssoToken","samlToken":"PHNhbWw+"}`,
-		`{"type":"vcdCookie","vcdCookie":"6c4d8b2e9f1a4b3c"}`,
-		`{"type":"vcdAccessToken","vcdAccessToken":"eyJhbGciOiJSUzI1NiJ9.e30.c2ln"}`,
-	} {
-		status, body, _ := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", b)
-		e := vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", status, body)
-		assert.Contains(t, e.Msg, "not simulate")
-		assert.NotContains(t, string(body), "PHNhbWw+")
+	cases := []struct{ name, body string }{
+		{"ssoToken", `{"type":"ssoToken","samlToken":"PHNhbWw+"}`},
+		{"vcdCookie", `{"type":"vcdCookie","vcdCookie":"6c4d8b2e9f1a4b3c"}`},
+		{"vcdAccessToken", `{"type":"vcdAccessToken","vcdAccessToken":"eyJhbGciOiJSUzI1NiJ9.e30.c2ln"}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, body, _ := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", c.body)
+			e := vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", status, body)
+			assert.Contains(t, e.Msg, "not simulate")
+			assert.NotContains(t, string(body), "PHNhbWw+")
+		})
 	}
 }
 
 func TestVCAVSession_MalformedLoginsAre400(t *testing.T) {
 	tm := newTestMock(t)
-	for name, b := range map[string]string{
-		"unknown type":  `{"type":"kerberos","user":"root"}`,
-		"no type":       `{"localUser":"root","localPassword":"s3cret-pw"}`,
-		"missing field": `{"type":"localUser","localUser":"root"}`,
-		"not JSON":      `{"type":"localUser","localPassword":"s3cret-pw"`,
-		"wrong type":    `{"type":"localUser","localUser":["s3cret-pw"],"localPassword":"s3cret-pw"}`,
-	} {
-		status, body, _ := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", b)
-		vcavRequireError(t, http.StatusBadRequest, "BadRequest", status, body)
-		assert.NotContains(t, string(body), "s3cret-pw", name)
+	cases := []struct{ name, body string }{
+		{"unknown type", `{"type":"kerberos","user":"root"}`},
+		{"no type", `{"localUser":"root","localPassword":"s3cret-pw"}`},
+		{"missing field", `{"type":"localUser","localUser":"root"}`},
+		{"not JSON", `{"type":"localUser","localPassword":"s3cret-pw"`},
+		{"wrong type", `{"type":"localUser","localUser":["s3cret-pw"],"localPassword":"s3cret-pw"}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, body, _ := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", c.body)
+			vcavRequireError(t, http.StatusBadRequest, "BadRequest", status, body)
+			assert.NotContains(t, string(body), "s3cret-pw")
+		})
 	}
 }
 
@@ -117,9 +126,15 @@ func TestVCAVSession_IdleExpiry(t *testing.T) {
 
 func TestVCAVSession_FailoverNeedsAValidToken(t *testing.T) {
 	tm := newTestMock(t)
-	for _, token := range []string{"", "0123456789abcdef0123456789abcdef"} {
-		status, body := vcavFailover(t, tm, token, vcavReadyID, vcavVcloudBody)
-		vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", status, body)
+	cases := []struct{ name, token string }{
+		{"no token", ""},
+		{"unknown token", "0123456789abcdef0123456789abcdef"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, body := vcavFailover(t, tm, c.token, vcavReadyID, vcavVcloudBody)
+			vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", status, body)
+		})
 	}
 	assert.Zero(t, vcavTaskCount(tm))
 	token := vcavLogin(t, tm, vcavRootLogin)

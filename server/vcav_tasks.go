@@ -6,99 +6,38 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/failoverkit/failoverkit/gen/vcav"
 )
 
-// Fixed values of the failover task.
-const (
-	vcavWorkflowFailover    = "failover"
-	vcavResourceReplication = "vmReplication"
-	vcavResultType          = "SingleVmReplicationInfo"
-)
-
-// vcavTask is the task of one VM replication failover. It is RUNNING until
-// timing's deadline, then SUCCEEDED (with the failed-over replication as its
-// result) or FAILED (with failure as its error). Its progress is computed
-// from the clock on each read.
-type vcavTask struct {
-	id       string
-	user     string
-	site     string
-	replID   string
-	replName *string
-	timing   taskTiming
-	// failure is the error the task ends with; nil means it succeeds.
-	failure *vcav.ApiError
-	// result is the replication as the successful task left it: encoded
-	// when the task finishes, deflated just after (see vcavPackedResult).
-	// Each value stored is immutable, so reads use it outside the lock.
-	result atomic.Pointer[vcavPackedResult]
-	done   bool
+// vcavTaskKind is one kind of VCAV task: its workflowInfo type, the type
+// of the resource it acts on, and the resultType of its result. An
+// operation is a kind plus its effect (see vcav_failover_task.go).
+type vcavTaskKind struct {
+	workflow, resourceType, resultType string
 }
 
-// startTask creates and schedules the failover task id of replication r,
-// accepted at now for the session user of ctx, and applies the task fault
-// injected for the request, if any. The caller holds m.mu.
-func (m *vcavMock) startTask(ctx context.Context, id string, now time.Time, r *vcav.SingleVmReplicationInfo) *vcavTask {
-	sess, _ := sessionFrom(ctx)
-	t := &vcavTask{
-		id: id, user: sess.User.Name, site: m.localSite,
-		replID: r.Id, replName: r.VmName,
+// vcavTask is one VCAV task. It is RUNNING until timing's deadline, then
+// SUCCEEDED (with its result, if its kind has one) or FAILED (with failure
+// as its error). Its progress is computed from the clock on each read.
+type vcavTask = task[*vcavTaskKind, vcav.ApiError]
+
+// vcavInjectedFailure is the error of a task an injected fault makes fail.
+func vcavInjectedFailure(text string) vcav.ApiError { return vcavError(vcavCodeServerFailure, text) }
+
+// startTask creates and schedules task id of kind, accepted at now, acting
+// on the resource subject with effect. The caller holds m.mu.
+func (m *vcavMock) startTask(ctx context.Context, id string, now time.Time, kind *vcavTaskKind, subject taskSubject, effect taskEffect) *vcavTask {
+	subject.site = m.localSite
+	return m.tasks.start(ctx, &vcavTask{
+		id: id, kind: kind, subject: subject, effect: effect,
 		timing: taskTiming{Start: now, Duration: m.env.taskDuration},
-	}
-	if f, ok := faultFrom(ctx); ok {
-		applyVCAVTaskFault(f, t)
-	}
-	m.tasks[t.id] = t
-	if !t.timing.Hang {
-		m.due.schedule(t.timing.deadline(), t.id)
-	}
-	return t
-}
-
-// applyVCAVTaskFault makes t fail (GeneralServerFailure with the fault's
-// TaskError, or "injected fault") or hang, as the fault says.
-func applyVCAVTaskFault(f Fault, t *vcavTask) {
-	switch f.Task {
-	case TaskFails:
-		text := f.TaskError
-		if text == "" {
-			text = "injected fault"
-		}
-		t.failure = new(vcavError(vcavCodeServerFailure, text))
-	case TaskHangs:
-		t.timing.Hang = true
-	}
-}
-
-// finish ends t at its deadline: the replication is failed over, or put
-// back to NOT_STARTED when t fails. Then the finished tasks beyond the
-// retention limit are forgotten. The caller holds m.mu.
-func (m *vcavMock) finish(t *vcavTask) {
-	t.done = true
-	end := t.timing.deadline()
-	if r, ok := m.repls[t.replID]; ok {
-		if t.failure == nil {
-			vcavCompleteFailover(r, end)
-			raw := vcavEncodeReplication(r)
-			t.result.Store(&vcavPackedResult{packed: raw, size: len(raw)})
-		} else {
-			vcavSetRecoveryState(r, vcav.RecoveryStateNOTSTARTED, end)
-		}
-	}
-	for _, id := range m.kept.finished(t.id) {
-		delete(m.tasks, id)
-	}
-	if t.result.Load() != nil {
-		m.keepPlain(t)
-	}
+	})
 }
 
 // state is the task's state.
-func (t *vcavTask) state() vcav.TaskState {
+func vcavTaskState(t *vcavTask) vcav.TaskState {
 	switch {
 	case t.done && t.failure != nil:
 		return vcav.TaskStateFAILED
@@ -109,20 +48,20 @@ func (t *vcavTask) state() vcav.TaskState {
 	}
 }
 
-// generic renders the task at now as the C4ApiTask that GET /tasks/{taskId}
+// vcavGenericTask renders the task at now as the C4ApiTask that GET /tasks/{taskId}
 // answers. A running task has endTime -1, the progress of its timing and
 // lastUpdated now; a finished one has endTime and lastUpdated at its
 // deadline and progress 100 when it succeeded, or the progress it had
 // reached when it failed. The result of a succeeded task is left out: it is
 // already encoded (see vcavTaskAnswer and view).
-func (t *vcavTask) generic(now time.Time) vcav.C4ApiTask {
+func vcavGenericTask(t *vcavTask, now time.Time) vcav.C4ApiTask {
 	v := vcav.C4ApiTask{
-		Id: t.id, User: new(t.user), Site: new(t.site), State: t.state(),
+		Id: t.id, User: new(t.user), Site: new(t.subject.site), State: vcavTaskState(t),
 		StartTime: t.timing.Start.UnixMilli(), EndTime: -1, LastUpdated: new(now.UnixMilli()),
 		Progress: int32(t.timing.percent(now)), Warnings: &[]vcav.ApiError{},
 		WorkflowInfo: &vcav.WorkflowInfo{
-			Type: new(vcavWorkflowFailover), ResourceType: new(vcavResourceReplication),
-			ResourceId: new(t.replID), ResourceName: t.replName,
+			Type: new(t.kind.workflow), ResourceType: new(t.kind.resourceType),
+			ResourceId: new(t.subject.id), ResourceName: t.subject.name,
 		},
 	}
 	if !t.done {
@@ -135,20 +74,24 @@ func (t *vcavTask) generic(now time.Time) vcav.C4ApiTask {
 		v.Error = new(*t.failure)
 		return v
 	}
-	v.Progress, v.ResultType = 100, new(vcavResultType)
+	v.Progress = 100
+	if t.kind.resultType != "" {
+		v.ResultType = new(t.kind.resultType)
+	}
 	return v
 }
 
-// view renders the task at now as the typed failover task (see generic);
-// its result, if any, is a fresh copy of the replication.
-func (t *vcavTask) view(now time.Time) vcav.C4ApiTaskOfSingleVmReplicationInfo {
-	g := t.generic(now)
+// vcavReplicationTask renders a task whose result is a replication at now
+// as the typed task (see vcavGenericTask); its result, if any, is a fresh
+// copy of the replication.
+func vcavReplicationTask(t *vcavTask, now time.Time) vcav.C4ApiTaskOfSingleVmReplicationInfo {
+	g := vcavGenericTask(t, now)
 	v := vcav.C4ApiTaskOfSingleVmReplicationInfo{
 		Id: g.Id, User: g.User, Site: g.Site, State: g.State, Progress: g.Progress,
 		StartTime: g.StartTime, EndTime: g.EndTime, LastUpdated: g.LastUpdated,
 		ResultType: g.ResultType, Error: g.Error, Warnings: g.Warnings, WorkflowInfo: g.WorkflowInfo,
 	}
-	if r, ok := t.result.Load().replication(); ok {
+	if r, ok := vcavResultReplication(t.result.Load()); ok {
 		v.Result = &r
 	}
 	return v
@@ -182,8 +125,8 @@ func (m *vcavMock) GetTask(ctx context.Context, req vcav.GetTaskRequestObject) (
 	refusal := m.checkSite(req.Params.Site)
 	if refusal == nil {
 		sess, _ := sessionFrom(ctx)
-		if t, ok := m.tasks[req.TaskId]; ok && t.user == sess.User.Name {
-			return vcavTaskAnswer{task: t.generic(now), result: t.result.Load()}, nil
+		if t, ok := m.tasks.get(req.TaskId); ok && t.user == sess.User.Name {
+			return vcavTaskAnswer{task: vcavGenericTask(t, now), result: t.result.Load()}, nil
 		}
 		refusal = vcavTaskNotFound(req.TaskId)
 	}
@@ -199,7 +142,7 @@ func (m *vcavMock) GetTask(ctx context.Context, req vcav.GetTaskRequestObject) (
 // every read: task polling is the mock's hottest path.
 type vcavTaskAnswer struct {
 	task   vcav.C4ApiTask // without its result
-	result *vcavPackedResult
+	result *packedResult
 }
 
 // VisitGetTaskResponse implements vcav.GetTaskResponseObject.

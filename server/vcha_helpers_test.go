@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/failoverkit/failoverkit/gen/vcha"
+	"github.com/failoverkit/failoverkit/spec"
 )
 
 // Default fixture users of the vSphere mock.
@@ -141,3 +142,6 @@ func pendingSlice(d time.Duration) time.Duration { return min(100*time.Milliseco
 
 // vchaURL builds a URL on tm's vSphere server.
 func vchaURL(tm *testMock, path string) string { return tm.vchaURL + path }
+
+// vchaSim is the mock's vSphere simulation, for tests that look inside it.
+func (m *Mock) vchaSim() *vchaMock { return m.mounted(spec.VCHA).sim.(*vchaMock) }

@@ -14,7 +14,7 @@ import (
 // pipeline as a vendor.
 var (
 	_ vcha.StrictServerInterface = (*vchaMock)(nil)
-	_ vendor                     = (*vchaMock)(nil)
+	_ simulator                  = (*vchaMock)(nil)
 )
 
 // vchaMock simulates the vSphere Automation API for vCenter HA: sessions,
@@ -27,9 +27,7 @@ type vchaMock struct {
 	mu      sync.Mutex
 	users   []User
 	cluster vcha.VchaClusterInfo
-	tasks   map[string]*vchaTask
-	due     dueQueue
-	kept    retention
+	tasks   *taskEngine[*vchaTaskKind, vcha.StdErrorsError]
 	// active is the failover or mode change that holds the cluster (nil when
 	// none): at most one exists, since a second is refused while it runs.
 	active *vchaTask
@@ -52,9 +50,8 @@ func (m *vchaMock) register(e *echo.Echo) {
 
 // clear forgets every task. The caller holds m.mu (or owns m exclusively).
 func (m *vchaMock) clear() {
-	m.tasks = map[string]*vchaTask{}
-	m.due = nil
-	m.kept = retention{limit: m.env.taskRetention}
+	m.tasks = newTaskEngine[*vchaTaskKind](m.env.taskRetention, nil, vchaInjectedFailure)
+	m.tasks.finished = m.taskFinished
 	m.active = nil
 }
 
@@ -93,31 +90,6 @@ func (m *vchaMock) snapshot(f *Fixture) {
 func (m *vchaMock) begin() time.Time {
 	m.mu.Lock()
 	now := m.env.clock.Now()
-	m.advance(now)
+	m.tasks.advance(now)
 	return now
-}
-
-// advance finishes, in deadline order, every task whose deadline is not
-// after now, applying each one's effect exactly once.
-func (m *vchaMock) advance(now time.Time) {
-	for _, id := range m.due.popDue(now) {
-		if t, ok := m.tasks[id]; ok && !t.done {
-			m.finish(t)
-		}
-	}
-}
-
-// finish ends t: SUCCEEDED with its effect applied, or FAILED with its
-// error, then forgets the finished tasks beyond the retention limit.
-func (m *vchaMock) finish(t *vchaTask) {
-	t.done = true
-	if t.failure == nil && t.effect != nil {
-		t.effect(m)
-	}
-	if m.active == t {
-		m.active = nil
-	}
-	for _, id := range m.kept.finished(t.id) {
-		delete(m.tasks, id)
-	}
 }

@@ -27,33 +27,15 @@ type vchaTaskKind struct {
 	running, done, failure string
 }
 
-// The two kinds of task the VCHA mock runs.
-var (
-	failoverTask = &vchaTaskKind{
-		service: "com.vmware.vcenter.vcha.cluster", operation: "failover",
-		descID: "com.vmware.vcenter.vcha.cluster.failover", desc: "Initiate failover",
-		running: "Failover in progress", done: "Failover completed", failure: "Failover failed",
-	}
-	modeSetTask = &vchaTaskKind{
-		service: "com.vmware.vcenter.vcha.cluster.mode", operation: "set",
-		descID: "com.vmware.vcenter.vcha.cluster.mode.set", desc: "Set VCHA cluster mode",
-		running: "Changing the cluster mode", done: "Cluster mode changed", failure: "Cluster mode change failed",
-	}
-)
+// vchaTask is one CIS task. It is PENDING from its creation until
+// timing.Start, RUNNING until timing's deadline, then SUCCEEDED (effect
+// applied) or FAILED (with failure). Its state is computed from the clock
+// on each read.
+type vchaTask = task[*vchaTaskKind, vcha.StdErrorsError]
 
-// vchaTask is one CIS task. It is PENDING from its creation until timing.Start,
-// RUNNING until timing's deadline, then SUCCEEDED (effect applied) or
-// FAILED (with failure). Its state is computed from the clock on each read.
-type vchaTask struct {
-	id     string
-	kind   *vchaTaskKind
-	user   string
-	timing taskTiming
-	// failure is the error the task ends with; nil means it succeeds.
-	failure *vcha.StdErrorsError
-	// effect changes the cluster when the task succeeds.
-	effect func(*vchaMock)
-	done   bool
+// vchaInjectedFailure is the error of a task an injected fault makes fail.
+func vchaInjectedFailure(text string) vcha.StdErrorsError {
+	return vapiError(vcha.StdErrorsErrorTypeERROR, vapiMessage(msgInjected, text))
 }
 
 // taskPlan is what an operation decided at request time about its task.
@@ -67,49 +49,34 @@ type taskPlan struct {
 }
 
 // startTask creates the task of plan, accepted at now for the session user
-// of ctx, applies the task fault injected for the request, if any, and
-// returns the task id. The caller holds m.mu.
+// of ctx, and returns the task id. A task that is not refused holds the
+// cluster (m.active) until it ends. The caller holds m.mu.
 func (m *vchaMock) startTask(ctx context.Context, now time.Time, plan taskPlan) string {
-	sess, _ := sessionFrom(ctx)
 	pending := min(maxPending, plan.duration/10)
 	t := &vchaTask{
-		id: uuid.NewString() + ":" + plan.kind.service, kind: plan.kind, user: sess.User.Name,
-		effect: plan.effect,
+		id: uuid.NewString() + ":" + plan.kind.service, kind: plan.kind,
 		timing: taskTiming{Start: now.Add(pending), Duration: plan.duration - pending},
+	}
+	if effect := plan.effect; effect != nil {
+		t.effect.succeed = func(time.Time) []byte { effect(m); return nil }
 	}
 	if plan.refusal != nil {
 		t.failure, t.timing.Duration = plan.refusal, 0
 	} else {
 		m.active = t
-		applyTaskFault(ctx, t)
 	}
-	m.tasks[t.id] = t
-	if !t.timing.Hang {
-		m.due.schedule(t.timing.deadline(), t.id)
-	}
-	return t.id
+	return m.tasks.start(ctx, t).id
 }
 
-// applyTaskFault makes t fail or hang when the request carried a task fault.
-func applyTaskFault(ctx context.Context, t *vchaTask) {
-	f, ok := faultFrom(ctx)
-	if !ok {
-		return
-	}
-	switch f.Task {
-	case TaskFails:
-		text := f.TaskError
-		if text == "" {
-			text = "injected fault"
-		}
-		t.failure = new(vapiError(vcha.StdErrorsErrorTypeERROR, vapiMessage(msgInjected, text)))
-	case TaskHangs:
-		t.timing.Hang = true
+// taskFinished releases the cluster when its active task ends.
+func (m *vchaMock) taskFinished(t *vchaTask) {
+	if m.active == t {
+		m.active = nil
 	}
 }
 
 // status is the task's status at now.
-func (t *vchaTask) status(now time.Time) vcha.CisTaskStatus {
+func vchaTaskStatus(t *vchaTask, now time.Time) vcha.CisTaskStatus {
 	switch {
 	case t.done && t.failure != nil:
 		return vcha.CisTaskStatusFAILED
@@ -125,8 +92,8 @@ func (t *vchaTask) status(now time.Time) vcha.CisTaskStatus {
 // info renders the task as a Task_Info at now, following the vAPI union
 // rules: PENDING has no times, progress or error; RUNNING has start_time and
 // progress; SUCCEEDED and FAILED add end_time; FAILED adds error.
-func (t *vchaTask) info(now time.Time) vcha.TaskInfo {
-	status := t.status(now)
+func vchaTaskInfo(t *vchaTask, now time.Time) vcha.TaskInfo {
+	status := vchaTaskStatus(t, now)
 	info := vcha.TaskInfo{
 		Description: vapiMessage(t.kind.descID, t.kind.desc),
 		Service:     t.kind.service, Operation: t.kind.operation,
@@ -139,7 +106,7 @@ func (t *vchaTask) info(now time.Time) vcha.TaskInfo {
 		return info
 	}
 	info.StartTime = new(vapiTime(t.timing.Start))
-	info.Progress = new(t.progress(status, now))
+	info.Progress = new(vchaTaskProgress(t, status, now))
 	if t.done {
 		info.EndTime = new(vapiTime(t.timing.deadline()))
 		info.Error = t.failure
@@ -148,7 +115,7 @@ func (t *vchaTask) info(now time.Time) vcha.TaskInfo {
 }
 
 // progress is the task's Cis_Task_Progress in a non-PENDING status.
-func (t *vchaTask) progress(status vcha.CisTaskStatus, now time.Time) vcha.CisTaskProgress {
+func vchaTaskProgress(t *vchaTask, status vcha.CisTaskStatus, now time.Time) vcha.CisTaskProgress {
 	switch status {
 	case vcha.CisTaskStatusSUCCEEDED:
 		return vcha.CisTaskProgress{Total: 100, Completed: 100, Message: vapiMessage(t.kind.descID+".completed", t.kind.done)}
@@ -166,11 +133,11 @@ func (t *vchaTask) progress(status vcha.CisTaskStatus, now time.Time) vcha.CisTa
 func (m *vchaMock) GetTask(_ context.Context, req vcha.GetTaskRequestObject) (vcha.GetTaskResponseObject, error) {
 	now := m.begin()
 	defer m.mu.Unlock()
-	t, ok := m.tasks[req.Task]
+	t, ok := m.tasks.get(req.Task)
 	if !ok {
 		body := vapiError(vcha.StdErrorsErrorTypeNOTFOUND,
 			vapiMessage(msgTaskNotFound, fmt.Sprintf("Task %s not found.", req.Task), req.Task))
 		return vcha.GetTask404JSONResponse{NotFoundJSONResponse: vcha.NotFoundJSONResponse(body)}, nil
 	}
-	return vcha.GetTask200JSONResponse(t.info(now)), nil
+	return vcha.GetTask200JSONResponse(vchaTaskInfo(t, now)), nil
 }

@@ -9,6 +9,9 @@
 //   - vcha.yaml: vSphere Automation "Failover Vcha Cluster Async", sessions,
 //     CIS tasks and the VCHA cluster and mode operations.
 //
+// Each document's facts (its title, its error schema and error code field)
+// are declared once beside it (vcav.go, vcha.go) and registered with
+// Register; APIs lists the registered APIs, Lookup returns their facts.
 // Load parses and validates a document once per process; the result is shared
 // and must be treated as read-only.
 //

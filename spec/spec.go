@@ -4,70 +4,138 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// API names one of the two vendor APIs failoverkit covers.
+// API names one of the vendor APIs failoverkit covers.
 type API string
 
-const (
-	// VCAV is VMware Cloud Director Availability (formerly vCloud Availability).
-	VCAV API = "vcav"
-	// VCHA is the vSphere Automation API for vCenter High Availability.
-	VCHA API = "vcha"
-)
+// Info is what failoverkit knows about one API's document, declared once
+// beside it (vcav.go, vcha.go) and registered with Register.
+type Info struct {
+	API API
+	// Title names the API for people ("VCAV", "vSphere").
+	Title string
+	// YAML is the OpenAPI document.
+	YAML []byte
+	// ErrorSchema is the component schema of every error body the API
+	// answers, for requests to an operation or not.
+	ErrorSchema string
+	// ErrorCodeField is the field of an error body that classifies it.
+	ErrorCodeField string
+}
 
-// APIs lists every API in a stable order.
-func APIs() []API { return []API{VCAV, VCHA} }
+// registry holds the registered APIs in registration order.
+var registry struct {
+	mu    sync.RWMutex
+	infos []*entry
+}
 
-// ParseAPI turns "vcav" or "vcha" into an API.
-func ParseAPI(s string) (API, error) {
-	for _, a := range APIs() {
-		if string(a) == s {
-			return a, nil
+type entry struct {
+	Info
+	load func() (*openapi3.T, error)
+}
+
+// Register adds an API; the built-in ones register themselves. It returns
+// the API's name, and panics on a second registration of the same name (a
+// programming error).
+func Register(info Info) API {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	for _, e := range registry.infos {
+		if e.API == info.API {
+			panic(fmt.Sprintf("spec: API %q registered twice", info.API))
 		}
 	}
-	return "", fmt.Errorf("unknown API %q: want one of vcav, vcha", s)
+	e := &entry{Info: info}
+	e.load = sync.OnceValues(func() (*openapi3.T, error) { return parse(e.Info) })
+	registry.infos = append(registry.infos, e)
+	return info.API
+}
+
+// APIs lists every registered API in registration order (the built-in
+// ones first: vcav, vcha).
+func APIs() []API {
+	registry.mu.RLock()
+	defer registry.mu.RUnlock()
+	out := make([]API, len(registry.infos))
+	for i, e := range registry.infos {
+		out[i] = e.API
+	}
+	return out
+}
+
+// Lookup returns what is registered about api.
+func Lookup(api API) (Info, bool) {
+	e, ok := lookup(api)
+	if !ok {
+		return Info{}, false
+	}
+	return e.Info, true
+}
+
+func lookup(api API) (*entry, bool) {
+	registry.mu.RLock()
+	defer registry.mu.RUnlock()
+	for _, e := range registry.infos {
+		if e.API == api {
+			return e, true
+		}
+	}
+	return nil, false
+}
+
+// ParseAPI turns a registered API's name ("vcav", "vcha") into an API.
+func ParseAPI(s string) (API, error) {
+	if _, ok := lookup(API(s)); ok {
+		return API(s), nil
+	}
+	names := make([]string, 0, 2)
+	for _, a := range APIs() {
+		names = append(names, string(a))
+	}
+	return "", fmt.Errorf("unknown API %q: want one of %s", s, strings.Join(names, ", "))
 }
 
 //go:embed vcav.yaml vcha.yaml
 var files embed.FS
 
-// YAML returns the embedded OpenAPI document of api as written in spec/.
-func YAML(api API) ([]byte, error) {
-	if _, err := ParseAPI(string(api)); err != nil {
-		return nil, err
-	}
-	b, err := files.ReadFile(string(api) + ".yaml")
+// embedded returns an embedded document; a missing one is a build bug.
+func embedded(name string) []byte {
+	b, err := files.ReadFile(name)
 	if err != nil {
-		return nil, fmt.Errorf("read embedded %s spec: %w", api, err)
+		panic(fmt.Sprintf("spec: embedded %s: %v", name, err))
 	}
-	return b, nil
+	return b
 }
 
-var loaders = map[API]func() (*openapi3.T, error){
-	VCAV: sync.OnceValues(func() (*openapi3.T, error) { return parse(VCAV) }),
-	VCHA: sync.OnceValues(func() (*openapi3.T, error) { return parse(VCHA) }),
+// YAML returns the OpenAPI document of api as written in spec/.
+func YAML(api API) ([]byte, error) {
+	e, ok := lookup(api)
+	if !ok {
+		_, err := ParseAPI(string(api))
+		return nil, err
+	}
+	return e.YAML, nil
 }
 
 // Load returns the parsed and validated document of api. The document is
 // parsed once per process and shared: callers must not modify it.
 func Load(api API) (*openapi3.T, error) {
-	load, ok := loaders[api]
+	e, ok := lookup(api)
 	if !ok {
-		return nil, fmt.Errorf("unknown API %q: want one of vcav, vcha", api)
-	}
-	return load()
-}
-
-func parse(api API) (*openapi3.T, error) {
-	b, err := YAML(api)
-	if err != nil {
+		_, err := ParseAPI(string(api))
 		return nil, err
 	}
-	doc, err := openapi3.NewLoader().LoadFromData(b)
+	return e.load()
+}
+
+func parse(info Info) (*openapi3.T, error) {
+	api := info.API
+	doc, err := openapi3.NewLoader().LoadFromData(info.YAML)
 	if err != nil {
 		return nil, fmt.Errorf("parse %s spec: %w", api, err)
 	}

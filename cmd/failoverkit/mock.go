@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/failoverkit/failoverkit/server"
+	"github.com/failoverkit/failoverkit/spec"
 )
 
 // mockFlags are the parsed flags of `failoverkit mock`.
@@ -26,11 +28,13 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	fs := flag.NewFlagSet("mock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	f := &mockFlags{}
-	fs.StringVar(&f.serve.VCAVAddr, "vcav-addr", server.DefaultVCAVAddr, "VCAV/VCDA API listen address")
-	fs.StringVar(&f.serve.VCHAAddr, "vcha-addr", server.DefaultVCHAAddr, "vSphere VCHA API listen address")
+	addrs := map[spec.API]*string{}
+	for _, api := range server.APIs() {
+		addrs[api.API] = fs.String(string(api.API)+"-addr", api.DefaultAddr, api.AddrHelp)
+	}
 	fs.BoolVar(&f.serve.TLS, "tls", false, "serve HTTPS (a self-signed certificate is made unless --tls-cert/--tls-key are given)")
-	fs.StringVar(&f.serve.CertFile, "tls-cert", "", "PEM certificate file for --tls")
-	fs.StringVar(&f.serve.KeyFile, "tls-key", "", "PEM key file for --tls")
+	fs.StringVar(&f.serve.CertFile, "tls-cert", "", "PEM certificate file (implies --tls; needs --tls-key)")
+	fs.StringVar(&f.serve.KeyFile, "tls-key", "", "PEM key file (implies --tls; needs --tls-cert)")
 	fs.StringVar(&f.serve.CertOut, "tls-cert-out", "", "write the certificate in use (PEM) to this file, for clients to trust")
 	fs.DurationVar(&f.cfg.TaskDuration, "task-duration", server.DefaultTaskDuration, "how long a task runs (a forced VCHA failover takes half); 0: tasks finish on their first read")
 	fs.DurationVar(&f.cfg.SessionIdleTimeout, "session-idle-timeout", server.DefaultSessionIdleTimeout, "end sessions unused for this long")
@@ -43,9 +47,18 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	f.serve.Addrs = map[spec.API]string{}
+	for api, addr := range addrs {
+		f.serve.Addrs[api] = *addr
+	}
 	if fs.NArg() > 0 {
 		return nil, usageError("unexpected arguments: %v", fs.Args())
 	}
+	// A certificate means HTTPS: never serve plain HTTP when one was given.
+	if (f.serve.CertFile == "") != (f.serve.KeyFile == "") {
+		return nil, usageError("--tls-cert and --tls-key must be given together")
+	}
+	f.serve.TLS = f.serve.TLS || f.serve.CertFile != ""
 	if f.cfg.TaskDuration == 0 {
 		f.cfg.TaskDuration = -1 // Config's zero means "default"; on the command line 0 means instant
 	}
@@ -80,11 +93,21 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return usageError("%w", err)
 	}
-	f.serve.Ready = func(vcavURL, vchaURL string) {
-		fmt.Fprintf(stdout, "failoverkit mock: VCAV %s  vSphere %s  (Ctrl-C to stop)\n", vcavURL, vchaURL)
+	f.serve.Ready = func(urls []server.ServedURL) {
+		fmt.Fprintf(stdout, "failoverkit mock: %s  (Ctrl-C to stop)\n", servedList(urls))
 	}
 	if err := m.Serve(ctx, f.serve); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
 	return nil
+}
+
+// servedList renders where each API is served: "VCAV URL  vSphere URL".
+func servedList(urls []server.ServedURL) string {
+	parts := make([]string, len(urls))
+	for i, u := range urls {
+		info, _ := spec.Lookup(u.API)
+		parts[i] = info.Title + " " + u.URL
+	}
+	return strings.Join(parts, "  ")
 }

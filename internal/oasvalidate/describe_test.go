@@ -95,3 +95,9 @@ func TestValidateSchema(t *testing.T) {
 	assert.Error(t, v.ValidateSchema("ApiError", map[string]any{"message": "echo shape"}))
 	assert.Error(t, v.ValidateSchema("NoSuchSchema", nil))
 }
+
+func TestTokenHeaders(t *testing.T) {
+	got, err := oasvalidate.TokenHeaders()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"X-VCAV-Auth", "vmware-api-session-id"}, got)
+}

@@ -8,22 +8,24 @@ import (
 	"github.com/failoverkit/failoverkit/spec"
 )
 
-// vendor is what each simulated API plugs into the shared pipeline.
-type vendor interface {
+// simulator is the state and handlers of one simulated API: what it plugs
+// into the shared core (see apiDef).
+type simulator interface {
 	// api names the API.
 	api() spec.API
-	// writeProblem answers p in the vendor's error shape.
+	// writeProblem answers p in the API's error shape: every refusal of
+	// the shared pipeline goes through it.
 	writeProblem(c echo.Context, p *Problem) error
 	// register adds the generated strict handlers to e.
 	register(e *echo.Echo)
-	// load replaces all state with the vendor's part of f (nil: empty).
+	// load replaces all state with the API's section of f (nil: empty).
 	load(f *Fixture) error
 	// snapshot returns the current state in fixture form, without passwords.
 	snapshot(f *Fixture)
 }
 
 // statusOf is the HTTP status the shared pipeline uses for a problem kind.
-// Vendors may refine it (the vSphere API maps some kinds differently).
+// APIs may refine it.
 func statusOf(p *Problem) int {
 	if p.Status != 0 {
 		return p.Status
