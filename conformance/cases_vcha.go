@@ -39,6 +39,7 @@ func vchaCases() []Case {
 		{Name: "vcha.failover.non-task-form", Operation: failover, Kind: KindNegative, Destructive: true, run: vchaFailoverNonTask,
 			Summary: "the non-task form (?action=failover without vmw-task=true) answers 400 INVALID_REQUEST and swaps nothing"},
 	}
+	cs = append(cs, vchaLegacyCases()...)
 	cs = append(cs, vchaBodyCases()...)
 	cs = append(cs,
 		Case{Name: "vcha.failover.disabled-mode", Operation: failover, Kind: KindStateful, Destructive: true, run: vchaFailoverDisabled,
