@@ -53,7 +53,7 @@ func (m *vchaMock) GetTaskLegacy(ctx context.Context, req vcha.GetTaskLegacyRequ
 
 // GetVchaClusterLegacy answers POST /rest/vcenter/vcha/cluster?action=get.
 func (m *vchaMock) GetVchaClusterLegacy(ctx context.Context, req vcha.GetVchaClusterLegacyRequestObject) (vcha.GetVchaClusterLegacyResponseObject, error) {
-	resp, err := m.GetVchaCluster(ctx, vcha.GetVchaClusterRequestObject{Body: req.Body})
+	resp, err := m.GetVchaCluster(ctx, vcha.GetVchaClusterRequestObject(req))
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (m *vchaMock) GetVchaClusterLegacy(ctx context.Context, req vcha.GetVchaClu
 // FailoverVchaClusterAsyncLegacy answers POST
 // /rest/vcenter/vcha/cluster?action=failover&vmw-task=true: 200 {"value": task id}.
 func (m *vchaMock) FailoverVchaClusterAsyncLegacy(ctx context.Context, req vcha.FailoverVchaClusterAsyncLegacyRequestObject) (vcha.FailoverVchaClusterAsyncLegacyResponseObject, error) {
-	resp, err := m.FailoverVchaClusterAsync(ctx, vcha.FailoverVchaClusterAsyncRequestObject{Body: req.Body})
+	resp, err := m.FailoverVchaClusterAsync(ctx, vcha.FailoverVchaClusterAsyncRequestObject(req))
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (m *vchaMock) GetVchaClusterModeLegacy(ctx context.Context, _ vcha.GetVchaC
 // SetVchaClusterModeAsyncLegacy answers PUT
 // /rest/vcenter/vcha/cluster/mode?vmw-task=true: 200 {"value": task id}.
 func (m *vchaMock) SetVchaClusterModeAsyncLegacy(ctx context.Context, req vcha.SetVchaClusterModeAsyncLegacyRequestObject) (vcha.SetVchaClusterModeAsyncLegacyResponseObject, error) {
-	resp, err := m.SetVchaClusterModeAsync(ctx, vcha.SetVchaClusterModeAsyncRequestObject{Body: req.Body})
+	resp, err := m.SetVchaClusterModeAsync(ctx, vcha.SetVchaClusterModeAsyncRequestObject(req))
 	if err != nil {
 		return nil, err
 	}
