@@ -131,3 +131,21 @@ func TestControl_Outage(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, status, bad)
 	}
 }
+
+// TestControl_OutageIsVendorNeutral checks an outage of the VCAV API
+// started from the control API: 503 in VCAV's ApiError shape, then the
+// session is gone. The VCAV spec documents no 503, so the request goes
+// around the validating transport (the README says so too).
+func TestControl_OutageIsVendorNeutral(t *testing.T) {
+	tm := newTestMock(t)
+	token := vcavLogin(t, tm, vcavRootLogin)
+	require.NoError(t, tm.StartOutage("vcav", time.Minute))
+	status, body, _ := do(t, http.DefaultClient, "GET", tm.vcavURL+"/sessions", nil, "X-VCAV-Auth", token)
+	require.Equal(t, http.StatusServiceUnavailable, status)
+	var e struct{ Code string }
+	require.NoError(t, json.Unmarshal(body, &e))
+	assert.Equal(t, "ServiceUnavailable", e.Code)
+	tm.clock.Advance(time.Minute)
+	status, _, _ = do(t, tm.vcavHC, "GET", tm.vcavURL+"/sessions", nil, "X-VCAV-Auth", token)
+	assert.Equal(t, http.StatusUnauthorized, status)
+}

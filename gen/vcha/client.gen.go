@@ -409,11 +409,16 @@ type ClientInterface interface {
 	// `NOT_ALLOWED_IN_CURRENT_STATE` and a message naming the reason.
 	//
 	// **Effect.**
-	// failoverkit choice: when the task succeeds, node1 and node2 swap
-	// their `ACTIVE` and `PASSIVE` roles; the cluster `mode` and
-	// `health_state` are unchanged.
-	// failoverkit choice: a forced failover (`planned: false`) completes in
-	// half the time of a planned one (`planned: true`).
+	// failoverkit choice: when the task succeeds (its switch-over point),
+	// node1 and node2 swap their `ACTIVE` and `PASSIVE` roles and the
+	// `mode` is unchanged; the former active node is then `DOWN` (cluster
+	// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
+	// FAILED) until it has rejoined, and, when the mock's outage is on, the
+	// API answers 503 for a while and every session ends (see "The failover
+	// outage" in `info.description`).
+	// failoverkit choice: a forced failover (`planned: false`) reaches its
+	// switch-over in half the time of a planned one (`planned: true`): it
+	// does not wait for the active node to flush its state.
 	// failoverkit choice: the task has service
 	// `com.vmware.vcenter.vcha.cluster`, operation `failover`,
 	// `cancelable: false` and no `result`.
@@ -483,11 +488,16 @@ type ClientInterface interface {
 	// `NOT_ALLOWED_IN_CURRENT_STATE` and a message naming the reason.
 	//
 	// **Effect.**
-	// failoverkit choice: when the task succeeds, node1 and node2 swap
-	// their `ACTIVE` and `PASSIVE` roles; the cluster `mode` and
-	// `health_state` are unchanged.
-	// failoverkit choice: a forced failover (`planned: false`) completes in
-	// half the time of a planned one (`planned: true`).
+	// failoverkit choice: when the task succeeds (its switch-over point),
+	// node1 and node2 swap their `ACTIVE` and `PASSIVE` roles and the
+	// `mode` is unchanged; the former active node is then `DOWN` (cluster
+	// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
+	// FAILED) until it has rejoined, and, when the mock's outage is on, the
+	// API answers 503 for a while and every session ends (see "The failover
+	// outage" in `info.description`).
+	// failoverkit choice: a forced failover (`planned: false`) reaches its
+	// switch-over in half the time of a planned one (`planned: true`): it
+	// does not wait for the active node to flush its state.
 	// failoverkit choice: the task has service
 	// `com.vmware.vcenter.vcha.cluster`, operation `failover`,
 	// `cancelable: false` and no `result`.
@@ -1149,11 +1159,16 @@ func (c *Client) SetVchaClusterModeAsync(ctx context.Context, body SetVchaCluste
 // `NOT_ALLOWED_IN_CURRENT_STATE` and a message naming the reason.
 //
 // **Effect.**
-// failoverkit choice: when the task succeeds, node1 and node2 swap
-// their `ACTIVE` and `PASSIVE` roles; the cluster `mode` and
-// `health_state` are unchanged.
-// failoverkit choice: a forced failover (`planned: false`) completes in
-// half the time of a planned one (`planned: true`).
+// failoverkit choice: when the task succeeds (its switch-over point),
+// node1 and node2 swap their `ACTIVE` and `PASSIVE` roles and the
+// `mode` is unchanged; the former active node is then `DOWN` (cluster
+// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
+// FAILED) until it has rejoined, and, when the mock's outage is on, the
+// API answers 503 for a while and every session ends (see "The failover
+// outage" in `info.description`).
+// failoverkit choice: a forced failover (`planned: false`) reaches its
+// switch-over in half the time of a planned one (`planned: true`): it
+// does not wait for the active node to flush its state.
 // failoverkit choice: the task has service
 // `com.vmware.vcenter.vcha.cluster`, operation `failover`,
 // `cancelable: false` and no `result`.
@@ -1233,11 +1248,16 @@ func (c *Client) FailoverVchaClusterAsyncWithBody(ctx context.Context, contentTy
 // `NOT_ALLOWED_IN_CURRENT_STATE` and a message naming the reason.
 //
 // **Effect.**
-// failoverkit choice: when the task succeeds, node1 and node2 swap
-// their `ACTIVE` and `PASSIVE` roles; the cluster `mode` and
-// `health_state` are unchanged.
-// failoverkit choice: a forced failover (`planned: false`) completes in
-// half the time of a planned one (`planned: true`).
+// failoverkit choice: when the task succeeds (its switch-over point),
+// node1 and node2 swap their `ACTIVE` and `PASSIVE` roles and the
+// `mode` is unchanged; the former active node is then `DOWN` (cluster
+// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
+// FAILED) until it has rejoined, and, when the mock's outage is on, the
+// API answers 503 for a while and every session ends (see "The failover
+// outage" in `info.description`).
+// failoverkit choice: a forced failover (`planned: false`) reaches its
+// switch-over in half the time of a planned one (`planned: true`): it
+// does not wait for the active node to flush its state.
 // failoverkit choice: the task has service
 // `com.vmware.vcenter.vcha.cluster`, operation `failover`,
 // `cancelable: false` and no `result`.
@@ -2724,11 +2744,16 @@ type ClientWithResponsesInterface interface {
 	// `NOT_ALLOWED_IN_CURRENT_STATE` and a message naming the reason.
 	//
 	// **Effect.**
-	// failoverkit choice: when the task succeeds, node1 and node2 swap
-	// their `ACTIVE` and `PASSIVE` roles; the cluster `mode` and
-	// `health_state` are unchanged.
-	// failoverkit choice: a forced failover (`planned: false`) completes in
-	// half the time of a planned one (`planned: true`).
+	// failoverkit choice: when the task succeeds (its switch-over point),
+	// node1 and node2 swap their `ACTIVE` and `PASSIVE` roles and the
+	// `mode` is unchanged; the former active node is then `DOWN` (cluster
+	// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
+	// FAILED) until it has rejoined, and, when the mock's outage is on, the
+	// API answers 503 for a while and every session ends (see "The failover
+	// outage" in `info.description`).
+	// failoverkit choice: a forced failover (`planned: false`) reaches its
+	// switch-over in half the time of a planned one (`planned: true`): it
+	// does not wait for the active node to flush its state.
 	// failoverkit choice: the task has service
 	// `com.vmware.vcenter.vcha.cluster`, operation `failover`,
 	// `cancelable: false` and no `result`.
@@ -2798,11 +2823,16 @@ type ClientWithResponsesInterface interface {
 	// `NOT_ALLOWED_IN_CURRENT_STATE` and a message naming the reason.
 	//
 	// **Effect.**
-	// failoverkit choice: when the task succeeds, node1 and node2 swap
-	// their `ACTIVE` and `PASSIVE` roles; the cluster `mode` and
-	// `health_state` are unchanged.
-	// failoverkit choice: a forced failover (`planned: false`) completes in
-	// half the time of a planned one (`planned: true`).
+	// failoverkit choice: when the task succeeds (its switch-over point),
+	// node1 and node2 swap their `ACTIVE` and `PASSIVE` roles and the
+	// `mode` is unchanged; the former active node is then `DOWN` (cluster
+	// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
+	// FAILED) until it has rejoined, and, when the mock's outage is on, the
+	// API answers 503 for a while and every session ends (see "The failover
+	// outage" in `info.description`).
+	// failoverkit choice: a forced failover (`planned: false`) reaches its
+	// switch-over in half the time of a planned one (`planned: true`): it
+	// does not wait for the active node to flush its state.
 	// failoverkit choice: the task has service
 	// `com.vmware.vcenter.vcha.cluster`, operation `failover`,
 	// `cancelable: false` and no `result`.
@@ -5009,11 +5039,16 @@ func (c *ClientWithResponses) SetVchaClusterModeAsyncWithResponse(ctx context.Co
 // `NOT_ALLOWED_IN_CURRENT_STATE` and a message naming the reason.
 //
 // **Effect.**
-// failoverkit choice: when the task succeeds, node1 and node2 swap
-// their `ACTIVE` and `PASSIVE` roles; the cluster `mode` and
-// `health_state` are unchanged.
-// failoverkit choice: a forced failover (`planned: false`) completes in
-// half the time of a planned one (`planned: true`).
+// failoverkit choice: when the task succeeds (its switch-over point),
+// node1 and node2 swap their `ACTIVE` and `PASSIVE` roles and the
+// `mode` is unchanged; the former active node is then `DOWN` (cluster
+// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
+// FAILED) until it has rejoined, and, when the mock's outage is on, the
+// API answers 503 for a while and every session ends (see "The failover
+// outage" in `info.description`).
+// failoverkit choice: a forced failover (`planned: false`) reaches its
+// switch-over in half the time of a planned one (`planned: true`): it
+// does not wait for the active node to flush its state.
 // failoverkit choice: the task has service
 // `com.vmware.vcenter.vcha.cluster`, operation `failover`,
 // `cancelable: false` and no `result`.
@@ -5089,11 +5124,16 @@ func (c *ClientWithResponses) FailoverVchaClusterAsyncWithBodyWithResponse(ctx c
 // `NOT_ALLOWED_IN_CURRENT_STATE` and a message naming the reason.
 //
 // **Effect.**
-// failoverkit choice: when the task succeeds, node1 and node2 swap
-// their `ACTIVE` and `PASSIVE` roles; the cluster `mode` and
-// `health_state` are unchanged.
-// failoverkit choice: a forced failover (`planned: false`) completes in
-// half the time of a planned one (`planned: true`).
+// failoverkit choice: when the task succeeds (its switch-over point),
+// node1 and node2 swap their `ACTIVE` and `PASSIVE` roles and the
+// `mode` is unchanged; the former active node is then `DOWN` (cluster
+// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
+// FAILED) until it has rejoined, and, when the mock's outage is on, the
+// API answers 503 for a while and every session ends (see "The failover
+// outage" in `info.description`).
+// failoverkit choice: a forced failover (`planned: false`) reaches its
+// switch-over in half the time of a planned one (`planned: true`): it
+// does not wait for the active node to flush its state.
 // failoverkit choice: the task has service
 // `com.vmware.vcenter.vcha.cluster`, operation `failover`,
 // `cancelable: false` and no `result`.
