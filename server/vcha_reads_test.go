@@ -130,3 +130,28 @@ func TestVCHAReads_ListTasks(t *testing.T) {
 		assert.Equal(t, vcha.StdErrorsErrorTypeINVALIDARGUMENT, *vchaError(t, raw).ErrorType, bad)
 	}
 }
+
+// TestVCHAReads_ListTasksCapsAt1000 checks the vendor's limit: more than
+// 1000 matching tasks answer 500 RESOURCE_INACCESSIBLE; 1000 are listed.
+func TestVCHAReads_ListTasksCapsAt1000(t *testing.T) {
+	tm := newTestMock(t, WithTaskRetention(-1))
+	token := vchaLogin(t, tm, vchaAdmin)
+	sim := tm.vchaSim()
+	refused := vapiError(vcha.StdErrorsErrorTypeNOTALLOWEDINCURRENTSTATE, vapiMessage(msgFailoverNotAllowed, "no"))
+	add := func(n int) {
+		sim.mu.Lock()
+		defer sim.mu.Unlock()
+		for range n {
+			sim.startTask(t.Context(), tm.clock.Now(), taskPlan{kind: failoverTask, refusal: &refused})
+		}
+	}
+	body := `{"filter_spec":{"services":["com.vmware.vcenter.vcha.cluster"]}}`
+	add(maxListedTasks)
+	var out map[string]vcha.TaskInfo
+	getJSON(t, tm, "POST", "/api/cis/tasks?action=list", body, token, &out)
+	assert.Len(t, out, maxListedTasks)
+	add(1)
+	status, raw, _ := do(t, tm.vchaHC, "POST", vchaURL(tm, "/api/cis/tasks?action=list"), body, "vmware-api-session-id", token)
+	require.Equal(t, http.StatusInternalServerError, status)
+	assert.Equal(t, vcha.StdErrorsErrorTypeRESOURCEINACCESSIBLE, *vchaError(t, raw).ErrorType)
+}
