@@ -90,3 +90,39 @@ func TestFailover_TerminalSession(t *testing.T) {
 	assert.Contains(t, got, "succeeded: recovery state COMPLETE")
 	assert.Equal(t, vcav.RecoveryStateCOMPLETE, recoveryState(t, env, replNotStarted))
 }
+
+// TestFailover_TerminalCtrlC presses Ctrl-C on the terminal while the bar
+// runs: the command exits 3, says the task keeps running and how to
+// follow it, and the failover goes on on the server.
+func TestFailover_TerminalCtrlC(t *testing.T) {
+	env := server.Test(t, server.WithTaskDuration(time.Hour))
+	creds, err := conformance.MockCredentials(conformance.LoginLocalUser)
+	require.NoError(t, err)
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exe, "failover", "vcav", "--vcav-url", env.VCAVURL,
+		"--replication", replNotStarted, "--poll-interval", "100ms", "--yes")
+	cmd.Env = append(os.Environ(), envRunMain+"=1", "TERM=xterm",
+		conformance.EnvVCAVUser+"="+creds.VCAVUser, conformance.EnvVCAVPassword+"="+creds.VCAVPassword)
+	term, err := pty.Start(cmd)
+	require.NoError(t, err)
+	defer func() { _ = term.Close() }()
+	var out ptyOutput
+	copied := make(chan struct{})
+	go func() { _, _ = io.Copy(&out, term); close(copied) }()
+
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "RUNNING") },
+		30*time.Second, 20*time.Millisecond, "the bar; got:\n%s", out.String())
+	_, err = term.Write([]byte{3}) // Ctrl-C: the terminal sends SIGINT
+	require.NoError(t, err)
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, "output:\n%s", out.String())
+	assert.Equal(t, exitInterrupted, ee.ExitCode())
+	_ = term.Close()
+	<-copied
+	assert.Contains(t, out.String(), "keeps running on the server; follow it with GET "+env.VCAVURL+"/tasks/")
+	assert.Equal(t, vcav.RecoveryStateINPROGRESS, recoveryState(t, env, replNotStarted))
+}
