@@ -144,4 +144,4 @@ fuzz: ## Fuzz each target in turn for FUZZTIME; crashers are kept in server/test
 	done
 
 .PHONY: ci
-ci: check-generated tidy-check lint lint-spec portable-check test ## Everything CI runs but the fuzz, release and image steps.
+ci: check-generated tidy-check lint lint-spec portable-check docs-check test ## Everything CI runs but the fuzz, release and image steps.
