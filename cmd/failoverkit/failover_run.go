@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/failoverkit/failoverkit/client"
@@ -70,7 +69,7 @@ type failoverRun struct {
 func (r *failoverRun) run(ctx context.Context) error {
 	r.rep = failoverReport{API: r.flags.api, URL: r.flags.url(), DryRun: r.flags.dryRun, Preflight: []check{}}
 	if err := r.op.login(ctx); err != nil {
-		return r.finish(ctx, outcomeRefused, exitUsage, fmt.Errorf("log in: %w", err))
+		return r.refused(ctx, fmt.Errorf("log in: %w", err))
 	}
 	defer func() {
 		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -79,35 +78,41 @@ func (r *failoverRun) run(ctx context.Context) error {
 	}()
 	pf, err := r.op.preflight(ctx)
 	if err != nil {
-		return r.finish(ctx, outcomeRefused, exitUsage, fmt.Errorf("preflight: %w", err))
+		return r.refused(ctx, fmt.Errorf("preflight: %w", err))
 	}
 	r.rep.Subject, r.rep.Name, r.rep.Preflight = pf.subject, pf.confirm, pf.checks
 	if r.flags.output == "text" {
 		pf.writeTable(r.stdout)
 	}
 	if failed := pf.failed(); failed != "" {
-		return r.finish(ctx, outcomeRefused, exitUsage, fmt.Errorf("preflight refused the failover: %s", failed))
+		return r.finish(outcomeRefused, exitUsage, fmt.Errorf("preflight refused the failover: %s", failed))
 	}
 	if r.flags.dryRun {
 		r.rep.Summary = "dry run: the checks passed; nothing was started"
-		return r.finish(ctx, outcomeDryRun, exitOK, nil)
+		return r.finish(outcomeDryRun, exitOK, nil)
 	}
 	if !r.flags.yes {
 		if err := confirm(ctx, r.stdin, r.stderr, pf); err != nil {
-			if ctx.Err() != nil {
-				return r.finish(ctx, outcomeInterrupted, exitInterrupted, errors.New("interrupted before the failover started; nothing was started"))
-			}
-			return r.finish(ctx, outcomeRefused, exitUsage, err)
+			return r.refused(ctx, err)
 		}
 	}
 	return r.startAndWait(ctx, pf)
+}
+
+// refused ends a run before anything started: interrupted (exit 3) when
+// ctx ended, refused (exit 2) otherwise.
+func (r *failoverRun) refused(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return r.finish(outcomeInterrupted, exitInterrupted, errors.New("interrupted before the failover started; nothing was started"))
+	}
+	return r.finish(outcomeRefused, exitUsage, err)
 }
 
 // startAndWait starts the failover and waits for it with progress.
 func (r *failoverRun) startAndWait(ctx context.Context, pf *preflight) error {
 	id, err := r.op.start(ctx)
 	if err != nil {
-		return r.finish(ctx, outcomeFailed, exitFindings, fmt.Errorf("start the failover of %s: %w", pf.subject, err))
+		return r.finish(outcomeFailed, exitFindings, fmt.Errorf("start the failover of %s: %w", pf.subject, err))
 	}
 	r.rep.TaskID = id
 	fmt.Fprintf(r.stderr, "failover of %s started: task %s\n", pf.subject, id)
@@ -118,23 +123,23 @@ func (r *failoverRun) startAndWait(ctx context.Context, pf *preflight) error {
 	var failed *client.TaskFailedError
 	switch {
 	case err == nil:
-		return r.finish(ctx, outcomeSucceeded, exitOK, nil)
+		return r.finish(outcomeSucceeded, exitOK, nil)
 	case ctx.Err() != nil:
 		r.rep.Follow = r.op.follow(id)
-		return r.finish(ctx, outcomeInterrupted, exitInterrupted,
+		return r.finish(outcomeInterrupted, exitInterrupted,
 			fmt.Errorf("interrupted: the failover task %s keeps running on the server; follow it with %s", id, r.rep.Follow))
 	case errors.As(err, &failed):
-		return r.finish(ctx, outcomeFailed, exitFindings, fmt.Errorf("the failover of %s failed: %w", pf.subject, err))
+		return r.finish(outcomeFailed, exitFindings, fmt.Errorf("the failover of %s failed: %w", pf.subject, err))
 	default:
 		r.rep.Follow = r.op.follow(id)
-		return r.finish(ctx, outcomeUnknown, exitFindings,
+		return r.finish(outcomeUnknown, exitFindings,
 			fmt.Errorf("the outcome of the failover of %s is unknown: %w; follow task %s with %s", pf.subject, err, id, r.rep.Follow))
 	}
 }
 
 // finish records the outcome, writes the report (JSON) or the summary
 // (text) on stdout, and returns the error carrying the exit code.
-func (r *failoverRun) finish(_ context.Context, outcome string, code int, err error) error {
+func (r *failoverRun) finish(outcome string, code int, err error) error {
 	r.rep.Outcome, r.rep.ExitCode = outcome, code
 	if err != nil {
 		r.rep.Error = err.Error()
@@ -160,50 +165,4 @@ func (f *failoverFlags) url() string {
 		return f.target.VCAVURL
 	}
 	return f.target.VCHAURL
-}
-
-// confirm asks for the name of what fails over on stderr and reads it
-// from stdin; anything else, the end of stdin or ctx ending refuses.
-func confirm(ctx context.Context, stdin io.Reader, stderr io.Writer, pf *preflight) error {
-	fmt.Fprintf(stderr, "\nThis fails %s over. Type %q to confirm (Ctrl-C to cancel): ", pf.subject, pf.confirm)
-	line := make(chan string, 1)
-	go func() { line <- readLine(stdin) }()
-	select {
-	case <-ctx.Done():
-		fmt.Fprintln(stderr)
-		return ctx.Err()
-	case got := <-line:
-		if !isTTY(stdin) { // a terminal echoed the answer and its newline
-			fmt.Fprintln(stderr)
-		}
-		got = strings.TrimSpace(got)
-		switch {
-		case got == pf.confirm:
-			return nil
-		case got == "":
-			return fmt.Errorf("not confirmed (no answer); nothing was started; pass --yes for unattended runs")
-		default:
-			return fmt.Errorf("not confirmed: %q is not %q; nothing was started", got, pf.confirm)
-		}
-	}
-}
-
-// readLine reads stdin up to a newline, one byte at a time so that
-// nothing after the line is consumed; it stops at the end or on an error.
-func readLine(r io.Reader) string {
-	var b strings.Builder
-	buf := make([]byte, 1)
-	for b.Len() < 4096 {
-		n, err := r.Read(buf)
-		if n == 1 {
-			if buf[0] == '\n' {
-				break
-			}
-			b.WriteByte(buf[0])
-		}
-		if err != nil {
-			break
-		}
-	}
-	return strings.TrimSuffix(b.String(), "\r")
 }

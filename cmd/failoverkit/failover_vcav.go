@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -178,27 +177,4 @@ func (o *vcavFailover) wait(ctx context.Context, id string, progress func(string
 func (o *vcavFailover) follow(id string) string {
 	return fmt.Sprintf("GET %s/tasks/%s (header %s), or `failoverkit failover vcav --vcav-url %s --replication %s --dry-run` to read the recovery state",
 		o.f.target.VCAVURL, id, client.VCAVTokenHeader, o.f.target.VCAVURL, o.f.replication)
-}
-
-// deref is *p, or "" when p is nil.
-func deref[T ~string](p *T) T {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
-// isStatus reports whether err is a vendor error answered with status.
-func isStatus(err error, status int) bool {
-	var ve *client.VCAVError
-	var he *client.VCHAError
-	return (errors.As(err, &ve) && ve.Status == status) || (errors.As(err, &he) && he.Status == status)
-}
-
-// orDash is s, or "-" when s is empty.
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
