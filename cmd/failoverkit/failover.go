@@ -38,7 +38,9 @@ name of what fails over (the replication's VM name, the active node's VM
 name or "vcha") to confirm. Progress is a bar on a terminal, lines
 otherwise; the wait survives the vCenter HA outage (logs in again, retries)
 until --timeout.
+
 %s
+
 Exit status: 0 done (or dry run), 1 the failover failed or its outcome is
 unknown, 2 usage error or preflight refused, 3 interrupted (Ctrl-C leaves a
 started task running and prints how to follow it).
