@@ -78,3 +78,17 @@ func TestFailover_WrongPasswordRefusesWithoutShowingIt(t *testing.T) {
 		assert.True(t, strings.Contains(out, `"outcome": "refused"`), out)
 	}
 }
+
+// TestFailoverVCHA_UserWithoutThePrivilegeIsRefused: a user without
+// Global.VCServer cannot read the full cluster, so the preflight refuses
+// and says why.
+func TestFailoverVCHA_UserWithoutThePrivilegeIsRefused(t *testing.T) {
+	env := server.Test(t)
+	path := filepath.Join(t.TempDir(), "creds.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("FAILOVERKIT_VCHA_USER: readonly@vsphere.local\nFAILOVERKIT_VCHA_PASSWORD: vmware\n"), 0o600))
+	var stderr bytes.Buffer
+	code, _ := failoverCLI(t.Context(), t, env, nil, &stderr, "vcha", "--dry-run", "--credentials", path)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr.String(), "readonly@vsphere.local may not read the cluster (the failover needs Global.VCServer)")
+	assert.Equal(t, "node1", activeNode(t, env))
+}
