@@ -54,7 +54,7 @@ func (o *ptyOutput) String() string {
 // asks for the VM name, takes the typed answer, draws the progress bar in
 // place and ends with the summary.
 func TestFailover_TerminalSession(t *testing.T) {
-	env := server.Test(t, server.WithTaskDuration(1500*time.Millisecond))
+	env := server.Test(t, server.WithTaskDuration(3*time.Second))
 	creds, err := conformance.MockCredentials(conformance.LoginLocalUser)
 	require.NoError(t, err)
 	exe, err := os.Executable()
