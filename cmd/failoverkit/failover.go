@@ -25,6 +25,7 @@ type failoverFlags struct {
 	timeout      time.Duration
 	pollInterval time.Duration
 	replication  string // vcav
+	follow       string // a task already started
 	forced       bool   // vcha
 }
 
@@ -43,7 +44,7 @@ until --timeout.
 
 Exit status: 0 done (or dry run), 1 the failover failed or its outcome is
 unknown, 2 usage error or preflight refused, 3 interrupted (Ctrl-C leaves a
-started task running and prints how to follow it).
+started task running and prints the --follow command that waits for it).
 
 Flags:
 `
@@ -60,6 +61,7 @@ func parseFailoverFlags(args []string, stderr io.Writer) (*failoverFlags, error)
 	fs.StringVar(&f.output, "output", "text", "output: text, or json (one object on stdout, for pipelines)")
 	fs.DurationVar(&f.timeout, "timeout", client.DefaultWaitTimeout, "longest wait for the failover task, outages included")
 	fs.DurationVar(&f.pollInterval, "poll-interval", client.DefaultPollInterval, "first pause between two reads of the task (it grows up to 5s)")
+	fs.StringVar(&f.follow, "follow", "", "wait for this failover task, already started (after Ctrl-C): no preflight, no confirmation")
 	fs.StringVar(&f.replication, "replication", "", "vcav: the VM replication to fail over (C4-...)")
 	fs.BoolVar(&f.forced, "forced", false, "vcha: forced failover (at once, may lose data) instead of a planned one")
 	if len(args) == 0 || (args[0] != "vcav" && args[0] != "vcha") {
@@ -94,6 +96,8 @@ func (f *failoverFlags) validate(fs *flag.FlagSet) error {
 		return usageError("failover vcha needs --vcha-url")
 	case f.api == "vcha" && f.replication != "":
 		return usageError("--replication is for failover vcav")
+	case f.follow != "" && f.dryRun:
+		return usageError("--follow waits for a started task; --dry-run starts nothing")
 	case f.api == "vcav" && f.forced:
 		return usageError("--forced is for failover vcha")
 	}

@@ -80,3 +80,23 @@ func TestFailoverVCHA_TaskLostAndRolesUnchangedFails(t *testing.T) {
 	assert.Contains(t, rep.Error, "the cluster roles still show node1 ACTIVE, not node2")
 	assert.Contains(t, rep.Follow, "/api/cis/tasks/"+rep.TaskID)
 }
+
+// TestFailoverVCHA_FollowingALostTaskReportsTheRoles: --follow does not
+// know the roles before the failover, so a lost task is an unknown
+// outcome that names the active node now.
+func TestFailoverVCHA_FollowingALostTaskReportsTheRoles(t *testing.T) {
+	env := server.Test(t)
+	id, err := env.VCHA.Failover(t.Context(), true)
+	require.NoError(t, err)
+	lossy, _ := lossyTasks(t, env.VCHAURL, false)
+	env.VCHAURL = lossy
+	var stderr bytes.Buffer
+	code, out := failoverCLI(t.Context(), t, env, nil, &stderr, "vcha", "--follow", id, "--output", "json")
+	assert.Equal(t, exitFindings, code)
+	var rep failoverReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+	assert.Equal(t, outcomeUnknown, rep.Outcome)
+	assert.Equal(t, id, rep.TaskID)
+	assert.Empty(t, rep.Preflight, "following skips the preflight")
+	assert.Contains(t, rep.Error, "the cluster roles now show node2 ACTIVE: compare with the roles before the failover")
+}

@@ -123,6 +123,6 @@ func TestFailover_TerminalCtrlC(t *testing.T) {
 	assert.Equal(t, exitInterrupted, ee.ExitCode())
 	_ = term.Close()
 	<-copied
-	assert.Contains(t, out.String(), "keeps running on the server; follow it with GET "+env.VCAVURL+"/tasks/")
+	assert.Contains(t, out.String(), "keeps running on the server; follow it with `failoverkit failover vcav --vcav-url "+env.VCAVURL)
 	assert.Equal(t, vcav.RecoveryStateINPROGRESS, recoveryState(t, env, replNotStarted))
 }

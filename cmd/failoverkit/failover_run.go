@@ -76,6 +76,10 @@ func (r *failoverRun) run(ctx context.Context) error {
 		defer cancel()
 		r.op.logout(lctx)
 	}()
+	if r.flags.follow != "" {
+		r.rep.Subject, r.rep.TaskID = "failover task "+r.flags.follow, r.flags.follow
+		return r.waitFor(ctx, r.rep.Subject, r.flags.follow)
+	}
 	pf, err := r.op.preflight(ctx)
 	if err != nil {
 		return r.refused(ctx, fmt.Errorf("preflight: %w", err))
@@ -108,7 +112,7 @@ func (r *failoverRun) refused(ctx context.Context, err error) error {
 	return r.finish(outcomeRefused, exitUsage, err)
 }
 
-// startAndWait starts the failover and waits for it with progress.
+// startAndWait starts the failover and waits for it.
 func (r *failoverRun) startAndWait(ctx context.Context, pf *preflight) error {
 	id, err := r.op.start(ctx)
 	if err != nil {
@@ -116,6 +120,11 @@ func (r *failoverRun) startAndWait(ctx context.Context, pf *preflight) error {
 	}
 	r.rep.TaskID = id
 	fmt.Fprintf(r.stderr, "failover of %s started: task %s\n", pf.subject, id)
+	return r.waitFor(ctx, pf.subject, id)
+}
+
+// waitFor waits for the failover task id with progress and judges the end.
+func (r *failoverRun) waitFor(ctx context.Context, subject, id string) error {
 	prog := newProgress(r.stderr, isTTY(r.stderr))
 	summary, details, err := r.op.wait(ctx, id, prog.update)
 	prog.done()
@@ -129,11 +138,11 @@ func (r *failoverRun) startAndWait(ctx context.Context, pf *preflight) error {
 		return r.finish(outcomeInterrupted, exitInterrupted,
 			fmt.Errorf("interrupted: the failover task %s keeps running on the server; follow it with %s", id, r.rep.Follow))
 	case errors.As(err, &failed):
-		return r.finish(outcomeFailed, exitFindings, fmt.Errorf("the failover of %s failed: %w", pf.subject, err))
+		return r.finish(outcomeFailed, exitFindings, fmt.Errorf("the failover of %s failed: %w", subject, err))
 	default:
 		r.rep.Follow = r.op.follow(id)
 		return r.finish(outcomeUnknown, exitFindings,
-			fmt.Errorf("the outcome of the failover of %s is unknown: %w; follow task %s with %s", pf.subject, err, id, r.rep.Follow))
+			fmt.Errorf("the outcome of the failover of %s is unknown: %w; follow task %s with %s", subject, err, id, r.rep.Follow))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -217,17 +218,29 @@ func (w *cancelOn) Write(p []byte) (int, error) {
 	return n, err
 }
 
-func TestFailover_InterruptedLeavesTheTaskRunning(t *testing.T) {
+func TestFailover_InterruptedLeavesTheTaskRunningAndFollowWaitsForIt(t *testing.T) {
 	clock := server.NewManualClock(time.Now())
-	env := server.Test(t, server.WithClock(clock), server.WithTaskDuration(time.Hour))
+	env := server.Test(t, server.WithClock(clock), server.WithTaskDuration(10*time.Minute))
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	stderr := &cancelOn{text: "progress: RUNNING", cancel: cancel}
 	code, _ := failoverCLI(ctx, t, env, nil, stderr, "vcav", "--replication", replNotStarted, "--yes")
 	assert.Equal(t, exitInterrupted, code)
-	assert.Contains(t, stderr.buf.String(), "interrupted: the failover task ")
-	assert.Contains(t, stderr.buf.String(), "keeps running on the server; follow it with GET "+env.VCAVURL+"/tasks/")
+	msg := stderr.buf.String()
+	assert.Contains(t, msg, "interrupted: the failover task ")
+	assert.Contains(t, msg, "keeps running on the server; follow it with `failoverkit failover vcav --vcav-url "+env.VCAVURL)
 	assert.Equal(t, vcav.RecoveryStateINPROGRESS, recoveryState(t, env, replNotStarted), "the task was left running")
+
+	// The printed --follow waits for the same task, without preflight.
+	m := regexp.MustCompile("--follow (\\S+)`").FindStringSubmatch(msg)
+	require.Len(t, m, 2, msg)
+	clock.Advance(10 * time.Minute) // less than the sessions' idle timeout
+	var followErr bytes.Buffer
+	code, out := failoverCLI(t.Context(), t, env, nil, &followErr, "vcav", "--replication", replNotStarted, "--follow", m[1])
+	require.Equal(t, exitOK, code, "stderr: %s", followErr.String())
+	assert.NotContains(t, out, "Preflight", "following skips the preflight")
+	assert.Contains(t, out, "succeeded: recovery state COMPLETE")
+	assert.Equal(t, vcav.RecoveryStateCOMPLETE, recoveryState(t, env, replNotStarted))
 }
 
 func TestFailover_Usage(t *testing.T) {
@@ -238,6 +251,7 @@ func TestFailover_Usage(t *testing.T) {
 		{"vcha", "--replication", replNotStarted},
 		{"vcav", "--replication", replNotStarted, "--forced"},
 		{"vcha", "extra"},
+		{"vcha", "--follow", "some-task", "--dry-run"},
 	} {
 		var stderr bytes.Buffer
 		code, _ := failoverCLI(t.Context(), t, env, nil, &stderr, args...)

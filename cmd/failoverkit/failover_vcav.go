@@ -175,6 +175,6 @@ func (o *vcavFailover) wait(ctx context.Context, id string, progress func(string
 }
 
 func (o *vcavFailover) follow(id string) string {
-	return fmt.Sprintf("GET %s/tasks/%s (header %s), or `failoverkit failover vcav --vcav-url %s --replication %s --dry-run` to read the recovery state",
-		o.f.target.VCAVURL, id, client.VCAVTokenHeader, o.f.target.VCAVURL, o.f.replication)
+	return fmt.Sprintf("`failoverkit failover vcav --vcav-url %s --replication %s --follow %s` (or GET %s/tasks/%s)",
+		o.f.target.VCAVURL, o.f.replication, id, o.f.target.VCAVURL, id)
 }

@@ -202,6 +202,8 @@ func (o *vchaFailover) wait(ctx context.Context, id string, progress func(string
 	switch {
 	case lost == nil:
 		return fmt.Sprintf("failover succeeded: %s%s is now ACTIVE", active.name, vmSuffix(active.vmName())), details, nil
+	case o.passive == "": // --follow: the roles before the failover are unknown
+		return "", details, fmt.Errorf("%w; the cluster roles now show %s ACTIVE: compare with the roles before the failover", err, orDash(active.name))
 	case active.name == o.passive:
 		details["verifiedBy"] = "cluster roles"
 		return fmt.Sprintf("failover succeeded: the task was lost in the outage, but the cluster roles show %s%s, the former passive node, ACTIVE",
@@ -212,6 +214,6 @@ func (o *vchaFailover) wait(ctx context.Context, id string, progress func(string
 }
 
 func (o *vchaFailover) follow(id string) string {
-	return fmt.Sprintf("GET %s/api/cis/tasks/%s (header %s), or `failoverkit failover vcha --vcha-url %s --dry-run` to read the roles",
-		o.f.target.VCHAURL, id, client.VCHATokenHeader, o.f.target.VCHAURL)
+	return fmt.Sprintf("`failoverkit failover vcha --vcha-url %s --follow %s` (or GET %s/api/cis/tasks/%s)",
+		o.f.target.VCHAURL, id, o.f.target.VCHAURL, id)
 }
