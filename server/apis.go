@@ -46,6 +46,9 @@ type apiDef struct {
 	fixture fixtureSection
 	// newSim builds the API's simulation on env; New loads its fixture.
 	newSim func(*env) simulator
+	// loginHelp tells people how to log in to base as each fixture user,
+	// one line each, for the startup banner (banner.go); may be nil.
+	loginHelp func(f *Fixture, base string, showPasswords bool) []string
 }
 
 // fixtureSection is one API's part of a Fixture.
