@@ -50,6 +50,9 @@ type apiDef struct {
 	newSim func(*env) simulator
 	// settings are the API's own duration settings (Config.Settings).
 	settings []Setting
+	// loginHelp tells people how to log in to base as each fixture user,
+	// one line each, for the startup banner (banner.go); may be nil.
+	loginHelp func(f *Fixture, base string, showPasswords bool) []string
 }
 
 // Setting is one API's own duration setting: a key of Config.Settings and

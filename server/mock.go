@@ -211,6 +211,7 @@ func (m *Mock) newEcho(v simulator, e0 *env) (*echo.Echo, error) {
 		return nil, err
 	}
 	e.GET(SpecPath, func(c echo.Context) error { return c.Blob(http.StatusOK, "application/yaml", raw) })
+	registerDocs(e)
 	if !m.cfg.DisableControl {
 		m.registerControl(e)
 	}
@@ -249,7 +250,7 @@ func headerSize(h http.Header) int {
 const SpecPath = "/openapi.yaml"
 
 // isOwnPath reports paths the mock serves outside the vendor spec.
-func isOwnPath(p string) bool { return p == SpecPath || isControlPath(p) }
+func isOwnPath(p string) bool { return isPublicPath(p) || isControlPath(p) }
 
 func isControlPath(p string) bool {
 	return p == ControlPrefix || strings.HasPrefix(p, ControlPrefix+"/")

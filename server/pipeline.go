@@ -130,7 +130,7 @@ func newPipeline(v *oasvalidate.Validator, sessions *sessionStore, faults *fault
 func (p *pipeline) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		if req.URL.Path == SpecPath || (p.control && isControlPath(req.URL.Path)) {
+		if isPublicPath(req.URL.Path) || (p.control && isControlPath(req.URL.Path)) {
 			return next(c)
 		}
 		if p.down != nil {

@@ -101,6 +101,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	f.serve.Ready = func(urls []server.ServedURL) {
 		fmt.Fprintf(stdout, "failoverkit mock: %s  (Ctrl-C to stop)\n", servedList(urls))
+		if banner, err := server.Banner(server.BannerConfig{URLs: urls, Fixture: f.cfg.Fixture, Control: f.control}); err == nil {
+			_, _ = io.WriteString(stdout, banner)
+		}
 	}
 	if err := m.Serve(ctx, f.serve); err != nil {
 		return &exitError{code: exitUsage, err: err}
