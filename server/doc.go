@@ -36,6 +36,13 @@
 // DISABLED cluster makes the failover task fail). What the vendor leaves
 // open is a documented failoverkit choice (README, spec descriptions).
 //
+// A VCHA failover can also play out its switch-over as clients of a real
+// vCenter see it (WithVCHAOutage; on by default in `failoverkit mock`):
+// for the outage every vSphere request gets 503, every session ends, and
+// the former active node stays DOWN until it has rejoined (WithVCHARejoin).
+// The vSphere listener serves the deprecated /rest calls govmomi and
+// Ansible log in with beside /api, on the same state and sessions.
+//
 // # Time and tasks
 //
 // Nothing in the mock sleeps or runs a goroutine per task: tasks progress
@@ -85,7 +92,10 @@
 // The core is vendor-neutral: the pipeline (pipeline.go), faults, the
 // control API, the request log and fixtures work the same for every API;
 // asynchronous operations are tasks of one task engine (taskengine.go),
-// each operation a task kind plus its effect on state. Each API is
+// each operation a task kind plus its effect on state. An API may declare
+// duration settings of its own (Setting, Config.Settings, one `failoverkit
+// mock` flag each) and open an outage, a window of the clock in which it
+// answers 503 and after which its sessions are gone (outage.go). Each API is
 // declared in files of its own (vcav_*.go, vcha_*.go) and registered in
 // apis.go; the README's "Adding an API" and "Adding an operation" say how.
 package server

@@ -15,6 +15,7 @@ var vchaAPI = &apiDef{
 	fixture:   section("fixtures/vcha.yaml", func(f *Fixture) **VCHAFixture { return &f.VCHA }, (*VCHAFixture).validate),
 	newSim:    func(e *env) simulator { return newVCHAMock(e) },
 	loginHelp: vchaLoginHelp,
+	settings:  vchaSettings,
 }
 
 // VCHAHandler serves the vSphere VCHA API.
