@@ -3,8 +3,6 @@ package server
 import (
 	"log/slog"
 	"time"
-
-	"github.com/failoverkit/failoverkit/spec"
 )
 
 // Defaults of the mock's configuration.
@@ -48,15 +46,14 @@ type Config struct {
 	// Fixture is the state to start from (--fixture); nil takes the embedded
 	// default. Sections it leaves out take the default too.
 	Fixture *Fixture
-	// TaskQueue is how long the tasks of each API wait queued before they
-	// run (--<api>-queue, only for APIs whose tasks have a queued state,
-	// APIInfo.Queues); missing or zero: tasks run at once.
-	TaskQueue map[spec.API]time.Duration
 	// Clock tells the time; nil uses the real clock.
 	Clock Clock
 	// Logger receives one structured record per request, never with a
 	// credential; nil discards them.
 	Logger *slog.Logger
+	// Settings are the APIs' own duration settings by name (see Settings);
+	// a missing name takes the API's default.
+	Settings map[string]time.Duration
 
 	// apis are the simulated APIs; nil: builtinAPIs (tests add others).
 	apis []*apiDef
@@ -127,18 +124,4 @@ func WithoutControlAPI() Option { return func(cfg *Config, _ *[]Fault) { cfg.Dis
 // WithFault injects f from the start (see Mock.InjectFault).
 func WithFault(f Fault) Option {
 	return func(_ *Config, faults *[]Fault) { *faults = append(*faults, f) }
-}
-
-// WithTaskQueue makes the tasks of api wait queued for d before they run;
-// see Config.TaskQueue.
-func WithTaskQueue(api spec.API, d time.Duration) Option {
-	return func(cfg *Config, _ *[]Fault) {
-		q := map[spec.API]time.Duration{api: d} // a new map: the caller's Config may share the old one
-		for k, v := range cfg.TaskQueue {
-			if k != api {
-				q[k] = v
-			}
-		}
-		cfg.TaskQueue = q
-	}
 }

@@ -16,14 +16,26 @@ var vcavAPI = &apiDef{
 	fixture:   section("fixtures/vcav.yaml", func(f *Fixture) **VCAVFixture { return &f.VCAV }, (*VCAVFixture).validate),
 	newSim:    func(e *env) simulator { return newVCAVMock(e) },
 	mintToken: base64Token,
-	queues:    true,
+	loginHelp: vcavLoginHelp,
+	settings:  vcavSettings,
 }
 
 // VCAVHandler serves the VCDA/VCAV API.
 func (m *Mock) VCAVHandler() http.Handler { return m.Handler(spec.VCAV) }
 
+// settingVCAVQueue is the VCAV API's setting (Config.Settings, the
+// `failoverkit mock --vcav-queue` flag): how long its tasks wait QUEUED.
+const settingVCAVQueue = "vcav-queue"
+
+// vcavSettings declares it: off unless asked for, by the command as by the
+// library.
+var vcavSettings = []Setting{{
+	Name: settingVCAVQueue,
+	Help: "how long VCAV tasks wait QUEUED before they run (0: off, they run at once); VMware's terraform provider " +
+		"polls through QUEUED, the community PowerShell module treats it as a failure",
+	CommandDefault: func(time.Duration) time.Duration { return 0 },
+}}
+
 // WithVCAVQueue makes VCAV tasks wait QUEUED for d before they run
-// (`failoverkit mock --vcav-queue`); off by default. VMware's terraform
-// provider polls through QUEUED; the community PowerShell module treats it
-// as a failure.
-func WithVCAVQueue(d time.Duration) Option { return WithTaskQueue(spec.VCAV, d) }
+// (`failoverkit mock --vcav-queue`); off by default.
+func WithVCAVQueue(d time.Duration) Option { return withSetting(settingVCAVQueue, d) }

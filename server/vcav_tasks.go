@@ -38,8 +38,15 @@ func (m *vcavMock) startTask(ctx context.Context, id string, now time.Time, kind
 	}
 	return m.tasks.start(ctx, &vcavTask{
 		id: id, kind: kind, subject: subject, effect: effect,
-		timing: taskTiming{Start: now, Duration: kind.duration(m.env.taskDuration), Queue: m.env.taskQueue},
+		timing: taskTiming{Start: now, Duration: kind.duration(m.env.taskDuration), Queue: m.vcavQueue()},
 	})
+}
+
+// vcavQueue is how long tasks wait QUEUED (WithVCAVQueue; 0, the
+// default, and negative values: not at all).
+func (m *vcavMock) vcavQueue() time.Duration {
+	d, _ := m.env.setting(settingVCAVQueue)
+	return max(d, 0)
 }
 
 // duration is how long a task of kind k runs when tasks take d.

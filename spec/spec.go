@@ -27,6 +27,10 @@ type Info struct {
 	ErrorSchema string
 	// ErrorCodeField is the field of an error body that classifies it.
 	ErrorCodeField string
+	// PrefixErrorSchemas names, per path prefix, the error schema of the
+	// requests under it when it is not ErrorSchema (an API that serves a
+	// second, older wire shape beside its own).
+	PrefixErrorSchemas map[string]string
 	// MediaTypes is the API's media-type policy; nil: every answer is
 	// application/json.
 	MediaTypes *MediaTypePolicy
@@ -60,6 +64,16 @@ type MediaTypePolicy struct {
 	Versions []string
 	// Charset is the charset parameter of every answer ("UTF-8").
 	Charset string
+}
+
+// ErrorSchemaFor returns the error schema of requests to path.
+func (i Info) ErrorSchemaFor(path string) string {
+	for prefix, schema := range i.PrefixErrorSchemas {
+		if strings.HasPrefix(path, prefix) {
+			return schema
+		}
+	}
+	return i.ErrorSchema
 }
 
 // registry holds the registered APIs in registration order.

@@ -30,13 +30,8 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	fs.SetOutput(stderr)
 	f := &mockFlags{}
 	addrs := map[spec.API]*string{}
-	queues := map[spec.API]*time.Duration{}
 	for _, api := range server.APIs() {
 		addrs[api.API] = fs.String(string(api.API)+"-addr", api.DefaultAddr, api.AddrHelp)
-		if api.Queues {
-			queues[api.API] = fs.Duration(string(api.API)+"-queue", 0,
-				"how long "+api.Title+" tasks wait QUEUED before they run (0: they run at once)")
-		}
 	}
 	fs.BoolVar(&f.serve.TLS, "tls", false, "serve HTTPS (a self-signed certificate is made unless --tls-cert/--tls-key are given)")
 	fs.StringVar(&f.serve.CertFile, "tls-cert", "", "PEM certificate file (implies --tls; needs --tls-key)")
@@ -50,15 +45,17 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	fs.StringVar(&f.fixture, "fixture", "", "YAML or JSON fixture file (default: the embedded fixture)")
 	fs.BoolVar(&f.printFixture, "print-fixture", false, "print the embedded default fixture and exit")
 	fs.BoolVar(&f.quiet, "quiet", false, "do not log requests")
+	settings := map[string]*time.Duration{}
+	for _, s := range server.Settings() {
+		settings[s.Name] = fs.Duration(s.Name, 0, s.Help)
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	f.cfg.Settings = settingValues(fs, settings, f.cfg.TaskDuration)
 	f.serve.Addrs = map[spec.API]string{}
 	for api, addr := range addrs {
 		f.serve.Addrs[api] = *addr
-	}
-	if err := f.setQueues(queues); err != nil {
-		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, usageError("unexpected arguments: %v", fs.Args())
@@ -73,22 +70,6 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	}
 	f.cfg.DisableControl = !f.control
 	return f, nil
-}
-
-// setQueues sets Config.TaskQueue from the --<api>-queue flags.
-func (f *mockFlags) setQueues(queues map[spec.API]*time.Duration) error {
-	for api, d := range queues {
-		if *d < 0 {
-			return usageError("--%s-queue: must not be negative", api)
-		}
-		if *d > 0 {
-			if f.cfg.TaskQueue == nil {
-				f.cfg.TaskQueue = map[spec.API]time.Duration{}
-			}
-			f.cfg.TaskQueue[api] = *d
-		}
-	}
-	return nil
 }
 
 func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -120,6 +101,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	f.serve.Ready = func(urls []server.ServedURL) {
 		fmt.Fprintf(stdout, "failoverkit mock: %s  (Ctrl-C to stop)\n", servedList(urls))
+		if banner, err := server.Banner(server.BannerConfig{URLs: urls, Fixture: f.cfg.Fixture, Control: f.control}); err == nil {
+			_, _ = io.WriteString(stdout, banner)
+		}
 	}
 	if err := m.Serve(ctx, f.serve); err != nil {
 		return &exitError{code: exitUsage, err: err}
@@ -135,4 +119,20 @@ func servedList(urls []server.ServedURL) string {
 		parts[i] = info.Title + " " + u.URL
 	}
 	return strings.Join(parts, "  ")
+}
+
+// settingValues returns the API settings: those given on the command line,
+// and the others at their command default for the task duration.
+func settingValues(fs *flag.FlagSet, given map[string]*time.Duration, taskDuration time.Duration) map[string]time.Duration {
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	out := make(map[string]time.Duration, len(given))
+	for _, s := range server.Settings() {
+		if set[s.Name] {
+			out[s.Name] = *given[s.Name]
+		} else {
+			out[s.Name] = s.CommandDefault(max(taskDuration, 0))
+		}
+	}
+	return out
 }

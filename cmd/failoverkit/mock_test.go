@@ -17,7 +17,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/failoverkit/failoverkit/server"
-	"github.com/failoverkit/failoverkit/spec"
 )
 
 // lineWriter hands each written chunk to a channel (the Ready line).
@@ -88,17 +87,38 @@ func TestMock_UsageErrors(t *testing.T) {
 	assert.Equal(t, exitOK, run(context.Background(), []string{"mock", "-h"}, io.Discard, io.Discard))
 }
 
-// TestMock_VCAVQueueFlag checks --vcav-queue: off by default, a duration
-// sets the VCAV tasks' queue, a negative one is a usage error.
+// TestMock_APISettingFlags checks the per-API duration flags: by default
+// the VCHA failover outage and rejoin follow --task-duration (on for the
+// command, unlike the library), an explicit value wins, and 0 turns the
+// outage off (so does --task-duration 0).
+func TestMock_APISettingFlags(t *testing.T) {
+	tests := []struct {
+		args           []string
+		outage, rejoin string
+	}{
+		{nil, "5s", "5s"},
+		{[]string{"--task-duration", "20s"}, "20s", "20s"},
+		{[]string{"--vcha-outage", "2m", "--vcha-rejoin", "3m"}, "2m0s", "3m0s"},
+		{[]string{"--vcha-outage", "0"}, "0s", "5s"},
+		{[]string{"--task-duration", "0"}, "0s", "0s"},
+	}
+	for _, tc := range tests {
+		f, err := parseMockFlags(tc.args, io.Discard)
+		require.NoError(t, err, tc.args)
+		assert.Equal(t, tc.outage, f.cfg.Settings["vcha-outage"].String(), tc.args)
+		assert.Equal(t, tc.rejoin, f.cfg.Settings["vcha-rejoin"].String(), tc.args)
+	}
+}
+
+// TestMock_VCAVQueueFlag checks --vcav-queue: off by default (also with a
+// task duration), a duration sets how long VCAV tasks wait QUEUED.
 func TestMock_VCAVQueueFlag(t *testing.T) {
-	f, err := parseMockFlags(nil, io.Discard)
+	for _, args := range [][]string{nil, {"--task-duration", "20s"}} {
+		f, err := parseMockFlags(args, io.Discard)
+		require.NoError(t, err)
+		assert.Zero(t, f.cfg.Settings["vcav-queue"], "off by default: %v", args)
+	}
+	f, err := parseMockFlags([]string{"--vcav-queue", "2s"}, io.Discard)
 	require.NoError(t, err)
-	assert.Empty(t, f.cfg.TaskQueue, "off by default")
-	f, err = parseMockFlags([]string{"--vcav-queue", "2s"}, io.Discard)
-	require.NoError(t, err)
-	assert.Equal(t, map[spec.API]time.Duration{spec.VCAV: 2 * time.Second}, f.cfg.TaskQueue)
-	_, err = parseMockFlags([]string{"--vcav-queue", "-1s"}, io.Discard)
-	require.Error(t, err)
-	_, err = parseMockFlags([]string{"--vcha-queue", "1s"}, io.Discard)
-	require.Error(t, err, "vSphere tasks have no queued state")
+	assert.Equal(t, 2*time.Second, f.cfg.Settings["vcav-queue"])
 }
