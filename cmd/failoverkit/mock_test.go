@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -124,4 +125,40 @@ func TestMock_GeneratedReplicationsAreListed(t *testing.T) {
 	assert.Equal(t, len(def.VCAV.Replications)+250, page.Total)
 	cancel()
 	assert.Equal(t, exitOK, <-code)
+}
+
+// TestMock_APISettingFlags checks the per-API duration flags: by default
+// the VCHA failover outage and rejoin follow --task-duration (on for the
+// command, unlike the library), an explicit value wins, and 0 turns the
+// outage off (so does --task-duration 0).
+func TestMock_APISettingFlags(t *testing.T) {
+	tests := []struct {
+		args           []string
+		outage, rejoin string
+	}{
+		{nil, "5s", "5s"},
+		{[]string{"--task-duration", "20s"}, "20s", "20s"},
+		{[]string{"--vcha-outage", "2m", "--vcha-rejoin", "3m"}, "2m0s", "3m0s"},
+		{[]string{"--vcha-outage", "0"}, "0s", "5s"},
+		{[]string{"--task-duration", "0"}, "0s", "0s"},
+	}
+	for _, tc := range tests {
+		f, err := parseMockFlags(tc.args, io.Discard)
+		require.NoError(t, err, tc.args)
+		assert.Equal(t, tc.outage, f.cfg.Settings["vcha-outage"].String(), tc.args)
+		assert.Equal(t, tc.rejoin, f.cfg.Settings["vcha-rejoin"].String(), tc.args)
+	}
+}
+
+// TestMock_VCAVQueueFlag checks --vcav-queue: off by default (also with a
+// task duration), a duration sets how long VCAV tasks wait QUEUED.
+func TestMock_VCAVQueueFlag(t *testing.T) {
+	for _, args := range [][]string{nil, {"--task-duration", "20s"}} {
+		f, err := parseMockFlags(args, io.Discard)
+		require.NoError(t, err)
+		assert.Zero(t, f.cfg.Settings["vcav-queue"], "off by default: %v", args)
+	}
+	f, err := parseMockFlags([]string{"--vcav-queue", "2s"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, 2*time.Second, f.cfg.Settings["vcav-queue"])
 }
