@@ -63,7 +63,7 @@ func (m *vcavMock) ListVmReplications(ctx context.Context, req vcav.ListVmReplic
 	}
 	if !byID {
 		matched = slices.Clone(matched)
-		slices.SortStableFunc(matched, func(a, b *vcav.SingleVmReplicationInfo) int { return compareVCAV(a, b, keys) })
+		slices.SortStableFunc(matched, vcavComparator(keys))
 	}
 	page := vcav.QueryResultOfSingleVmReplicationInfo{
 		Items: []vcav.SingleVmReplicationInfo{}, Offset: offset, Limit: limit, Total: int64(len(matched)),
