@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -107,8 +108,8 @@ func parseWrk(tb testing.TB, out string) wrkResult {
 			res.p99 = parseWrkDuration(f[1])
 		case len(f) == 5 && f[0] == "Non-2xx":
 			res.non2xx, _ = strconv.ParseInt(f[4], 10, 64)
-		case len(f) == 3 && f[0] == "failoverkit:":
-			res.exhausted = f[2] != "exhausted=0"
+		case len(f) > 1 && f[0] == "failoverkit:":
+			res.exhausted = !slices.Contains(f, "exhausted=0")
 		}
 	}
 	if res.rps == 0 || res.p99 == 0 {

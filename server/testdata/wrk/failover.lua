@@ -76,5 +76,5 @@ function done(summary, latency, requests)
     p = p + (t:get("polls") or 0)
     ex = ex + (t:get("exhausted") or 0)
   end
-  io.write(string.format("failoverkit: polls=%d exhausted=%d\n", p, ex))
+  io.write(string.format("failoverkit: failovers=%d polls=%d exhausted=%d\n", f, p, ex))
 end
