@@ -228,9 +228,15 @@ func (p *Proxy) inspectResponse(resp *http.Response) error {
 
 // record keeps and logs one violation, secrets redacted.
 func (p *Proxy) record(dir Direction, pe *proxyExchange, status int, in Location, field, reason string, err error, body []byte) {
-	withheld := dir == DirResponse && issuesToken(pe.op) && status < 300
-	var doc any
-	_ = json.Unmarshal(body, &doc)
+	// A login's request body is secret whatever it holds (a body the proxy
+	// cannot parse hides its password from the redactor), and so is the
+	// successful answer that carries the session token.
+	withheld := issuesToken(pe.op) && (dir == DirRequest || status < 300)
+	maxValues := oasvalidate.MaxResponseJSONValues
+	if dir == DirRequest {
+		maxValues = oasvalidate.MaxRequestJSONValues
+	}
+	doc, _ := decodeBounded(body, maxValues)
 	v := Violation{Time: time.Now(), Direction: dir, Finding: Finding{
 		API: p.api, Operation: pe.op, Method: pe.req.Method, Path: p.safePath(pe.req.URL), Status: status,
 		In: in, Field: p.red.redact(field), Reason: p.red.redact(reason),
@@ -255,18 +261,32 @@ func orUnknown(op string) string {
 	return op
 }
 
-// learnRequestSecrets remembers the credentials and tokens a request carries.
+// learnRequestSecrets remembers the credentials and tokens a request
+// carries: the Authorization header (encoded and decoded), cookies, token
+// headers and secret-named JSON fields of a body small enough to decode.
 func (p *Proxy) learnRequestSecrets(r *http.Request, body []byte) {
-	if _, pw, ok := r.BasicAuth(); ok {
-		p.red.add(pw)
-	}
+	p.red.addAuthorization(r.Header.Get("Authorization"))
+	p.red.addCookies(r.Header.Values("Cookie"))
 	for _, h := range p.tokenHeaders {
 		p.red.add(r.Header.Get(h))
 	}
-	var doc any
-	if json.Unmarshal(body, &doc) == nil {
+	if doc, ok := decodeBounded(body, oasvalidate.MaxRequestJSONValues); ok {
 		learnSecretFields(p.red, doc)
 	}
+}
+
+// decodeBounded decodes a JSON body only when it is within the JSON
+// limits, so a hostile body never costs more than a small multiple of its
+// size.
+func decodeBounded(body []byte, maxValues int) (any, bool) {
+	if len(body) == 0 || oasvalidate.CheckJSON(body, maxValues) != nil {
+		return nil, false
+	}
+	var doc any
+	if json.Unmarshal(body, &doc) != nil {
+		return nil, false
+	}
+	return doc, true
 }
 
 // learnSecretFields remembers the values of secret-named JSON fields.
@@ -291,6 +311,7 @@ func (p *Proxy) learnResponseSecrets(pe *proxyExchange, resp *http.Response, bod
 	for _, h := range p.tokenHeaders {
 		p.red.add(resp.Header.Get(h))
 	}
+	p.red.addCookies(resp.Header.Values("Set-Cookie"))
 	if pe.op == "createSession" && resp.StatusCode < 300 {
 		var token string
 		if json.Unmarshal(body, &token) == nil {
