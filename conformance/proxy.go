@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -54,11 +55,26 @@ type ProxyConfig struct {
 	// MaxKept bounds how many violations Violations returns (the oldest are
 	// dropped; the counts stay exact). Zero keeps 10000.
 	MaxKept int
+	// MaxBody is the largest body, request or response, the proxy buffers
+	// and validates (--max-body); larger ones are streamed through
+	// unvalidated and counted. Zero takes DefaultProxyMaxBody.
+	MaxBody int64
+	// MaxConcurrent caps the exchanges in flight (--max-concurrent); more
+	// wait for a slot, so the proxy buffers at most MaxConcurrent request
+	// and response bodies of MaxBody. Zero takes DefaultProxyMaxConcurrent.
+	MaxConcurrent int
+	// UpstreamTimeout bounds one exchange with the target, from sending the
+	// request to the end of the answer (--upstream-timeout); past it the
+	// client gets 504. Zero takes DefaultProxyUpstreamTimeout.
+	UpstreamTimeout time.Duration
 }
 
-// maxProxyBody is the largest body the proxy validates; larger bodies are
-// forwarded unchanged without validation.
-const maxProxyBody = 16 << 20
+// Proxy defaults (see ProxyConfig).
+const (
+	DefaultProxyMaxBody         = 16 << 20
+	DefaultProxyMaxConcurrent   = 64
+	DefaultProxyUpstreamTimeout = 2 * time.Minute
+)
 
 // Proxy forwards every request to the target with httputil.ReverseProxy and
 // validates each request and response against the spec on the way. Method,
@@ -75,6 +91,9 @@ type Proxy struct {
 	// tokenHeaders are the headers that carry session tokens (every API's).
 	tokenHeaders []string
 	maxKept      int
+	maxBody      int64
+	slots        chan struct{}
+	upstream     time.Duration
 
 	requests, unrouted, unvalidated atomic.Int64
 
@@ -105,6 +124,9 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 	if p.maxKept <= 0 {
 		p.maxKept = 10000
 	}
+	p.maxBody = cmp.Or(cfg.MaxBody, DefaultProxyMaxBody)
+	p.slots = make(chan struct{}, cmp.Or(cfg.MaxConcurrent, DefaultProxyMaxConcurrent))
+	p.upstream = cmp.Or(cfg.UpstreamTimeout, DefaultProxyUpstreamTimeout)
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:        func(pr *httputil.ProxyRequest) { pr.SetURL(target) },
 		Transport:      cfg.Transport,
@@ -128,8 +150,17 @@ type proxyKey struct{}
 // ServeHTTP validates the request, forwards it and lets inspectResponse
 // validate the answer.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	select {
+	case p.slots <- struct{}{}:
+		defer func() { <-p.slots }()
+	case <-r.Context().Done():
+		return // the client gave up waiting for a slot
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), p.upstream)
+	defer cancel()
+	r = r.WithContext(ctx)
 	p.requests.Add(1)
-	body, complete, err := readUpTo(r.Body, maxProxyBody)
+	body, complete, err := readUpTo(r.Body, p.maxBody)
 	if err != nil {
 		http.Error(w, "failoverkit proxy: cannot read the request body", http.StatusBadGateway)
 		return
@@ -201,7 +232,7 @@ func (p *Proxy) inspectResponse(resp *http.Response) error {
 	if pe == nil {
 		return nil
 	}
-	body, complete, err := readUpTo(resp.Body, maxProxyBody)
+	body, complete, err := readUpTo(resp.Body, p.maxBody)
 	if err != nil {
 		return err
 	}
@@ -341,6 +372,11 @@ func (p *Proxy) safePath(u *url.URL) string {
 func (p *Proxy) forwardError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) {
 		return // the client went away
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		p.log.Error("the target did not answer in time", "api", p.api, "method", r.Method, "path", p.safePath(r.URL), "timeout", p.upstream)
+		http.Error(w, "failoverkit proxy: the target did not answer in time", http.StatusGatewayTimeout)
+		return
 	}
 	p.log.Error("cannot forward the request", "api", p.api, "method", r.Method, "path", p.safePath(r.URL), "error", p.red.redact(err.Error()))
 	http.Error(w, "failoverkit proxy: cannot reach the target", http.StatusBadGateway)

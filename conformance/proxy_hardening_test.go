@@ -7,9 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -132,4 +136,49 @@ func TestProxy_HostileJSONMemoryBounded(t *testing.T) {
 		assert.Less(t, len(v.Error()), 1024, "a kept violation holds no copy of the body")
 	}
 	assert.Less(t, len(logs.String()), 16<<10)
+}
+
+// TestProxy_UpstreamTimeoutAndConcurrencyCap puts the proxy, capped at two
+// exchanges in flight and a 300 ms upstream timeout, in front of a target
+// that holds each request until released: no more than two requests reach
+// the target at once, and a request the target never answers gets 504.
+func TestProxy_UpstreamTimeoutAndConcurrencyCap(t *testing.T) {
+	var inFlight, most atomic.Int32
+	release := make(chan struct{})
+	target := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		w.WriteHeader(http.StatusNotFound)
+	})
+	up := httptest.NewServer(target)
+	t.Cleanup(up.Close)
+	p, err := conformance.NewProxy(conformance.ProxyConfig{API: spec.VCAV, Target: up.URL, MaxConcurrent: 2, UpstreamTimeout: 300 * time.Millisecond})
+	require.NoError(t, err)
+	front := httptest.NewServer(p)
+	t.Cleanup(front.Close)
+	var wg sync.WaitGroup
+	statuses := make(chan int, 6)
+	for range 6 {
+		wg.Go(func() {
+			resp, err := http.Get(front.URL + "/vm-replications/x")
+			if err == nil {
+				statuses <- resp.StatusCode
+				_ = resp.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
+	close(release)
+	close(statuses)
+	for s := range statuses {
+		assert.Equal(t, http.StatusGatewayTimeout, s)
+	}
+	assert.LessOrEqual(t, most.Load(), int32(2))
 }

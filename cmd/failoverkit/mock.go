@@ -44,6 +44,7 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	fs.StringVar(&f.fixture, "fixture", "", "YAML or JSON fixture file (default: the embedded fixture)")
 	fs.BoolVar(&f.printFixture, "print-fixture", false, "print the embedded default fixture and exit")
 	fs.BoolVar(&f.quiet, "quiet", false, "do not log requests")
+	addServerFlags(fs, &f.serve)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
