@@ -43,6 +43,11 @@ type Config struct {
 	RequestLogSize int
 	// DisableControl turns the control API off (--control=false).
 	DisableControl bool
+	// ControlToken, when set, admits control requests from any peer that
+	// presents it as "Authorization: Bearer TOKEN" (--control-token or
+	// FAILOVERKIT_CONTROL_TOKEN). Without it, or without the header, only
+	// loopback peers naming a loopback Host may use the control API.
+	ControlToken string
 	// Fixture is the state to start from (--fixture); nil takes the embedded
 	// default. Sections it leaves out take the default too.
 	Fixture *Fixture

@@ -80,6 +80,9 @@ func (l *connLimiter) connState(c net.Conn, s http.ConnState) {
 		if _, ok := l.idleAt[c]; !ok {
 			l.idleAt[c] = l.idle.PushBack(c)
 		}
+		l.mu.Unlock()
+		l.signal() // an Accept waiting at the cap may now close it
+		return
 	case http.StateActive:
 		l.forgetIdle(c)
 	case http.StateClosed, http.StateHijacked:
@@ -102,6 +105,11 @@ func (l *connLimiter) release() {
 	l.mu.Lock()
 	l.open--
 	l.mu.Unlock()
+	l.signal()
+}
+
+// signal wakes an Accept waiting at the cap.
+func (l *connLimiter) signal() {
 	select {
 	case l.freed <- struct{}{}:
 	default:

@@ -25,7 +25,7 @@ import (
 //	POST   /_failoverkit/faults      add a fault (JSON Fault)
 //	DELETE /_failoverkit/faults      clear faults
 func (m *Mock) registerControl(e *echo.Echo) {
-	g := e.Group(ControlPrefix)
+	g := e.Group(ControlPrefix, m.guardControl)
 	g.GET("", m.controlIndex)
 	g.GET("/", m.controlIndex)
 	g.POST("/reset", func(c echo.Context) error {

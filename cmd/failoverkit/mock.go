@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 
 	"github.com/failoverkit/failoverkit/server"
@@ -41,6 +42,8 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	fs.IntVar(&f.cfg.TaskRetention, "task-retention", server.DefaultTaskRetention, "finished tasks kept per API (older ones read as not found); negative keeps all")
 	fs.IntVar(&f.cfg.RequestLogSize, "request-log-size", server.DefaultRequestLogSize, "requests kept in the control API's request log")
 	fs.BoolVar(&f.control, "control", true, "serve the control API under "+server.ControlPrefix)
+	fs.StringVar(&f.cfg.ControlToken, "control-token", os.Getenv("FAILOVERKIT_CONTROL_TOKEN"),
+		"admit control API requests from non-loopback clients that send 'Authorization: Bearer TOKEN' (default $FAILOVERKIT_CONTROL_TOKEN, which keeps it out of ps)")
 	fs.StringVar(&f.fixture, "fixture", "", "YAML or JSON fixture file (default: the embedded fixture)")
 	fs.BoolVar(&f.printFixture, "print-fixture", false, "print the embedded default fixture and exit")
 	fs.BoolVar(&f.quiet, "quiet", false, "do not log requests")
