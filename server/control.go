@@ -24,6 +24,7 @@ import (
 //	GET    /_failoverkit/faults      active faults
 //	POST   /_failoverkit/faults      add a fault (JSON Fault)
 //	DELETE /_failoverkit/faults      clear faults
+//	DELETE /_failoverkit/faults/{id} remove one fault
 func (m *Mock) registerControl(e *echo.Echo) {
 	g := e.Group(ControlPrefix, m.guardControl)
 	g.GET("", m.controlIndex)
@@ -47,6 +48,12 @@ func (m *Mock) registerControl(e *echo.Echo) {
 		m.ClearFaults()
 		return c.NoContent(http.StatusNoContent)
 	})
+	g.DELETE("/faults/:id", func(c echo.Context) error {
+		if !m.RemoveFault(c.Param("id")) {
+			return newProblem(KindNotFound, "no active fault %q", c.Param("id"))
+		}
+		return c.NoContent(http.StatusNoContent)
+	})
 }
 
 func (m *Mock) controlIndex(c echo.Context) error {
@@ -59,6 +66,7 @@ func (m *Mock) controlIndex(c echo.Context) error {
 		"GET " + ControlPrefix + "/faults",
 		"POST " + ControlPrefix + "/faults",
 		"DELETE " + ControlPrefix + "/faults",
+		"DELETE " + ControlPrefix + "/faults/{id}",
 	}})
 }
 
@@ -96,8 +104,10 @@ func (m *Mock) controlAddFault(c echo.Context) error {
 	if err := dec.Decode(&f); err != nil {
 		return &Problem{Kind: KindBadRequest, Message: "fault: " + err.Error()}
 	}
-	if err := m.InjectFault(f); err != nil {
+	id, err := m.AddFault(f)
+	if err != nil {
 		return &Problem{Kind: KindBadRequest, Message: err.Error()}
 	}
+	f.ID = id
 	return c.JSON(http.StatusCreated, f)
 }

@@ -40,6 +40,7 @@ type mountedAPI struct {
 	sim     simulator
 	env     *env
 	handler *echo.Echo
+	v       *oasvalidate.Validator
 }
 
 // env is what the shared core hands each simulated API.
@@ -61,11 +62,6 @@ func New(opts ...Option) (*Mock, error) {
 	}
 	cfg = cfg.withDefaults()
 	m := &Mock{cfg: cfg, log: cfg.Logger, requests: newRequestLog(cfg.RequestLogSize)}
-	for _, f := range faults {
-		if err := m.faults.add(f); err != nil {
-			return nil, err
-		}
-	}
 	defs := cfg.apis
 	if defs == nil {
 		defs = builtinAPIs()
@@ -79,12 +75,21 @@ func New(opts ...Option) (*Mock, error) {
 			log:           cfg.Logger,
 		}
 		a := &mountedAPI{def: d, sim: d.newSim(e), env: e}
-		h, err := m.newEcho(a.sim, e.sessions)
+		val, err := oasvalidate.New(d.api)
 		if err != nil {
 			return nil, err
 		}
-		a.handler = h
+		h, err := m.newEcho(a.sim, val, e.sessions)
+		if err != nil {
+			return nil, err
+		}
+		a.handler, a.v = h, val
 		m.apis = append(m.apis, a)
+	}
+	for _, f := range faults {
+		if err := m.InjectFault(f); err != nil {
+			return nil, err
+		}
 	}
 	if err := m.LoadFixture(cfg.Fixture); err != nil {
 		return nil, err
@@ -164,8 +169,24 @@ func (m *Mock) State() *Fixture {
 	return &f
 }
 
-// InjectFault adds a fault; see Fault.
-func (m *Mock) InjectFault(f Fault) error { return m.faults.add(f) }
+// InjectFault adds a fault; see Fault and AddFault.
+func (m *Mock) InjectFault(f Fault) error {
+	_, err := m.AddFault(f)
+	return err
+}
+
+// AddFault checks f against its API's spec (see Fault), adds it and
+// returns its id, by which RemoveFault removes it.
+func (m *Mock) AddFault(f Fault) (string, error) {
+	if err := m.checkFault(f); err != nil {
+		return "", err
+	}
+	return m.faults.insert(f)
+}
+
+// RemoveFault removes the fault with this id; it reports whether there
+// was one.
+func (m *Mock) RemoveFault(id string) bool { return m.faults.remove(id) }
 
 // Faults lists the active faults.
 func (m *Mock) Faults() []Fault { return m.faults.list() }
@@ -176,11 +197,7 @@ func (m *Mock) ClearFaults() { m.faults.clear() }
 // Requests returns the request log, oldest first.
 func (m *Mock) Requests() []RequestRecord { return m.requests.records() }
 
-func (m *Mock) newEcho(v simulator, sessions *sessionStore) (*echo.Echo, error) {
-	val, err := oasvalidate.New(v.api())
-	if err != nil {
-		return nil, err
-	}
+func (m *Mock) newEcho(v simulator, val *oasvalidate.Validator, sessions *sessionStore) (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = m.errorHandler(v)
