@@ -90,10 +90,13 @@ type Proxy struct {
 	red *redactor
 	// tokenHeaders are the headers that carry session tokens (every API's).
 	tokenHeaders []string
-	maxKept      int
-	maxBody      int64
-	slots        chan struct{}
-	upstream     time.Duration
+	// knownQuery are the query parameters the spec declares: the only
+	// ones logged in clear.
+	knownQuery map[string]bool
+	maxKept    int
+	maxBody    int64
+	slots      chan struct{}
+	upstream   time.Duration
 
 	requests, unrouted, unvalidated atomic.Int64
 
@@ -124,6 +127,7 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 	if p.maxKept <= 0 {
 		p.maxKept = 10000
 	}
+	p.knownQuery = v.QueryNames()
 	p.maxBody = cmp.Or(cfg.MaxBody, DefaultProxyMaxBody)
 	p.slots = make(chan struct{}, cmp.Or(cfg.MaxConcurrent, DefaultProxyMaxConcurrent))
 	p.upstream = cmp.Or(cfg.UpstreamTimeout, DefaultProxyUpstreamTimeout)
@@ -351,7 +355,8 @@ func (p *Proxy) learnResponseSecrets(pe *proxyExchange, resp *http.Response, bod
 	}
 }
 
-// safePath is the request path with secret-looking query values redacted.
+// safePath is the request path with the values of every query parameter
+// the spec does not declare redacted (and known secrets).
 func (p *Proxy) safePath(u *url.URL) string {
 	if u.RawQuery == "" {
 		return u.EscapedPath()
@@ -361,7 +366,7 @@ func (p *Proxy) safePath(u *url.URL) string {
 		return u.EscapedPath() + "?(unparsable query)"
 	}
 	for k := range q {
-		if isSecretKey(k) || strings.Contains(strings.ToLower(k), "auth") {
+		if !p.knownQuery[k] || isSecretKey(k) {
 			q[k] = []string{Redacted}
 		}
 	}
