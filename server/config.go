@@ -38,6 +38,15 @@ type Config struct {
 	// TaskRetention is how many finished tasks each API keeps; older ones are
 	// forgotten and read as not found (--task-retention). Negative keeps all.
 	TaskRetention int
+	// MaxSessions caps each API's live sessions (--max-sessions, default
+	// DefaultMaxSessions; negative: no cap). At the cap a login ends the
+	// session unused the longest, which then answers 401 like an expired
+	// one.
+	MaxSessions int
+	// MaxSessionsPerUser caps one user's live sessions per API
+	// (--max-sessions-per-user, default DefaultMaxSessionsPerUser; negative:
+	// no cap). At the cap a login ends that user's session unused the longest.
+	MaxSessionsPerUser int
 	// RequestLogSize is how many requests the control API's request log
 	// keeps (--request-log-size).
 	RequestLogSize int
@@ -77,6 +86,8 @@ func (c Config) withDefaults() Config {
 	if c.TaskRetention < 0 {
 		c.TaskRetention = 0
 	}
+	c.MaxSessions = capOrDefault(c.MaxSessions, DefaultMaxSessions)
+	c.MaxSessionsPerUser = capOrDefault(c.MaxSessionsPerUser, DefaultMaxSessionsPerUser)
 	if c.RequestLogSize <= 0 {
 		c.RequestLogSize = DefaultRequestLogSize
 	}
@@ -126,4 +137,15 @@ func WithoutControlAPI() Option { return func(cfg *Config, _ *[]Fault) { cfg.Dis
 // WithFault injects f from the start (see Mock.InjectFault).
 func WithFault(f Fault) Option {
 	return func(_ *Config, faults *[]Fault) { *faults = append(*faults, f) }
+}
+
+// capOrDefault is def for zero, no cap (0) for a negative n, else n.
+func capOrDefault(n, def int) int {
+	switch {
+	case n == 0:
+		return def
+	case n < 0:
+		return 0
+	}
+	return n
 }

@@ -67,9 +67,11 @@ func New(opts ...Option) (*Mock, error) {
 		defs = builtinAPIs()
 	}
 	for _, d := range defs {
+		sessions := newSessionStore(cfg.Clock, cfg.SessionIdleTimeout)
+		sessions.limit(cfg.MaxSessions, cfg.MaxSessionsPerUser)
 		e := &env{
 			clock:         cfg.Clock,
-			sessions:      newSessionStore(cfg.Clock, cfg.SessionIdleTimeout),
+			sessions:      sessions,
 			taskDuration:  cfg.TaskDuration,
 			taskRetention: cfg.TaskRetention,
 			log:           cfg.Logger,

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"container/list"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -14,6 +15,7 @@ type Session struct {
 	Created    time.Time
 	LastAccess time.Time
 	key        [sha256.Size]byte
+	elem       *list.Element // in the store's LRU order
 }
 
 // sessionStore keeps the sessions of one API. Tokens are 128 random bits
@@ -28,13 +30,17 @@ type sessionStore struct {
 	// sweepAt is the store size at which the next login sweeps out expired
 	// sessions (see create).
 	sweepAt int
+	// lru orders sessions by last use and enforces the caps (sessioncaps.go).
+	lru sessionLRU
 }
 
 // minSweepAt is the smallest store size that triggers a sweep.
 const minSweepAt = 1024
 
 func newSessionStore(clock Clock, idle time.Duration) *sessionStore {
-	return &sessionStore{clock: clock, idle: idle, byKey: map[[sha256.Size]byte]*Session{}}
+	s := &sessionStore{clock: clock, idle: idle, byKey: map[[sha256.Size]byte]*Session{}}
+	s.lru.init()
+	return s
 }
 
 // create logs u in and returns the new token and a copy of the session.
@@ -52,7 +58,9 @@ func (s *sessionStore) create(u User) (string, Session, error) {
 		s.sweep(now)
 		s.sweepAt = max(2*len(s.byKey), minSweepAt)
 	}
+	s.makeRoom(u.Name, now)
 	s.byKey[sess.key] = sess
+	s.lru.track(sess)
 	return token, *sess, nil
 }
 
@@ -71,10 +79,11 @@ func (s *sessionStore) lookup(token string) (Session, bool) {
 		return Session{}, false
 	}
 	if s.expired(sess, now) {
-		delete(s.byKey, key)
+		s.drop(sess)
 		return Session{}, false
 	}
 	sess.LastAccess = now
+	s.lru.touch(sess)
 	return *sess, true
 }
 
@@ -82,8 +91,10 @@ func (s *sessionStore) lookup(token string) (Session, bool) {
 func (s *sessionStore) remove(sess Session) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok := s.byKey[sess.key]
-	delete(s.byKey, sess.key)
+	live, ok := s.byKey[sess.key]
+	if ok {
+		s.drop(live)
+	}
 	return ok
 }
 
@@ -93,6 +104,7 @@ func (s *sessionStore) reset() {
 	defer s.mu.Unlock()
 	s.byKey = map[[sha256.Size]byte]*Session{}
 	s.sweepAt = 0
+	s.lru.init()
 }
 
 func (s *sessionStore) expired(sess *Session, now time.Time) bool {
@@ -105,9 +117,9 @@ func (s *sessionStore) expired(sess *Session, now time.Time) bool {
 // scan of every session, lookups stay O(1), and the store never holds more
 // than about twice its live sessions.
 func (s *sessionStore) sweep(now time.Time) {
-	for k, sess := range s.byKey {
+	for _, sess := range s.byKey {
 		if s.expired(sess, now) {
-			delete(s.byKey, k)
+			s.drop(sess)
 		}
 	}
 }
