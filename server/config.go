@@ -47,6 +47,11 @@ type Config struct {
 	// (--max-sessions-per-user, default DefaultMaxSessionsPerUser; negative:
 	// no cap). At the cap a login ends that user's session unused the longest.
 	MaxSessionsPerUser int
+	// TaskRetentionPerUser is how many finished tasks of one user each API
+	// keeps (--task-retention-per-user, default DefaultTaskRetentionPerUser;
+	// negative: no per-user bound): a user with more loses their own oldest
+	// first, so one busy user cannot evict another's tasks.
+	TaskRetentionPerUser int
 	// RequestLogSize is how many requests the control API's request log
 	// keeps (--request-log-size).
 	RequestLogSize int
@@ -86,6 +91,7 @@ func (c Config) withDefaults() Config {
 	if c.TaskRetention < 0 {
 		c.TaskRetention = 0
 	}
+	c.TaskRetentionPerUser = capOrDefault(c.TaskRetentionPerUser, DefaultTaskRetentionPerUser)
 	c.MaxSessions = capOrDefault(c.MaxSessions, DefaultMaxSessions)
 	c.MaxSessionsPerUser = capOrDefault(c.MaxSessionsPerUser, DefaultMaxSessionsPerUser)
 	if c.RequestLogSize <= 0 {

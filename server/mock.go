@@ -48,7 +48,7 @@ type env struct {
 	clock         Clock
 	sessions      *sessionStore
 	taskDuration  time.Duration
-	taskRetention int
+	taskRetention retainPolicy
 	log           *slog.Logger
 }
 
@@ -73,7 +73,7 @@ func New(opts ...Option) (*Mock, error) {
 			clock:         cfg.Clock,
 			sessions:      sessions,
 			taskDuration:  cfg.TaskDuration,
-			taskRetention: cfg.TaskRetention,
+			taskRetention: retainPolicy{total: cfg.TaskRetention, perUser: cfg.TaskRetentionPerUser},
 			log:           cfg.Logger,
 		}
 		a := &mountedAPI{def: d, sim: d.newSim(e), env: e}

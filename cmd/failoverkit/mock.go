@@ -40,6 +40,7 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	fs.DurationVar(&f.cfg.TaskDuration, "task-duration", server.DefaultTaskDuration, "how long a task runs (a forced VCHA failover takes half); 0: tasks finish on their first read")
 	fs.DurationVar(&f.cfg.SessionIdleTimeout, "session-idle-timeout", server.DefaultSessionIdleTimeout, "end sessions unused for this long")
 	fs.IntVar(&f.cfg.TaskRetention, "task-retention", server.DefaultTaskRetention, "finished tasks kept per API (older ones read as not found); negative keeps all")
+	fs.IntVar(&f.cfg.TaskRetentionPerUser, "task-retention-per-user", server.DefaultTaskRetentionPerUser, "finished tasks of one user kept per API (a user with more loses their own oldest first); negative: no per-user bound")
 	fs.IntVar(&f.cfg.MaxSessions, "max-sessions", server.DefaultMaxSessions, "live sessions per API; at the cap a login ends the session unused the longest (negative: no cap)")
 	fs.IntVar(&f.cfg.MaxSessionsPerUser, "max-sessions-per-user", server.DefaultMaxSessionsPerUser, "live sessions of one user per API; at the cap a login ends that user's session unused the longest (negative: no cap)")
 	fs.IntVar(&f.cfg.RequestLogSize, "request-log-size", server.DefaultRequestLogSize, "requests kept in the control API's request log")
