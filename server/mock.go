@@ -26,8 +26,9 @@ type Mock struct {
 	requests *requestLog
 	faults   faultSet
 
-	mu       sync.Mutex // guards baseline
-	baseline *Fixture   // what Reset returns to
+	mu       sync.Mutex // guards baseline and startup
+	baseline *Fixture   // the last fixture loaded (ResetToLast)
+	startup  *Fixture   // the fixture the mock started with (Reset)
 
 	// apis are the simulated APIs, in the order they are served.
 	apis []*mountedAPI
@@ -96,6 +97,7 @@ func New(opts ...Option) (*Mock, error) {
 	if err := m.LoadFixture(cfg.Fixture); err != nil {
 		return nil, err
 	}
+	m.startup = m.baseline
 	return m, nil
 }
 
@@ -130,7 +132,7 @@ func (m *Mock) mounted(api spec.API) *mountedAPI {
 func (m *Mock) Clock() Clock { return m.cfg.Clock }
 
 // LoadFixture replaces all state (sessions included) with f, which also
-// becomes what Reset returns to. Sections f leaves out, or a nil f, take the
+// becomes what ResetToLast returns to. Sections f leaves out, or a nil f, take the
 // embedded default.
 func (m *Mock) LoadFixture(f *Fixture) error {
 	full, err := withDefaultSections(f)
@@ -151,15 +153,27 @@ func (m *Mock) LoadFixture(f *Fixture) error {
 	return nil
 }
 
-// Reset returns to the last loaded fixture, ends every session and clears
-// faults and the request log.
+// Reset returns to the fixture the mock started with, ends every session
+// and clears faults and the request log.
 func (m *Mock) Reset() error {
 	m.mu.Lock()
-	base := m.baseline
+	start := m.startup
 	m.mu.Unlock()
+	return m.resetTo(start)
+}
+
+// ResetToLast is Reset, back to the last fixture loaded instead.
+func (m *Mock) ResetToLast() error {
+	m.mu.Lock()
+	last := m.baseline
+	m.mu.Unlock()
+	return m.resetTo(last)
+}
+
+func (m *Mock) resetTo(f *Fixture) error {
 	m.faults.clear()
 	m.requests.clear()
-	return m.LoadFixture(base)
+	return m.LoadFixture(f)
 }
 
 // State returns the current state in fixture form, passwords left out.
@@ -198,6 +212,10 @@ func (m *Mock) ClearFaults() { m.faults.clear() }
 
 // Requests returns the request log, oldest first.
 func (m *Mock) Requests() []RequestRecord { return m.requests.records() }
+
+// RequestsMatching returns the requests of the log f selects, oldest first,
+// e.g. every failover the automation sent, with its settings in Body.
+func (m *Mock) RequestsMatching(f RequestFilter) []RequestRecord { return m.requests.matching(f) }
 
 func (m *Mock) newEcho(v simulator, val *oasvalidate.Validator, sessions *sessionStore) (*echo.Echo, error) {
 	e := echo.New()
@@ -322,6 +340,7 @@ func (m *Mock) logRequests(api spec.API, known map[string]bool) echo.MiddlewareF
 			rec := RequestRecord{
 				Time: m.cfg.Clock.Now().UTC(), API: string(api), Method: req.Method, Path: path, Query: query,
 				OperationID: st.op, User: st.session.User.Name, Status: c.Response().Status, Latency: Duration(time.Since(start)),
+				Body: loggedBody(st.body), BodyBytes: len(st.body),
 			}
 			m.requests.add(rec)
 			if !m.log.Enabled(req.Context(), slog.LevelInfo) {

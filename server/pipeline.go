@@ -38,6 +38,8 @@ type requestState struct {
 	hasBasic bool
 	fault    Fault
 	hasFault bool
+	// body is a mutating request's validated body, for the request log.
+	body []byte
 }
 
 // withRequestState returns req with a new, empty state in its context.
@@ -136,6 +138,9 @@ func (p *pipeline) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 			return validationProblem(err)
 		}
 		canonicalJSONType(req.Header)
+		if isMutating(req.Method) {
+			st.body = keepBody(req)
+		}
 		if f, ok := p.faults.take(p.v.API, st.op); ok {
 			if f.Latency > 0 {
 				if err := ctxsleep.Sleep(req.Context(), time.Duration(f.Latency)); err != nil {
