@@ -108,6 +108,8 @@ bench: ## Run the benchmarks and print their figures (see BENCHMARKS.md).
 	$(GO) test -run='^$$' -bench='^Benchmark(ValidateRequest|ValidateResponse|Handler|FailoverHandler)$$' -benchmem ./server/
 	$(GO) test -run='^$$' -bench='^BenchmarkLoad$$' -benchtime=1x ./server/
 	$(GO) test -run='^$$' -bench='^BenchmarkMemory$$' -benchtime=1x ./server/
+	$(GO) test -run='^$$' -bench='^BenchmarkHostileJSON$$' -benchtime=5x ./server/
+	$(GO) test -count=1 -run='^TestProxy_HostileJSONMemoryBounded$$' -v ./conformance/ | grep allocated
 	$(GO) test -run='^$$' -bench=. -benchtime=1x ./bench/
 
 # Each target runs a fixed number of executions (FUZZTIME, "50000x"), not
