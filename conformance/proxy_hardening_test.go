@@ -19,7 +19,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/failoverkit/failoverkit/conformance"
-	"github.com/failoverkit/failoverkit/server"
 	"github.com/failoverkit/failoverkit/spec"
 )
 
@@ -54,13 +53,20 @@ func sendRaw(t *testing.T, method, url, contentType, body string, header ...stri
 // TestProxy_UnparseableLoginBodiesNeverLogged sends the login bodies a
 // client that builds JSON by string concatenation sends (unterminated, an
 // unescaped quote or backslash in the password, single quotes, form
-// encoding): each is a violation, and no part of the password appears in
-// the proxy's log, violations or summary.
+// encoding) to a target that echoes them in broken answers: each request
+// and answer is a violation, and no part of the password appears in the
+// proxy's log, violations or summary.
 func TestProxy_UnparseableLoginBodiesNeverLogged(t *testing.T) {
 	const pw = "Qz7-unparse\"able\\Pw"
-	m, err := server.New(server.WithInstantTasks())
-	require.NoError(t, err)
-	p, url, logs := proxied(t, spec.VCAV, m.Handler(spec.VCAV))
+	// The target echoes each login body into a broken 400 answer, as a
+	// careless appliance might.
+	echoing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_ = json.NewEncoder(w).Encode(map[string]any{"code": 7, "msg": "cannot parse " + string(b)})
+	})
+	p, url, logs := proxied(t, spec.VCAV, echoing)
 	bodies := []struct{ contentType, body string }{
 		{"application/json", `{"type":"localUser","localUser":"root","localPassword":"` + pw},
 		{"application/json", `{"type":"localUser","localUser":"root","localPassword":"` + pw + `"}`},
@@ -71,7 +77,7 @@ func TestProxy_UnparseableLoginBodiesNeverLogged(t *testing.T) {
 	for _, b := range bodies {
 		sendRaw(t, http.MethodPost, url+"/sessions", b.contentType, b.body)
 	}
-	require.Len(t, p.Violations(), len(bodies))
+	require.Len(t, p.Violations(), 2*len(bodies), "each request and each echoing answer")
 	out := proxyOutput(p, logs, spec.VCAV)
 	for _, part := range []string{"Qz7-unparse", "able\\Pw", "able\\\\Pw", "able"} {
 		assert.NotContains(t, out, part)
