@@ -168,7 +168,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	r = r.WithContext(ctx)
 	p.requests.Add(1)
-	body, complete, err := readUpTo(r.Body, p.maxBody)
+	body, complete, err := readUpTo(r.Body, p.maxBody, r.ContentLength)
 	if err != nil {
 		http.Error(w, "failoverkit proxy: cannot read the request body", http.StatusBadGateway)
 		return
@@ -186,14 +186,25 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // readUpTo reads at most limit bytes; complete is false when there is more.
-func readUpTo(rc io.ReadCloser, limit int64) (body []byte, complete bool, err error) {
+// A body of declared length within the limit is read into a buffer of
+// exactly that size (io.ReadAll's doublings would cost twice the body).
+func readUpTo(rc io.ReadCloser, limit, declared int64) (body []byte, complete bool, err error) {
 	if rc == nil || rc == http.NoBody {
 		return nil, true, nil
 	}
-	body, err = io.ReadAll(io.LimitReader(rc, limit+1))
+	if declared > 0 && declared <= limit {
+		body = make([]byte, declared, declared+1)
+		n, err := io.ReadFull(rc, body)
+		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+			return nil, false, err
+		}
+		body = body[:n]
+	}
+	rest, err := io.ReadAll(io.LimitReader(rc, limit+1-int64(len(body))))
 	if err != nil {
 		return nil, false, err
 	}
+	body = append(body, rest...)
 	if int64(len(body)) > limit {
 		return body, false, nil
 	}
@@ -217,7 +228,7 @@ func replayBody(read []byte, complete bool, rest io.ReadCloser) io.ReadCloser {
 func (p *Proxy) inspectRequest(r *http.Request, body []byte) *proxyExchange {
 	p.learnRequestSecrets(r, body)
 	vr := r.Clone(r.Context())
-	vr.Body = io.NopCloser(bytes.NewReader(body))
+	vr.Body, vr.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
 	pe := &proxyExchange{req: vr, body: body}
 	route, params, err := p.v.Route(vr)
 	if err != nil {
@@ -243,7 +254,7 @@ func (p *Proxy) inspectResponse(resp *http.Response) error {
 	if pe == nil {
 		return nil
 	}
-	body, complete, err := readUpTo(resp.Body, p.maxBody)
+	body, complete, err := readUpTo(resp.Body, p.maxBody, resp.ContentLength)
 	if err != nil {
 		return err
 	}

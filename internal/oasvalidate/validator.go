@@ -114,7 +114,7 @@ func checkRequestJSON(req *http.Request, route *routers.Route) error {
 	if req.Body == nil || req.Body == http.NoBody || !isJSON(req.Header) {
 		return nil
 	}
-	body, err := io.ReadAll(req.Body)
+	body, err := readBody(req.Body, req.ContentLength)
 	_ = req.Body.Close()
 	if err != nil {
 		return err
@@ -129,6 +129,28 @@ func checkRequestJSON(req *http.Request, route *routers.Route) error {
 		return re
 	}
 	return nil
+}
+
+// readBody reads r whole. With a declared length (up to 16 MiB) it reads
+// into a buffer of exactly that size, so a body costs its size once rather
+// than the doublings of io.ReadAll; a body longer than declared is read on.
+func readBody(r io.Reader, contentLength int64) ([]byte, error) {
+	if contentLength <= 0 || contentLength > 16<<20 {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, contentLength)
+	n, err := io.ReadFull(r, b)
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return b[:n], nil
+	case err != nil:
+		return nil, err
+	}
+	rest, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, rest...), nil
 }
 
 // isJSON reports whether h declares a JSON body (application/json or any
