@@ -197,7 +197,7 @@ func (r *caseRun) pollVCAVTask(ctx context.Context, token, id string) (*exchange
 		state, _ := lookupString(ex.doc, "state")
 		progress, _ := lookup(ex.doc, "progress")
 		return fmt.Sprintf("%s %v%%", state, progress), state != "RUNNING"
-	})
+	}, nil)
 }
 
 // checkVCAVTask checks what the spec says about a failover task of

@@ -111,14 +111,32 @@ func (r *caseRun) vchaExpectRoles(ctx context.Context, token string, want roles,
 }
 
 // pollVCHATask polls GET /api/cis/tasks/{id} until the task is SUCCEEDED or
-// FAILED.
-func (r *caseRun) pollVCHATask(ctx context.Context, token, id string) (*exchange, error) {
-	req := request{op: "getTask", method: http.MethodGet, path: "/api/cis/tasks/" + url.PathEscape(id), header: vchaHeader(token)}
+// FAILED. A vCenter HA failover ends every session at its switch-over: when
+// a poll is refused with 401, it logs in again once with the target's
+// credentials and goes on; *token is then the new session's.
+func (r *caseRun) pollVCHATask(ctx context.Context, token *string, id string) (*exchange, error) {
+	req := request{op: "getTask", method: http.MethodGet, path: "/api/cis/tasks/" + url.PathEscape(id), header: vchaHeader(*token)}
+	again := func(ctx context.Context) (http.Header, error) {
+		t, err := r.vchaAdmin(ctx)
+		if err != nil {
+			return nil, err
+		}
+		*token = t
+		return vchaHeader(t), nil
+	}
 	return r.poll(ctx, id, req, func(ex *exchange) (string, bool) {
 		status, _ := lookupString(ex.doc, "status")
 		done, _ := lookup(ex.doc, "progress", "completed")
 		return fmt.Sprintf("%s %v%%", status, done), status == "SUCCEEDED" || status == "FAILED"
-	})
+	}, again)
+}
+
+// vchaOldSessionRefused checks, after a failover that ended the session
+// old, that old stays refused (401 UNAUTHENTICATED on GET /api/session).
+func (r *caseRun) vchaOldSessionRefused(ctx context.Context, old string) error {
+	req := request{op: "getSession", method: http.MethodGet, path: "/api/session", header: vchaHeader(old)}
+	_, err := r.call(ctx, req, http.StatusUnauthorized, "UNAUTHENTICATED")
+	return err
 }
 
 // taskUnion says, per task status, which of the status-dependent Task_Info
@@ -230,7 +248,7 @@ func (r *caseRun) vchaSetMode(ctx context.Context, token, mode string) error {
 		return err
 	}
 	id, _ := ex.doc.(string)
-	final, err := r.pollVCHATask(ctx, token, id)
+	final, err := r.pollVCHATask(ctx, &token, id)
 	if err != nil {
 		return err
 	}

@@ -48,9 +48,18 @@ type mountedAPI struct {
 type env struct {
 	clock         Clock
 	sessions      *sessionStore
+	outage        *outage
 	taskDuration  time.Duration
 	taskRetention retainPolicy
 	log           *slog.Logger
+	// settings are Config.Settings (read only).
+	settings map[string]time.Duration
+}
+
+// setting returns the named API setting, if the configuration gives it.
+func (e *env) setting(name string) (time.Duration, bool) {
+	d, ok := e.settings[name]
+	return d, ok
 }
 
 // New builds a mock from the options: the embedded default fixture, real
@@ -73,16 +82,18 @@ func New(opts ...Option) (*Mock, error) {
 		e := &env{
 			clock:         cfg.Clock,
 			sessions:      sessions,
+			outage:        &outage{},
 			taskDuration:  cfg.TaskDuration,
 			taskRetention: retainPolicy{total: cfg.TaskRetention, perUser: cfg.TaskRetentionPerUser},
 			log:           cfg.Logger,
+			settings:      cfg.Settings,
 		}
 		a := &mountedAPI{def: d, sim: d.newSim(e), env: e}
 		val, err := oasvalidate.New(d.api)
 		if err != nil {
 			return nil, err
 		}
-		h, err := m.newEcho(a.sim, val, e.sessions)
+		h, err := m.newEcho(a.sim, val, e)
 		if err != nil {
 			return nil, err
 		}
@@ -148,6 +159,7 @@ func (m *Mock) LoadFixture(f *Fixture) error {
 	}
 	for _, a := range m.apis {
 		a.env.sessions.reset()
+		a.env.outage.clear()
 	}
 	m.baseline = full
 	return nil
@@ -217,7 +229,7 @@ func (m *Mock) Requests() []RequestRecord { return m.requests.records() }
 // e.g. every failover the automation sent, with its settings in Body.
 func (m *Mock) RequestsMatching(f RequestFilter) []RequestRecord { return m.requests.matching(f) }
 
-func (m *Mock) newEcho(v simulator, val *oasvalidate.Validator, sessions *sessionStore) (*echo.Echo, error) {
+func (m *Mock) newEcho(v simulator, val *oasvalidate.Validator, e0 *env) (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = m.errorHandler(v)
@@ -228,13 +240,15 @@ func (m *Mock) newEcho(v simulator, val *oasvalidate.Validator, sessions *sessio
 		Limit:   fmt.Sprint(DefaultBodyLimit) + "B",
 		Skipper: func(c echo.Context) bool { return isOwnPath(c.Request().URL.Path) },
 	}))
-	p := newPipeline(val, sessions, &m.faults, !m.cfg.DisableControl)
+	p := newPipeline(val, e0.sessions, &m.faults, !m.cfg.DisableControl)
+	p.down = downCheck(v, e0)
 	e.Pre(p.middleware)
 	raw, err := spec.YAML(v.api())
 	if err != nil {
 		return nil, err
 	}
 	e.GET(SpecPath, func(c echo.Context) error { return c.Blob(http.StatusOK, "application/yaml", raw) })
+	registerDocs(e)
 	if !m.cfg.DisableControl {
 		m.registerControl(e)
 	}
@@ -273,7 +287,7 @@ func headerSize(h http.Header) int {
 const SpecPath = "/openapi.yaml"
 
 // isOwnPath reports paths the mock serves outside the vendor spec.
-func isOwnPath(p string) bool { return p == SpecPath || isControlPath(p) }
+func isOwnPath(p string) bool { return isPublicPath(p) || isControlPath(p) }
 
 func isControlPath(p string) bool {
 	return p == ControlPrefix || strings.HasPrefix(p, ControlPrefix+"/")
