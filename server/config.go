@@ -48,9 +48,11 @@ type Config struct {
 	// no cap). At the cap a login ends that user's session unused the longest.
 	MaxSessionsPerUser int
 	// TaskRetentionPerUser is how many finished tasks of one user each API
-	// keeps (--task-retention-per-user, default DefaultTaskRetentionPerUser;
-	// negative: no per-user bound): a user with more loses their own oldest
-	// first, so one busy user cannot evict another's tasks.
+	// keeps (--task-retention-per-user; negative: no per-user bound): a user
+	// with more loses their own oldest first, so one busy user cannot evict
+	// another's tasks. Zero takes DefaultTaskRetentionPerUser when
+	// TaskRetention is left at its default too, and no per-user bound when
+	// TaskRetention is set (WithTaskRetention keeps what it says).
 	TaskRetentionPerUser int
 	// RequestLogSize is how many requests the control API's request log
 	// keeps (--request-log-size).
@@ -88,13 +90,13 @@ func (c Config) withDefaults() Config {
 	if c.SessionIdleTimeout <= 0 {
 		c.SessionIdleTimeout = DefaultSessionIdleTimeout
 	}
+	c.TaskRetentionPerUser = capOrDefault(c.TaskRetentionPerUser, defaultPerUserRetention(c.TaskRetention))
 	if c.TaskRetention == 0 {
 		c.TaskRetention = DefaultTaskRetention
 	}
 	if c.TaskRetention < 0 {
 		c.TaskRetention = 0
 	}
-	c.TaskRetentionPerUser = capOrDefault(c.TaskRetentionPerUser, DefaultTaskRetentionPerUser)
 	c.MaxSessions = capOrDefault(c.MaxSessions, DefaultMaxSessions)
 	c.MaxSessionsPerUser = capOrDefault(c.MaxSessionsPerUser, DefaultMaxSessionsPerUser)
 	if c.RequestLogSize <= 0 {
@@ -157,4 +159,14 @@ func capOrDefault(n, def int) int {
 		return 0
 	}
 	return n
+}
+
+// defaultPerUserRetention is the per-user task bound when none is set:
+// DefaultTaskRetentionPerUser under the default total, none (-1) when the
+// total was chosen.
+func defaultPerUserRetention(total int) int {
+	if total == 0 {
+		return DefaultTaskRetentionPerUser
+	}
+	return -1
 }
