@@ -68,6 +68,13 @@ func TestHostileJSON_MemoryPerRejectedRequestIsBounded(t *testing.T) {
 			t.Logf("%s %s: %d bytes, %.1f MiB allocated per request, status %d", api, hb.name, len(hb.body), float64(per)/(1<<20), status)
 			assert.Contains(t, []int{http.StatusBadRequest, http.StatusUnauthorized}, status, "%s %s", api, hb.name)
 			assert.Less(t, per, uint64(4*DefaultBodyLimit), "%s %s", api, hb.name)
+			if api == spec.VCAV && status == http.StatusBadRequest {
+				c := benchCall{api: api, method: http.MethodPost, target: target,
+					header: http.Header{"Content-Type": {"application/json"}}, body: []byte(hb.body)}
+				e := vcavAPIError(t, serveCall(m.Handler(api), c).body)
+				assert.Equal(t, vcavCodeBadRequest, e.Code)
+				assert.Less(t, len(e.Msg), 300, "the message names the problem, never the value")
+			}
 		}
 	}
 }
