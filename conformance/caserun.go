@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/failoverkit/failoverkit/internal/oasvalidate"
@@ -74,7 +75,12 @@ func (r *caseRun) judge(ctx context.Context, ex *exchange, want int, code string
 	field := info.ErrorCodeField
 	if code != "" && ex.status == want && (invalid == nil || invalid.Field != field) {
 		if got, _ := lookupString(ex.doc, field); got != code {
-			fs = append(fs, r.finding(ex, InBody, field, fmt.Sprintf("got %s, want %q", describeValue(ex.doc, field), code), nil))
+			f := r.finding(ex, InBody, field, fmt.Sprintf("got %s, want %q", describeValue(ex.doc, field), code), nil)
+			if !bindingCode(info, code, got) {
+				f.Level = LevelNote
+				f.Reason += " (a failoverkit choice or an interchangeable vendor code: noted, not failed)"
+			}
+			fs = append(fs, f)
 		}
 	}
 	return errors.Join(fs...)
@@ -128,4 +134,22 @@ func (r *caseRun) cleanup() {
 	for i := len(r.cleanups) - 1; i >= 0; i-- {
 		r.cleanups[i](ctx)
 	}
+}
+
+// bindingCode reports whether answering got where code is wanted fails a
+// case: when the API lists its documented codes, only a documented wanted
+// code binds, and not when got is documented as interchangeable with it.
+func bindingCode(info spec.Info, code, got string) bool {
+	if info.DocumentedCodes == nil {
+		return true
+	}
+	if !slices.Contains(info.DocumentedCodes, code) {
+		return false
+	}
+	for _, group := range info.InterchangeableCodes {
+		if slices.Contains(group, code) && slices.Contains(group, got) {
+			return false
+		}
+	}
+	return true
 }

@@ -65,9 +65,25 @@ type Finding struct {
 	Reason string `json:"reason"`
 	// Excerpt is the offending part of the response body, secrets redacted.
 	Excerpt string `json:"excerpt,omitempty"`
+	// Level is how much the finding weighs: LevelFailure (the default)
+	// makes its case fail; LevelNote is reported without failing it.
+	Level Level `json:"level,omitempty"`
 	// Err is the validation error behind the finding, if any.
 	Err error `json:"-"`
 }
+
+// Level is the weight of a finding.
+type Level string
+
+// Levels of findings.
+const (
+	// LevelFailure: the target departs from what the vendor documents.
+	LevelFailure Level = ""
+	// LevelNote: the target departs only from a failoverkit choice (an
+	// error code the vendor does not document, where the status and shape
+	// are right); the case still passes.
+	LevelNote Level = "note"
+)
 
 var _ error = (*Finding)(nil)
 

@@ -173,7 +173,12 @@ func writeDetail(b *strings.Builder, res Result) {
 	switch {
 	case len(res.Findings) > 0:
 		for _, f := range res.Findings {
-			fmt.Fprintf(b, "      %s (%s %s) → %s\n", f.Operation, f.Method, f.Path, statusText(f.Status))
+			if f.Level == LevelNote {
+				b.WriteString("      note: ")
+			} else {
+				b.WriteString("      ")
+			}
+			fmt.Fprintf(b, "%s (%s %s) → %s\n", f.Operation, f.Method, f.Path, statusText(f.Status))
 			fmt.Fprintf(b, "        %s: %s\n", f.Where(), f.Reason)
 			if f.Excerpt != "" {
 				fmt.Fprintf(b, "        excerpt: %s\n", f.Excerpt)

@@ -190,23 +190,28 @@ func (r *caseRun) vcavRefusal(ctx context.Context, req request, status int, code
 	return r.vcavExpectState(ctx, token, id, state)
 }
 
-// pollVCAVTask polls GET /tasks/{id} until the task leaves RUNNING.
+// vcavTerminal reports whether a task state is final. SUCCEEDED and FAILED
+// are; every other state (RUNNING, QUEUED, one the suite does not know) is
+// pending, as VMware's terraform provider treats QUEUED.
+func vcavTerminal(state string) bool { return state == "SUCCEEDED" || state == "FAILED" }
+
+// pollVCAVTask polls GET /tasks/{id} until the task reaches a final state.
 func (r *caseRun) pollVCAVTask(ctx context.Context, token, id string) (*exchange, error) {
 	req := request{op: "getTask", method: http.MethodGet, path: "/tasks/" + url.PathEscape(id), header: vcavHeader(token)}
 	return r.poll(ctx, id, req, func(ex *exchange) (string, bool) {
 		state, _ := lookupString(ex.doc, "state")
 		progress, _ := lookup(ex.doc, "progress")
-		return fmt.Sprintf("%s %v%%", state, progress), state != "RUNNING"
+		return fmt.Sprintf("%s %v%%", state, progress), vcavTerminal(state)
 	}, nil)
 }
 
 // checkVCAVTask checks what the spec says about a failover task of
-// replication id beyond its schema: endTime is -1 exactly while RUNNING, and
+// replication id beyond its schema: endTime is -1 exactly while pending, and
 // the workflow names the replication (failoverkit choice).
 func (r *caseRun) checkVCAVTask(ex *exchange, id string) error {
 	state, _ := lookupString(ex.doc, "state")
 	end, _ := lookup(ex.doc, "endTime")
-	if running := state == "RUNNING"; running != (end == float64(-1)) {
+	if running := !vcavTerminal(state); running != (end == float64(-1)) {
 		return r.finding(ex, InBody, "endTime", fmt.Sprintf("is %v in a %s task: it must be -1 exactly while the task runs", end, state), nil)
 	}
 	for _, kv := range [][2]string{{"workflowInfo.type", "failover"}, {"workflowInfo.resourceType", "vmReplication"}, {"workflowInfo.resourceId", id}} {

@@ -83,8 +83,8 @@ func (m *Mock) withKeptPasswords(body []byte) ([]byte, error) {
 
 // fillPasswords fills the empty passwords of sec's users from kept's.
 func fillPasswords(sec, kept any) {
-	users, _ := field(sec, "users").([]any)
-	keptUsers, _ := field(kept, "users").([]any)
+	users, _ := jsonMember(sec, "users").([]any)
+	keptUsers, _ := jsonMember(kept, "users").([]any)
 	for _, u := range users {
 		um, ok := u.(map[string]any)
 		if !ok || (um["password"] != nil && um["password"] != "") {
@@ -98,8 +98,8 @@ func fillPasswords(sec, kept any) {
 	}
 }
 
-// field returns v[name] when v is a JSON object.
-func field(v any, name string) any {
+// jsonMember returns v[name] when v is a JSON object.
+func jsonMember(v any, name string) any {
 	if m, ok := v.(map[string]any); ok {
 		return m[name]
 	}

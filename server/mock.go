@@ -77,7 +77,7 @@ func New(opts ...Option) (*Mock, error) {
 		defs = builtinAPIs()
 	}
 	for _, d := range defs {
-		sessions := newSessionStore(cfg.Clock, cfg.SessionIdleTimeout)
+		sessions := newSessionStore(cfg.Clock, cfg.SessionIdleTimeout, d.mintToken)
 		sessions.limit(cfg.MaxSessions, cfg.MaxSessionsPerUser)
 		e := &env{
 			clock:         cfg.Clock,
@@ -235,6 +235,10 @@ func (m *Mock) newEcho(v simulator, val *oasvalidate.Validator, e0 *env) (*echo.
 	e.HTTPErrorHandler = m.errorHandler(v)
 	e.Pre(m.logRequests(v.api(), val.QueryNames()))
 	e.Pre(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	info, _ := spec.Lookup(v.api())
+	if shape := answerShaping(info); shape != nil {
+		e.Pre(shape)
+	}
 	e.Pre(limitHeaders(DefaultHeaderLimit))
 	e.Pre(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   fmt.Sprint(DefaultBodyLimit) + "B",
@@ -311,6 +315,9 @@ func (m *Mock) errorHandler(v simulator) func(error, echo.Context) {
 			if p, internal = asProblem(err); internal {
 				m.log.Error("request failed", "api", v.api(), "operation", stateFrom(c.Request().Context()).op, "error", err)
 			}
+		}
+		for k, vs := range p.Header {
+			c.Response().Header()[k] = vs
 		}
 		if werr := v.writeProblem(c, p); werr != nil {
 			m.log.Error("write error response", "api", v.api(), "error", werr)

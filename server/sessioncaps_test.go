@@ -37,7 +37,7 @@ func TestSessionCaps_PerUserEndsThatUsersLeastRecentlyUsed(t *testing.T) {
 // most recently used session survives the flood.
 func TestSessionCaps_LoginFloodStaysBounded(t *testing.T) {
 	clock := NewManualClock(testStart)
-	s := newSessionStore(clock, time.Hour)
+	s := newSessionStore(clock, time.Hour, nil)
 	s.limit(1000, 0)
 	keep, _, err := s.create(User{Name: "automation"})
 	require.NoError(t, err)
