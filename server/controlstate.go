@@ -75,27 +75,62 @@ func (m *Mock) withKeptPasswords(body []byte) ([]byte, error) {
 	if err := json.Unmarshal(base, &known); err != nil {
 		return nil, err
 	}
-	for name, sec := range doc {
-		fillPasswords(sec, known[name])
-	}
+	fillPasswords(doc, known)
 	return json.Marshal(doc)
 }
 
-// fillPasswords fills the empty passwords of sec's users from kept's.
-func fillPasswords(sec, kept any) {
-	users, _ := jsonMember(sec, "users").([]any)
-	keptUsers, _ := jsonMember(kept, "users").([]any)
-	for _, u := range users {
-		um, ok := u.(map[string]any)
-		if !ok || (um["password"] != nil && um["password"] != "") {
-			continue
-		}
-		for _, k := range keptUsers {
-			if km, ok := k.(map[string]any); ok && km["name"] == um["name"] && um["name"] != nil {
-				um["password"] = km["password"]
+// fillPasswords walks doc beside kept (the same fixture document, last
+// loaded) and fills the empty passwords of every "users" list, wherever a
+// section keeps one (at its top, or under each site), from the user of the
+// same name at the same place in kept. List elements are matched by their
+// "name", or else by position.
+func fillPasswords(doc, kept any) {
+	switch d := doc.(type) {
+	case map[string]any:
+		for key, v := range d {
+			if key == "users" {
+				fillUsers(v, jsonMember(kept, key))
+				continue
 			}
+			fillPasswords(v, jsonMember(kept, key))
+		}
+	case []any:
+		ka, _ := kept.([]any)
+		for i, v := range d {
+			fillPasswords(v, matchElement(v, ka, i))
 		}
 	}
+}
+
+// fillUsers fills the empty passwords of users from keptUsers by name.
+func fillUsers(users, keptUsers any) {
+	us, _ := users.([]any)
+	ks, _ := keptUsers.([]any)
+	for _, u := range us {
+		um, ok := u.(map[string]any)
+		if !ok || um["name"] == nil || (um["password"] != nil && um["password"] != "") {
+			continue
+		}
+		if km, ok := matchElement(u, ks, -1).(map[string]any); ok {
+			um["password"] = km["password"]
+		}
+	}
+}
+
+// matchElement is the element of list with v's "name", or else list[i].
+func matchElement(v any, list []any, i int) any {
+	if name, ok := jsonMember(v, "name").(string); ok {
+		for _, e := range list {
+			if other, _ := jsonMember(e, "name").(string); other == name {
+				return e
+			}
+		}
+		return nil
+	}
+	if i >= 0 && i < len(list) {
+		return list[i]
+	}
+	return nil
 }
 
 // jsonMember returns v[name] when v is a JSON object.

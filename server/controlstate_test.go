@@ -99,3 +99,16 @@ func TestControl_ResetAndStateDumpRoundTrip(t *testing.T) {
 	token = vcavLogin(t, tm, vcavRootLogin) // the password was kept
 	assert.Equal(t, vcav.RecoveryStateCOMPLETE, vcavRecovery(vcavGetReplication(t, tm, token, vcavReadyID)), "the dumped state")
 }
+
+// TestControl_FixtureWithOddUserNamesIsRefusedNotPanicking: users whose
+// names are not strings are refused by validation, never a panic.
+func TestControl_FixtureWithOddUserNamesIsRefusedNotPanicking(t *testing.T) {
+	tm := newTestMock(t)
+	for _, body := range []string{
+		`{"vcav":{"users":[{"name":{"a":1}}],"sites":[{"name":{"b":2},"users":[{"name":[1]}]}]}}`,
+		`{"vcha":{"users":[{"name":null,"password":""}]}}`,
+	} {
+		status, raw := controlSend(t, tm, "PUT", "/fixture", "application/json", body)
+		assert.Equal(t, http.StatusBadRequest, status, "%s", raw)
+	}
+}

@@ -34,12 +34,12 @@ func TestFaults_RefusedUnlessTheSpecAllowsThem(t *testing.T) {
 	m, err := New()
 	require.NoError(t, err)
 	cases := map[string]struct{ fault, want string }{
-		"unknown operationId":         {`{"api":"vcav","operationId":"failoverEverything","status":500}`, `"failoverEverything" is not an operation of the vcav spec`},
-		"operation of the other API":  {`{"api":"vcav","operationId":"failoverVchaClusterAsync","status":500}`, "is not an operation of the vcav spec"},
-		"informational status":        {`{"api":"vcav","operationId":"getTask","status":101}`, "not a final HTTP status"},
-		"204 with a body":             {`{"api":"vcav","operationId":"getTask","status":204,"body":{}}`, "needs a status whose answer has a body"},
-		"body of the wrong shape":     {`{"api":"vcav","operationId":"getTask","status":500,"body":{"code":42}}`, `fault body does not fit the 500 answer of getTask: field "code"`},
-		"body for no declared answer": {`{"api":"vcav","operationId":"getTask","status":418,"body":{"code":"x"}}`, "declares no 418 answer"},
+		"unknown operationId":           {`{"api":"vcav","operationId":"failoverEverything","status":500}`, `"failoverEverything" is not an operation of the vcav spec`},
+		"operation of the other API":    {`{"api":"vcav","operationId":"failoverVchaClusterAsync","status":500}`, "is not an operation of the vcav spec"},
+		"informational status":          {`{"api":"vcav","operationId":"getTask","status":101}`, "not a final HTTP status"},
+		"204 with a body":               {`{"api":"vcav","operationId":"getTask","status":204,"body":{}}`, "needs a status whose answer has a body"},
+		"body of the wrong shape":       {`{"api":"vcav","operationId":"getTask","status":500,"body":{"code":42}}`, `fault body does not fit the 500 answer of getTask: field "code"`},
+		"body for an undeclared status": {`{"api":"vcav","operationId":"getTask","status":418,"body":{"code":"x"}}`, "does not fit the 418 answer of getTask"},
 	}
 	for name, c := range cases {
 		rec := controlDo(t, m, http.MethodPost, "/faults", c.fault)
