@@ -145,9 +145,10 @@ func TestProxy_HostileJSONMemoryBounded(t *testing.T) {
 }
 
 // TestProxy_UpstreamTimeoutAndConcurrencyCap puts the proxy, capped at two
-// exchanges in flight and a 300 ms upstream timeout, in front of a target
-// that holds each request until released: no more than two requests reach
-// the target at once, and a request the target never answers gets 504.
+// exchanges in flight, in front of a target that holds each request until
+// released: while six clients wait, no more than two requests reach the
+// target, and all six are answered once it lets go. With a 300 ms upstream
+// timeout, a request the target never answers gets 504.
 func TestProxy_UpstreamTimeoutAndConcurrencyCap(t *testing.T) {
 	var inFlight, most atomic.Int32
 	release := make(chan struct{})
@@ -158,33 +159,49 @@ func TestProxy_UpstreamTimeoutAndConcurrencyCap(t *testing.T) {
 		}
 		select {
 		case <-release:
+			w.WriteHeader(http.StatusNotFound)
 		case <-r.Context().Done():
-			return
 		}
-		w.WriteHeader(http.StatusNotFound)
 	})
 	up := httptest.NewServer(target)
 	t.Cleanup(up.Close)
-	p, err := conformance.NewProxy(conformance.ProxyConfig{API: spec.VCAV, Target: up.URL, MaxConcurrent: 2, UpstreamTimeout: 300 * time.Millisecond})
-	require.NoError(t, err)
-	front := httptest.NewServer(p)
-	t.Cleanup(front.Close)
+	front := func(timeout time.Duration) string {
+		p, err := conformance.NewProxy(conformance.ProxyConfig{API: spec.VCAV, Target: up.URL, MaxConcurrent: 2, UpstreamTimeout: timeout})
+		require.NoError(t, err)
+		srv := httptest.NewServer(p)
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
+	capped := front(time.Minute)
 	var wg sync.WaitGroup
 	statuses := make(chan int, 6)
 	for range 6 {
 		wg.Go(func() {
-			resp, err := http.Get(front.URL + "/vm-replications/x")
+			resp, err := http.Get(capped + "/vm-replications/x")
 			if err == nil {
 				statuses <- resp.StatusCode
 				_ = resp.Body.Close()
 			}
 		})
 	}
-	wg.Wait()
+	require.Eventually(t, func() bool { return inFlight.Load() == 2 }, 5*time.Second, 10*time.Millisecond)
+	time.Sleep(200 * time.Millisecond) // the other four are waiting for a slot, not at the target
+	assert.Equal(t, int32(2), most.Load())
 	close(release)
+	wg.Wait()
 	close(statuses)
+	n := 0
 	for s := range statuses {
-		assert.Equal(t, http.StatusGatewayTimeout, s)
+		assert.Equal(t, http.StatusNotFound, s)
+		n++
 	}
-	assert.LessOrEqual(t, most.Load(), int32(2))
+	assert.Equal(t, 6, n)
+
+	stuck := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	t.Cleanup(stuck.Close)
+	p, err := conformance.NewProxy(conformance.ProxyConfig{API: spec.VCAV, Target: stuck.URL, UpstreamTimeout: 300 * time.Millisecond})
+	require.NoError(t, err)
+	rec := httptest.NewRecorder()
+	p.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/vm-replications/x", nil))
+	assert.Equal(t, http.StatusGatewayTimeout, rec.Code)
 }
