@@ -51,14 +51,6 @@ type wrkResult struct {
 	rawSummary string
 }
 
-// cpuPerRequest is the server's CPU time per request.
-func (r wrkResult) cpuPerRequest() time.Duration {
-	if r.requests == 0 {
-		return 0
-	}
-	return r.cpu / time.Duration(r.requests)
-}
-
 // processCPU is the user plus system CPU time this process has used.
 func processCPU(tb testing.TB) time.Duration {
 	var ru syscall.Rusage

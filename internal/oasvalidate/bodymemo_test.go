@@ -19,7 +19,7 @@ const memoFailover = "/vm-replications/C4-09b2917c-bbe9-4693-ae3f-95b43a94b244/f
 
 // validateBody validates a request to target with body sent as ct and
 // returns the error and the body as the validator left it.
-func validateBody(t *testing.T, v *Validator, target, ct, body string) (error, string) {
+func validateBody(t *testing.T, v *Validator, target, ct, body string) (string, error) {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
 	req.Header.Set("Content-Type", ct)
@@ -28,7 +28,7 @@ func validateBody(t *testing.T, v *Validator, target, ct, body string) (error, s
 	verr := v.ValidateRequest(context.Background(), req, route, params)
 	left, err := io.ReadAll(req.Body)
 	require.NoError(t, err)
-	return verr, string(left)
+	return string(left), verr
 }
 
 // TestBodyMemo_RemembersOnlyWhatIsValidAndStillChecksTheRest: a body seen
@@ -43,22 +43,22 @@ func TestBodyMemo_RemembersOnlyWhatIsValidAndStillChecksTheRest(t *testing.T) {
 	require.NoError(t, err)
 	vcha.memo = v.memo // one memo for both: the key holds the operation
 	const good = `{"type":"vcloud","powerOn":true}`
-	err1, left1 := validateBody(t, v, memoFailover, "application/json", good)
+	left1, err1 := validateBody(t, v, memoFailover, "application/json", good)
 	require.NoError(t, err1)
 	require.Len(t, v.memo.valid, 1, "a valid body is remembered")
-	err2, left2 := validateBody(t, v, memoFailover, "application/json", good)
+	left2, err2 := validateBody(t, v, memoFailover, "application/json", good)
 	require.NoError(t, err2)
 	assert.Equal(t, left1, left2, "a remembered body leaves the request as a full validation does")
 
-	err, _ = validateBody(t, vcha, "/api/vcenter/vcha/cluster?action=failover&vmw-task=true", "application/json", good)
+	_, err = validateBody(t, vcha, "/api/vcenter/vcha/cluster?action=failover&vmw-task=true", "application/json", good)
 	assert.Error(t, err, "the same bytes sent to another operation are validated again")
-	err, _ = validateBody(t, v, memoFailover, "text/plain", good)
+	_, err = validateBody(t, v, memoFailover, "text/plain", good)
 	assert.Error(t, err, "the same bytes under another content type are validated again")
 
 	for _, bad := range []string{`{"type":"vcloud","powerOn":"yes"}`, `{"type":"bogus"}`, `{"type":`} {
-		err, _ = validateBody(t, v, memoFailover, "application/json", bad)
+		_, err = validateBody(t, v, memoFailover, "application/json", bad)
 		assert.Error(t, err, bad)
-		err, _ = validateBody(t, v, memoFailover, "application/json", bad)
+		_, err = validateBody(t, v, memoFailover, "application/json", bad)
 		assert.Error(t, err, "%s, a second time", bad)
 	}
 	assert.Len(t, v.memo.valid, 1, "invalid bodies are never remembered")
@@ -70,13 +70,13 @@ func TestBodyMemo_IsBounded(t *testing.T) {
 	v, err := New(spec.VCAV)
 	require.NoError(t, err)
 	for i := range 3 * memoBodies {
-		err, _ := validateBody(t, v, memoFailover, "application/json", fmt.Sprintf(`{"type":"vcloud","instanceId":"i-%d"}`, i))
+		_, err := validateBody(t, v, memoFailover, "application/json", fmt.Sprintf(`{"type":"vcloud","instanceId":"i-%d"}`, i))
 		require.NoError(t, err)
 		require.LessOrEqual(t, len(v.memo.valid), memoBodies)
 	}
 	v.memo.valid = nil
 	long := `{"type":"vcloud","instanceId":"` + strings.Repeat("x", memoBodyMax) + `"}`
-	err, left := validateBody(t, v, memoFailover, "application/json", long)
+	left, err := validateBody(t, v, memoFailover, "application/json", long)
 	require.NoError(t, err)
 	assert.True(t, strings.Contains(left, strings.Repeat("x", memoBodyMax)), "the long body is left whole")
 	assert.Empty(t, v.memo.valid)
