@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -115,7 +116,7 @@ func (m *vcavMock) snapshot(f *Fixture) {
 	}
 	f.VCAV = &VCAVFixture{
 		LocalSite: m.localSite, Sites: sites, VcSites: slices.Clone(m.vcSites), About: m.about, Health: m.health,
-		Users: users, Replications: repls, Instances: m.instances, NetworkSettings: m.networks,
+		Users: users, Replications: repls, Instances: maps.Clone(m.instances), NetworkSettings: maps.Clone(m.networks),
 	}
 }
 

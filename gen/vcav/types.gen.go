@@ -430,6 +430,42 @@ func (e VmNicSettingsIpAddressAllocationMode) Valid() bool {
 	}
 }
 
+// Defines values for VmReplicationFailoverTestSettingsType.
+const (
+	VmReplicationFailoverTestSettingsTypeVcenter VmReplicationFailoverTestSettingsType = "vcenter"
+	VmReplicationFailoverTestSettingsTypeVcloud  VmReplicationFailoverTestSettingsType = "vcloud"
+)
+
+// Valid indicates whether the value is a known member of the VmReplicationFailoverTestSettingsType enum.
+func (e VmReplicationFailoverTestSettingsType) Valid() bool {
+	switch e {
+	case VmReplicationFailoverTestSettingsTypeVcenter:
+		return true
+	case VmReplicationFailoverTestSettingsTypeVcloud:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for VmReplicationPlannedMigrationSettingsType.
+const (
+	VmReplicationPlannedMigrationSettingsTypeVcenter VmReplicationPlannedMigrationSettingsType = "vcenter"
+	VmReplicationPlannedMigrationSettingsTypeVcloud  VmReplicationPlannedMigrationSettingsType = "vcloud"
+)
+
+// Valid indicates whether the value is a known member of the VmReplicationPlannedMigrationSettingsType enum.
+func (e VmReplicationPlannedMigrationSettingsType) Valid() bool {
+	switch e {
+	case VmReplicationPlannedMigrationSettingsTypeVcenter:
+		return true
+	case VmReplicationPlannedMigrationSettingsTypeVcloud:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for VmReplicationSettingsDataConnectionType.
 const (
 	VmReplicationSettingsDataConnectionTypeENCRYPTED           VmReplicationSettingsDataConnectionType = "ENCRYPTED"
@@ -1676,6 +1712,45 @@ type VmReplicationFailoverSettings struct {
 	union json.RawMessage
 }
 
+// VmReplicationFailoverTestSettings Test failover settings (`VmReplicationFailoverTestSettings`). failoverkit choice: the object is open, unknown fields are ignored, and a missing `type` means `vcloud`; `sync` and `instanceId` are not checked against each other.
+type VmReplicationFailoverTestSettings struct {
+	CopySecurityTags *bool `json:"copySecurityTags,omitempty"`
+
+	// InstanceId Point-in-time instance to test; latest when omitted or null.
+	InstanceId      *string `json:"instanceId,omitempty"`
+	PlacementPolicy *string `json:"placementPolicy,omitempty"`
+
+	// PowerOn Power on the test VM.
+	PowerOn      *bool   `json:"powerOn,omitempty"`
+	SizingPolicy *string `json:"sizingPolicy,omitempty"`
+
+	// Sync Take a new instance before the test.
+	Sync *bool `json:"sync,omitempty"`
+
+	// Type Destination kind.
+	Type                *VmReplicationFailoverTestSettingsType `json:"type,omitempty"`
+	VAppNetworkSettings *VAppNetworkSettings                   `json:"vAppNetworkSettings,omitempty"`
+	VmNetworkSettings   *VmNetworkSettings                     `json:"vmNetworkSettings,omitempty"`
+}
+
+// VmReplicationFailoverTestSettingsType Destination kind.
+type VmReplicationFailoverTestSettingsType string
+
+// VmReplicationPlannedMigrationSettings Planned migration settings. `type` is required. failoverkit choice: the object is open and unknown fields (the community PowerShell module sends its failover body) are ignored.
+type VmReplicationPlannedMigrationSettings struct {
+	ConnectVmNics *bool `json:"connectVmNics,omitempty"`
+	Consolidate   *bool `json:"consolidate,omitempty"`
+	PowerOn       *bool `json:"powerOn,omitempty"`
+
+	// Type Destination kind.
+	Type                VmReplicationPlannedMigrationSettingsType `json:"type"`
+	VAppNetworkSettings *VAppNetworkSettings                      `json:"vAppNetworkSettings,omitempty"`
+	VmNetworkSettings   *VmNetworkSettings                        `json:"vmNetworkSettings,omitempty"`
+}
+
+// VmReplicationPlannedMigrationSettingsType Destination kind.
+type VmReplicationPlannedMigrationSettingsType string
+
 // VmReplicationSettings Replication settings.
 //
 // Example: {"dataConnectionType":"ENCRYPTED_COMPRESSED","excludedDiskKeys":[],"initialSyncTime":0,"quiesced":false,"retentionPolicy":{"rules":[{"distance":60,"numberOfInstances":24}]},"rpo":15}
@@ -1776,6 +1851,9 @@ type LimitQuery = int32
 // OffsetQuery defines model for OffsetQuery.
 type OffsetQuery = int32
 
+// OnPremAuthHeader defines model for OnPremAuthHeader.
+type OnPremAuthHeader = string
+
 // OperationIdHeader defines model for OperationIdHeader.
 type OperationIdHeader = string
 
@@ -1811,6 +1889,11 @@ type ExtendUnauthorized = ApiError
 // Example: {"args":[],"code":"Forbidden","msg":"Permission denied.","stacktrace":"com.vmware.h4.api.error.exceptions.PermissionDeniedException: Permission denied."}
 type FailoverBadRequest = ApiError
 
+// LifecycleBadRequest The error body of every response with a status of 400 or above. failoverkit choice: the vendor marks every field optional but always sends `code` and `msg`; they are required here so that the conformance suite can detect non-vendor error bodies.
+//
+// Example: {"args":[],"code":"Forbidden","msg":"Permission denied.","stacktrace":"com.vmware.h4.api.error.exceptions.PermissionDeniedException: Permission denied."}
+type LifecycleBadRequest = ApiError
+
 // LoginUnauthorized The error body of every response with a status of 400 or above. failoverkit choice: the vendor marks every field optional but always sends `code` and `msg`; they are required here so that the conformance suite can detect non-vendor error bodies.
 //
 // Example: {"args":[],"code":"Forbidden","msg":"Permission denied.","stacktrace":"com.vmware.h4.api.error.exceptions.PermissionDeniedException: Permission denied."}
@@ -1825,6 +1908,11 @@ type NotFound = ApiError
 //
 // Example: {"args":[],"code":"Forbidden","msg":"Permission denied.","stacktrace":"com.vmware.h4.api.error.exceptions.PermissionDeniedException: Permission denied."}
 type PayloadTooLarge = ApiError
+
+// ReplicationTaskAccepted The task a VM replication failover answers with (`C4ApiTaskOfSingleVmReplicationInfo` in 4.1, `C4ApiTask_of_...` from 4.4). failoverkit choice: `id`, `state`, `progress`, `startTime` and `endTime` are required, and on success `resultType` is `SingleVmReplicationInfo` and `result` the failed-over replication.
+//
+// Example: {"endTime":-1,"id":"3f1d7a52-8c1e-4b6a-9d2f-6a0e5c4b7e19","lastUpdated":1718000100000,"progress":0,"site":"site2","startTime":1718000100000,"state":"RUNNING","user":"admin@org1","warnings":[],"workflowInfo":{"resourceId":"C4-09b2917c-bbe9-4693-ae3f-95b43a94b244","resourceName":"web-01","resourceType":"vmReplication","type":"failover"}}
+type ReplicationTaskAccepted = C4ApiTaskOfSingleVmReplicationInfo
 
 // ServerError The error body of every response with a status of 400 or above. failoverkit choice: the vendor marks every field optional but always sends `code` and `msg`; they are required here so that the conformance suite can detect non-vendor error bodies.
 //
@@ -2040,6 +2128,15 @@ type ListVmReplicationsParamsDataConnectionState string
 // ListVmReplicationsParamsOverallHealth defines parameters for ListVmReplications.
 type ListVmReplicationsParamsOverallHealth string
 
+// DeleteVmReplicationParams defines parameters for DeleteVmReplication.
+type DeleteVmReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
 // GetVmReplicationParams defines parameters for GetVmReplication.
 type GetVmReplicationParams struct {
 	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
@@ -2058,8 +2155,35 @@ type FailoverVmReplicationParams struct {
 	OperationID *OperationIdHeader `json:"operationID,omitempty"`
 }
 
+// CleanupTestFailoverVmReplicationParams defines parameters for CleanupTestFailoverVmReplication.
+type CleanupTestFailoverVmReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// TestFailoverVmReplicationParams defines parameters for TestFailoverVmReplication.
+type TestFailoverVmReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
 // ListVmReplicationInstancesParams defines parameters for ListVmReplicationInstances.
 type ListVmReplicationInstancesParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// MigrateVmReplicationParams defines parameters for MigrateVmReplication.
+type MigrateVmReplicationParams struct {
 	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
 	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
 
@@ -2076,6 +2200,45 @@ type GetVmReplicationNetworkSettingsParams struct {
 	OperationID *OperationIdHeader `json:"operationID,omitempty"`
 }
 
+// PauseVmReplicationParams defines parameters for PauseVmReplication.
+type PauseVmReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// ResumeVmReplicationParams defines parameters for ResumeVmReplication.
+type ResumeVmReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// ReverseVmReplicationParams defines parameters for ReverseVmReplication.
+type ReverseVmReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+
+	// OnPremAuth Credentials for the on-premises site of a reverse (vendor header). failoverkit choice: accepted and not checked; never logged.
+	OnPremAuth *OnPremAuthHeader `json:"On-Prem-Auth,omitempty"`
+}
+
+// SyncVmReplicationParams defines parameters for SyncVmReplication.
+type SyncVmReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
 // LoginJSONRequestBody defines body for Login for application/json ContentType.
 type LoginJSONRequestBody = AuthenticationRequest
 
@@ -2084,6 +2247,12 @@ type ExtendSessionJSONRequestBody = ExtendSessionRequest
 
 // FailoverVmReplicationJSONRequestBody defines body for FailoverVmReplication for application/json ContentType.
 type FailoverVmReplicationJSONRequestBody = VmReplicationFailoverSettings
+
+// TestFailoverVmReplicationJSONRequestBody defines body for TestFailoverVmReplication for application/json ContentType.
+type TestFailoverVmReplicationJSONRequestBody = VmReplicationFailoverTestSettings
+
+// MigrateVmReplicationJSONRequestBody defines body for MigrateVmReplication for application/json ContentType.
+type MigrateVmReplicationJSONRequestBody = VmReplicationPlannedMigrationSettings
 
 // AsLocalUserAuthenticationRequest returns the union data inside the AuthenticationRequest as a LocalUserAuthenticationRequest
 func (t AuthenticationRequest) AsLocalUserAuthenticationRequest() (LocalUserAuthenticationRequest, error) {
