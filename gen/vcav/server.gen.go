@@ -46,6 +46,27 @@ type ServerInterface interface {
 	// GetTask Get a task
 	// (GET /tasks/{taskId})
 	GetTask(ctx echo.Context, taskId TaskIdPath, params GetTaskParams) error
+	// ListVappReplications List vApp replications
+	// (GET /vapp-replications)
+	ListVappReplications(ctx echo.Context, params ListVappReplicationsParams) error
+	// DeleteVappReplication Stop (delete) a vApp replication
+	// (DELETE /vapp-replications/{replicationId})
+	DeleteVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params DeleteVappReplicationParams) error
+	// GetVappReplication Get a vApp replication
+	// (GET /vapp-replications/{replicationId})
+	GetVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params GetVappReplicationParams) error
+	// FailoverVappReplication Failover a vApp replication
+	// (POST /vapp-replications/{replicationId}/failover)
+	FailoverVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params FailoverVappReplicationParams) error
+	// CleanupTestFailoverVappReplication Clean up the test failover of a vApp replication
+	// (DELETE /vapp-replications/{replicationId}/failover-test)
+	CleanupTestFailoverVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params CleanupTestFailoverVappReplicationParams) error
+	// TestFailoverVappReplication Test failover of a vApp replication
+	// (POST /vapp-replications/{replicationId}/failover-test)
+	TestFailoverVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params TestFailoverVappReplicationParams) error
+	// ReverseVappReplication Reverse a vApp replication
+	// (POST /vapp-replications/{replicationId}/reverse)
+	ReverseVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params ReverseVappReplicationParams) error
 	// ListVcSites List the vCenter (on-premises) sites
 	// (GET /vc-sites)
 	ListVcSites(ctx echo.Context, params ListVcSitesParams) error
@@ -454,6 +475,343 @@ func (w *ServerInterfaceWrapper) GetTask(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetTask(ctx, taskId, params)
+	return err
+}
+
+// ListVappReplications converts echo context to params.
+func (w *ServerInterfaceWrapper) ListVappReplications(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListVappReplicationsParams
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	// ------------- Optional query parameter "ids" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "ids", ctx.QueryParams(), &params.Ids, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ids: %s", err))
+	}
+
+	// ------------- Optional query parameter "vappName" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "vappName", ctx.QueryParams(), &params.VappName, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter vappName: %s", err))
+	}
+
+	// ------------- Optional query parameter "sourceSiteType" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sourceSiteType", ctx.QueryParams(), &params.SourceSiteType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sourceSiteType: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListVappReplications(ctx, params)
+	return err
+}
+
+// DeleteVappReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteVappReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteVappReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteVappReplication(ctx, replicationId, params)
+	return err
+}
+
+// GetVappReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) GetVappReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetVappReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetVappReplication(ctx, replicationId, params)
+	return err
+}
+
+// FailoverVappReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) FailoverVappReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FailoverVappReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.FailoverVappReplication(ctx, replicationId, params)
+	return err
+}
+
+// CleanupTestFailoverVappReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) CleanupTestFailoverVappReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CleanupTestFailoverVappReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CleanupTestFailoverVappReplication(ctx, replicationId, params)
+	return err
+}
+
+// TestFailoverVappReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) TestFailoverVappReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params TestFailoverVappReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.TestFailoverVappReplication(ctx, replicationId, params)
+	return err
+}
+
+// ReverseVappReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) ReverseVappReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReverseVappReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+	// ------------- Optional header parameter "On-Prem-Auth" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("On-Prem-Auth")]; found {
+		var OnPremAuth OnPremAuthHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for On-Prem-Auth, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "On-Prem-Auth", valueList[0], &OnPremAuth, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter On-Prem-Auth: %s", err))
+		}
+
+		params.OnPremAuth = &OnPremAuth
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReverseVappReplication(ctx, replicationId, params)
 	return err
 }
 
@@ -1272,6 +1630,13 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/vm-replications/:replicationId/sync", wrapper.SyncVmReplication, options.OperationMiddlewares["syncVmReplication"]...)
 	router.POST(options.BaseURL+"/vm-replications/:replicationId/pause", wrapper.PauseVmReplication, options.OperationMiddlewares["pauseVmReplication"]...)
 	router.POST(options.BaseURL+"/vm-replications/:replicationId/resume", wrapper.ResumeVmReplication, options.OperationMiddlewares["resumeVmReplication"]...)
+	router.GET(options.BaseURL+"/vapp-replications", wrapper.ListVappReplications, options.OperationMiddlewares["listVappReplications"]...)
+	router.DELETE(options.BaseURL+"/vapp-replications/:replicationId", wrapper.DeleteVappReplication, options.OperationMiddlewares["deleteVappReplication"]...)
+	router.GET(options.BaseURL+"/vapp-replications/:replicationId", wrapper.GetVappReplication, options.OperationMiddlewares["getVappReplication"]...)
+	router.POST(options.BaseURL+"/vapp-replications/:replicationId/failover", wrapper.FailoverVappReplication, options.OperationMiddlewares["failoverVappReplication"]...)
+	router.DELETE(options.BaseURL+"/vapp-replications/:replicationId/failover-test", wrapper.CleanupTestFailoverVappReplication, options.OperationMiddlewares["cleanupTestFailoverVappReplication"]...)
+	router.POST(options.BaseURL+"/vapp-replications/:replicationId/failover-test", wrapper.TestFailoverVappReplication, options.OperationMiddlewares["testFailoverVappReplication"]...)
+	router.POST(options.BaseURL+"/vapp-replications/:replicationId/reverse", wrapper.ReverseVappReplication, options.OperationMiddlewares["reverseVappReplication"]...)
 
 }
 
@@ -1316,6 +1681,10 @@ type UnauthorizedJSONResponse struct {
 
 	Headers UnauthorizedResponseHeaders
 }
+
+type VappNotFoundJSONResponse ApiError
+
+type VappTaskAcceptedJSONResponse C4ApiTaskOfVappReplicationInfo
 
 type GetAboutRequestObject struct {
 	Params GetAboutParams
@@ -2129,6 +2498,724 @@ type GetTaskdefaultJSONResponse struct {
 }
 
 func (response GetTaskdefaultJSONResponse) VisitGetTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVappReplicationsRequestObject struct {
+	Params ListVappReplicationsParams
+}
+
+type ListVappReplicationsResponseObject interface {
+	VisitListVappReplicationsResponse(w http.ResponseWriter) error
+}
+
+type ListVappReplications200JSONResponse QueryResultOfVappReplicationInfo
+
+func (response ListVappReplications200JSONResponse) VisitListVappReplicationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVappReplications400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListVappReplications400JSONResponse) VisitListVappReplicationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVappReplications401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListVappReplications401JSONResponse) VisitListVappReplicationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVappReplications404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response ListVappReplications404JSONResponse) VisitListVappReplicationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVappReplications500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response ListVappReplications500JSONResponse) VisitListVappReplicationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVappReplicationsdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response ListVappReplicationsdefaultJSONResponse) VisitListVappReplicationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVappReplicationRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        DeleteVappReplicationParams
+}
+
+type DeleteVappReplicationResponseObject interface {
+	VisitDeleteVappReplicationResponse(w http.ResponseWriter) error
+}
+
+type DeleteVappReplication202JSONResponse C4ApiTask
+
+func (response DeleteVappReplication202JSONResponse) VisitDeleteVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVappReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response DeleteVappReplication400JSONResponse) VisitDeleteVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVappReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteVappReplication401JSONResponse) VisitDeleteVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVappReplication404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response DeleteVappReplication404JSONResponse) VisitDeleteVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVappReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response DeleteVappReplication500JSONResponse) VisitDeleteVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVappReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response DeleteVappReplicationdefaultJSONResponse) VisitDeleteVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        GetVappReplicationParams
+}
+
+type GetVappReplicationResponseObject interface {
+	VisitGetVappReplicationResponse(w http.ResponseWriter) error
+}
+
+type GetVappReplication200JSONResponse VappReplicationInfo
+
+func (response GetVappReplication200JSONResponse) VisitGetVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetVappReplication401JSONResponse) VisitGetVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplication404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response GetVappReplication404JSONResponse) VisitGetVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response GetVappReplication500JSONResponse) VisitGetVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response GetVappReplicationdefaultJSONResponse) VisitGetVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVappReplicationRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        FailoverVappReplicationParams
+	Body          *FailoverVappReplicationJSONRequestBody
+}
+
+type FailoverVappReplicationResponseObject interface {
+	VisitFailoverVappReplicationResponse(w http.ResponseWriter) error
+}
+
+type FailoverVappReplication202JSONResponse struct{ VappTaskAcceptedJSONResponse }
+
+func (response FailoverVappReplication202JSONResponse) VisitFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVappReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response FailoverVappReplication400JSONResponse) VisitFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVappReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response FailoverVappReplication401JSONResponse) VisitFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVappReplication404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response FailoverVappReplication404JSONResponse) VisitFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVappReplication413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response FailoverVappReplication413JSONResponse) VisitFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVappReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response FailoverVappReplication500JSONResponse) VisitFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVappReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response FailoverVappReplicationdefaultJSONResponse) VisitFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVappReplicationRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        CleanupTestFailoverVappReplicationParams
+}
+
+type CleanupTestFailoverVappReplicationResponseObject interface {
+	VisitCleanupTestFailoverVappReplicationResponse(w http.ResponseWriter) error
+}
+
+type CleanupTestFailoverVappReplication202JSONResponse struct{ VappTaskAcceptedJSONResponse }
+
+func (response CleanupTestFailoverVappReplication202JSONResponse) VisitCleanupTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVappReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response CleanupTestFailoverVappReplication400JSONResponse) VisitCleanupTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVappReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CleanupTestFailoverVappReplication401JSONResponse) VisitCleanupTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVappReplication404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response CleanupTestFailoverVappReplication404JSONResponse) VisitCleanupTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVappReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response CleanupTestFailoverVappReplication500JSONResponse) VisitCleanupTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVappReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response CleanupTestFailoverVappReplicationdefaultJSONResponse) VisitCleanupTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVappReplicationRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        TestFailoverVappReplicationParams
+	Body          *TestFailoverVappReplicationJSONRequestBody
+}
+
+type TestFailoverVappReplicationResponseObject interface {
+	VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error
+}
+
+type TestFailoverVappReplication202JSONResponse struct{ VappTaskAcceptedJSONResponse }
+
+func (response TestFailoverVappReplication202JSONResponse) VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVappReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response TestFailoverVappReplication400JSONResponse) VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVappReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response TestFailoverVappReplication401JSONResponse) VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVappReplication404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response TestFailoverVappReplication404JSONResponse) VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVappReplication413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response TestFailoverVappReplication413JSONResponse) VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVappReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response TestFailoverVappReplication500JSONResponse) VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVappReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response TestFailoverVappReplicationdefaultJSONResponse) VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVappReplicationRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        ReverseVappReplicationParams
+}
+
+type ReverseVappReplicationResponseObject interface {
+	VisitReverseVappReplicationResponse(w http.ResponseWriter) error
+}
+
+type ReverseVappReplication202JSONResponse struct{ VappTaskAcceptedJSONResponse }
+
+func (response ReverseVappReplication202JSONResponse) VisitReverseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVappReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response ReverseVappReplication400JSONResponse) VisitReverseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVappReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReverseVappReplication401JSONResponse) VisitReverseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVappReplication404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response ReverseVappReplication404JSONResponse) VisitReverseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVappReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response ReverseVappReplication500JSONResponse) VisitReverseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVappReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response ReverseVappReplicationdefaultJSONResponse) VisitReverseVappReplicationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -3563,6 +4650,27 @@ type StrictServerInterface interface {
 	// GetTask Get a task
 	// (GET /tasks/{taskId})
 	GetTask(ctx context.Context, request GetTaskRequestObject) (GetTaskResponseObject, error)
+	// ListVappReplications List vApp replications
+	// (GET /vapp-replications)
+	ListVappReplications(ctx context.Context, request ListVappReplicationsRequestObject) (ListVappReplicationsResponseObject, error)
+	// DeleteVappReplication Stop (delete) a vApp replication
+	// (DELETE /vapp-replications/{replicationId})
+	DeleteVappReplication(ctx context.Context, request DeleteVappReplicationRequestObject) (DeleteVappReplicationResponseObject, error)
+	// GetVappReplication Get a vApp replication
+	// (GET /vapp-replications/{replicationId})
+	GetVappReplication(ctx context.Context, request GetVappReplicationRequestObject) (GetVappReplicationResponseObject, error)
+	// FailoverVappReplication Failover a vApp replication
+	// (POST /vapp-replications/{replicationId}/failover)
+	FailoverVappReplication(ctx context.Context, request FailoverVappReplicationRequestObject) (FailoverVappReplicationResponseObject, error)
+	// CleanupTestFailoverVappReplication Clean up the test failover of a vApp replication
+	// (DELETE /vapp-replications/{replicationId}/failover-test)
+	CleanupTestFailoverVappReplication(ctx context.Context, request CleanupTestFailoverVappReplicationRequestObject) (CleanupTestFailoverVappReplicationResponseObject, error)
+	// TestFailoverVappReplication Test failover of a vApp replication
+	// (POST /vapp-replications/{replicationId}/failover-test)
+	TestFailoverVappReplication(ctx context.Context, request TestFailoverVappReplicationRequestObject) (TestFailoverVappReplicationResponseObject, error)
+	// ReverseVappReplication Reverse a vApp replication
+	// (POST /vapp-replications/{replicationId}/reverse)
+	ReverseVappReplication(ctx context.Context, request ReverseVappReplicationRequestObject) (ReverseVappReplicationResponseObject, error)
 	// ListVcSites List the vCenter (on-premises) sites
 	// (GET /vc-sites)
 	ListVcSites(ctx context.Context, request ListVcSitesRequestObject) (ListVcSitesResponseObject, error)
@@ -3910,6 +5018,233 @@ func (sh *strictHandler) GetTask(ctx echo.Context, taskId TaskIdPath, params Get
 		return err
 	} else if validResponse, ok := response.(GetTaskResponseObject); ok {
 		return validResponse.VisitGetTaskResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListVappReplications operation middleware
+func (sh *strictHandler) ListVappReplications(ctx echo.Context, params ListVappReplicationsParams) error {
+	var request ListVappReplicationsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListVappReplications(ctx.Request().Context(), request.(ListVappReplicationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListVappReplications")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListVappReplicationsResponseObject); ok {
+		return validResponse.VisitListVappReplicationsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteVappReplication operation middleware
+func (sh *strictHandler) DeleteVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params DeleteVappReplicationParams) error {
+	var request DeleteVappReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteVappReplication(ctx.Request().Context(), request.(DeleteVappReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteVappReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteVappReplicationResponseObject); ok {
+		return validResponse.VisitDeleteVappReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetVappReplication operation middleware
+func (sh *strictHandler) GetVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params GetVappReplicationParams) error {
+	var request GetVappReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetVappReplication(ctx.Request().Context(), request.(GetVappReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetVappReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetVappReplicationResponseObject); ok {
+		return validResponse.VisitGetVappReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// FailoverVappReplication operation middleware
+func (sh *strictHandler) FailoverVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params FailoverVappReplicationParams) error {
+	var request FailoverVappReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	var body FailoverVappReplicationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FailoverVappReplication(ctx.Request().Context(), request.(FailoverVappReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FailoverVappReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(FailoverVappReplicationResponseObject); ok {
+		return validResponse.VisitFailoverVappReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CleanupTestFailoverVappReplication operation middleware
+func (sh *strictHandler) CleanupTestFailoverVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params CleanupTestFailoverVappReplicationParams) error {
+	var request CleanupTestFailoverVappReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CleanupTestFailoverVappReplication(ctx.Request().Context(), request.(CleanupTestFailoverVappReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CleanupTestFailoverVappReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CleanupTestFailoverVappReplicationResponseObject); ok {
+		return validResponse.VisitCleanupTestFailoverVappReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// TestFailoverVappReplication operation middleware
+func (sh *strictHandler) TestFailoverVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params TestFailoverVappReplicationParams) error {
+	var request TestFailoverVappReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	var body TestFailoverVappReplicationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.TestFailoverVappReplication(ctx.Request().Context(), request.(TestFailoverVappReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "TestFailoverVappReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(TestFailoverVappReplicationResponseObject); ok {
+		return validResponse.VisitTestFailoverVappReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReverseVappReplication operation middleware
+func (sh *strictHandler) ReverseVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params ReverseVappReplicationParams) error {
+	var request ReverseVappReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReverseVappReplication(ctx.Request().Context(), request.(ReverseVappReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReverseVappReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReverseVappReplicationResponseObject); ok {
+		return validResponse.VisitReverseVappReplicationResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
