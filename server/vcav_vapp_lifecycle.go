@@ -28,7 +28,7 @@ func vcavVappKind(workflow string) *vcavTaskKind {
 // vcavFailoverOp is the VM failover as a vcavOp (its handler is
 // vcav_failover.go), for the vApp failover.
 var vcavFailoverOp = &vcavOp{kind: vcavFailoverKind, busy: true,
-	gate: vcavAllowStates(vcav.RecoveryStateNOTSTARTED),
+	gate:  vcavAllowStates(vcav.RecoveryStateNOTSTARTED),
 	apply: func(_ *vcavMock, r *vcav.SingleVmReplicationInfo, end time.Time) { vcavCompleteFailover(r, end) }}
 
 // The vApp lifecycle operations.

@@ -134,3 +134,21 @@ func (m *vcavMock) GetVappReplication(ctx context.Context, req vcav.GetVappRepli
 	}
 	return vcav.GetVappReplication200JSONResponse(m.renderVapp(a)), nil
 }
+
+// GetVappReplicationNetworkSettings answers GET
+// /vapp-replications/{id}/network-settings: empty vApp settings (copy the
+// source networks, no mappings) for both kinds of failover.
+func (m *vcavMock) GetVappReplicationNetworkSettings(ctx context.Context, req vcav.GetVappReplicationNetworkSettingsRequestObject) (vcav.GetVappReplicationNetworkSettingsResponseObject, error) {
+	m.begin()
+	defer m.end()
+	if _, refusal := m.vapp(ctx, req.Params.Site, req.ReplicationId); refusal != nil {
+		return nil, refusal.problem()
+	}
+	empty := func() *vcav.NetworkSettingsPair {
+		return &vcav.NetworkSettingsPair{VAppNetworkSettings: &vcav.VAppNetworkSettings{
+			CopySourceNetworks: new(true), NetworkMappings: &[]vcav.NetworkMapping{}}}
+	}
+	return vcav.GetVappReplicationNetworkSettings200JSONResponse(vcav.ReplicationNetworkSettings{
+		FailoverSettings: empty(), FailoverTestSettings: empty(),
+	}), nil
+}

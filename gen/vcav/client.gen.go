@@ -377,6 +377,18 @@ type ClientInterface interface {
 	// Corresponds with POST /vapp-replications/{replicationId}/failover-test (the `TestFailoverVappReplication` operationId).
 	TestFailoverVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *TestFailoverVappReplicationParams, body TestFailoverVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetVappReplicationNetworkSettings Get the network settings of a vApp replication
+	//
+	// Returns the vApp network settings stored for a failover and a test failover (the vApp
+	// variant carries only `vAppNetworkSettings`); the community PowerShell module copies them
+	// into its vApp bodies.
+	//
+	// failoverkit choice: an unknown vApp answers 404 `VappReplicationNotFound`; the settings are
+	// empty (`copySourceNetworks` true, no mappings).
+	//
+	// Corresponds with GET /vapp-replications/{replicationId}/network-settings (the `GetVappReplicationNetworkSettings` operationId).
+	GetVappReplicationNetworkSettings(ctx context.Context, replicationId VappReplicationIdPath, params *GetVappReplicationNetworkSettingsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ReverseVappReplication Reverse a vApp replication
 	//
 	// failoverkit choice: every VM must be COMPLETE (else 400 `InvalidRecoveryState`); each is
@@ -1166,6 +1178,28 @@ func (c *Client) TestFailoverVappReplicationWithBody(ctx context.Context, replic
 // Corresponds with POST /vapp-replications/{replicationId}/failover-test (the `TestFailoverVappReplication` operationId).
 func (c *Client) TestFailoverVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *TestFailoverVappReplicationParams, body TestFailoverVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewTestFailoverVappReplicationRequest(c.Server, replicationId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVappReplicationNetworkSettings Get the network settings of a vApp replication
+//
+// Returns the vApp network settings stored for a failover and a test failover (the vApp
+// variant carries only `vAppNetworkSettings`); the community PowerShell module copies them
+// into its vApp bodies.
+//
+// failoverkit choice: an unknown vApp answers 404 `VappReplicationNotFound`; the settings are
+// empty (`copySourceNetworks` true, no mappings).
+//
+// Corresponds with GET /vapp-replications/{replicationId}/network-settings (the `GetVappReplicationNetworkSettings` operationId).
+func (c *Client) GetVappReplicationNetworkSettings(ctx context.Context, replicationId VappReplicationIdPath, params *GetVappReplicationNetworkSettingsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVappReplicationNetworkSettingsRequest(c.Server, replicationId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2795,6 +2829,82 @@ func NewTestFailoverVappReplicationRequestWithBody(server string, replicationId 
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetVappReplicationNetworkSettingsRequest constructs an http.Request for the GetVappReplicationNetworkSettings method
+func NewGetVappReplicationNetworkSettingsRequest(server string, replicationId VappReplicationIdPath, params *GetVappReplicationNetworkSettingsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vapp-replications/%s/network-settings", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	if params != nil {
 
@@ -4605,6 +4715,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /vapp-replications/{replicationId}/failover-test (the `TestFailoverVappReplication` operationId).
 	TestFailoverVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *TestFailoverVappReplicationParams, body TestFailoverVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*TestFailoverVappReplicationResponse, error)
 
+	// GetVappReplicationNetworkSettingsWithResponse Get the network settings of a vApp replication
+	//
+	// Returns the vApp network settings stored for a failover and a test failover (the vApp
+	// variant carries only `vAppNetworkSettings`); the community PowerShell module copies them
+	// into its vApp bodies.
+	//
+	// failoverkit choice: an unknown vApp answers 404 `VappReplicationNotFound`; the settings are
+	// empty (`copySourceNetworks` true, no mappings).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /vapp-replications/{replicationId}/network-settings (the `GetVappReplicationNetworkSettings` operationId).
+	GetVappReplicationNetworkSettingsWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *GetVappReplicationNetworkSettingsParams, reqEditors ...RequestEditorFn) (*GetVappReplicationNetworkSettingsResponse, error)
+
 	// ReverseVappReplicationWithResponse Reverse a vApp replication
 	//
 	// failoverkit choice: every VM must be COMPLETE (else 400 `InvalidRecoveryState`); each is
@@ -6172,6 +6296,82 @@ func (r TestFailoverVappReplicationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r TestFailoverVappReplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetVappReplicationNetworkSettingsResponse401Headers the declared response headers of an HTTP 401 response for GetVappReplicationNetworkSettings
+type GetVappReplicationNetworkSettingsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetVappReplicationNetworkSettingsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReplicationNetworkSettings
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *VappNotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetVappReplicationNetworkSettingsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVappReplicationNetworkSettingsResponse) GetJSON200() *ReplicationNetworkSettings {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetVappReplicationNetworkSettingsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetVappReplicationNetworkSettingsResponse) GetJSON404() *VappNotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetVappReplicationNetworkSettingsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetVappReplicationNetworkSettingsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVappReplicationNetworkSettingsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVappReplicationNetworkSettingsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVappReplicationNetworkSettingsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVappReplicationNetworkSettingsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -7840,6 +8040,26 @@ func (c *ClientWithResponses) TestFailoverVappReplicationWithResponse(ctx contex
 	return ParseTestFailoverVappReplicationResponse(rsp)
 }
 
+// GetVappReplicationNetworkSettingsWithResponse Get the network settings of a vApp replication
+//
+// Returns the vApp network settings stored for a failover and a test failover (the vApp
+// variant carries only `vAppNetworkSettings`); the community PowerShell module copies them
+// into its vApp bodies.
+//
+// failoverkit choice: an unknown vApp answers 404 `VappReplicationNotFound`; the settings are
+// empty (`copySourceNetworks` true, no mappings).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /vapp-replications/{replicationId}/network-settings (the `GetVappReplicationNetworkSettings` operationId).
+func (c *ClientWithResponses) GetVappReplicationNetworkSettingsWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *GetVappReplicationNetworkSettingsParams, reqEditors ...RequestEditorFn) (*GetVappReplicationNetworkSettingsResponse, error) {
+	rsp, err := c.GetVappReplicationNetworkSettings(ctx, replicationId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVappReplicationNetworkSettingsResponse(rsp)
+}
+
 // ReverseVappReplicationWithResponse Reverse a vApp replication
 //
 // failoverkit choice: every VM must be COMPLETE (else 400 `InvalidRecoveryState`); each is
@@ -9360,6 +9580,73 @@ func ParseTestFailoverVappReplicationResponse(rsp *http.Response) (*TestFailover
 	switch {
 	case rsp.StatusCode == 401:
 		var headers TestFailoverVappReplicationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetVappReplicationNetworkSettingsResponse parses an HTTP response from a GetVappReplicationNetworkSettingsWithResponse call
+func ParseGetVappReplicationNetworkSettingsResponse(rsp *http.Response) (*GetVappReplicationNetworkSettingsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVappReplicationNetworkSettingsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReplicationNetworkSettings
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest VappNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetVappReplicationNetworkSettingsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -64,6 +64,9 @@ type ServerInterface interface {
 	// TestFailoverVappReplication Test failover of a vApp replication
 	// (POST /vapp-replications/{replicationId}/failover-test)
 	TestFailoverVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params TestFailoverVappReplicationParams) error
+	// GetVappReplicationNetworkSettings Get the network settings of a vApp replication
+	// (GET /vapp-replications/{replicationId}/network-settings)
+	GetVappReplicationNetworkSettings(ctx echo.Context, replicationId VappReplicationIdPath, params GetVappReplicationNetworkSettingsParams) error
 	// ReverseVappReplication Reverse a vApp replication
 	// (POST /vapp-replications/{replicationId}/reverse)
 	ReverseVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params ReverseVappReplicationParams) error
@@ -755,6 +758,48 @@ func (w *ServerInterfaceWrapper) TestFailoverVappReplication(ctx echo.Context) e
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.TestFailoverVappReplication(ctx, replicationId, params)
+	return err
+}
+
+// GetVappReplicationNetworkSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) GetVappReplicationNetworkSettings(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetVappReplicationNetworkSettingsParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetVappReplicationNetworkSettings(ctx, replicationId, params)
 	return err
 }
 
@@ -1636,6 +1681,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/vapp-replications/:replicationId/failover", wrapper.FailoverVappReplication, options.OperationMiddlewares["failoverVappReplication"]...)
 	router.DELETE(options.BaseURL+"/vapp-replications/:replicationId/failover-test", wrapper.CleanupTestFailoverVappReplication, options.OperationMiddlewares["cleanupTestFailoverVappReplication"]...)
 	router.POST(options.BaseURL+"/vapp-replications/:replicationId/failover-test", wrapper.TestFailoverVappReplication, options.OperationMiddlewares["testFailoverVappReplication"]...)
+	router.GET(options.BaseURL+"/vapp-replications/:replicationId/network-settings", wrapper.GetVappReplicationNetworkSettings, options.OperationMiddlewares["getVappReplicationNetworkSettings"]...)
 	router.POST(options.BaseURL+"/vapp-replications/:replicationId/reverse", wrapper.ReverseVappReplication, options.OperationMiddlewares["reverseVappReplication"]...)
 
 }
@@ -3115,6 +3161,91 @@ type TestFailoverVappReplicationdefaultJSONResponse struct {
 }
 
 func (response TestFailoverVappReplicationdefaultJSONResponse) VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationNetworkSettingsRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        GetVappReplicationNetworkSettingsParams
+}
+
+type GetVappReplicationNetworkSettingsResponseObject interface {
+	VisitGetVappReplicationNetworkSettingsResponse(w http.ResponseWriter) error
+}
+
+type GetVappReplicationNetworkSettings200JSONResponse ReplicationNetworkSettings
+
+func (response GetVappReplicationNetworkSettings200JSONResponse) VisitGetVappReplicationNetworkSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationNetworkSettings401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetVappReplicationNetworkSettings401JSONResponse) VisitGetVappReplicationNetworkSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationNetworkSettings404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response GetVappReplicationNetworkSettings404JSONResponse) VisitGetVappReplicationNetworkSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationNetworkSettings500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response GetVappReplicationNetworkSettings500JSONResponse) VisitGetVappReplicationNetworkSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationNetworkSettingsdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response GetVappReplicationNetworkSettingsdefaultJSONResponse) VisitGetVappReplicationNetworkSettingsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -4668,6 +4799,9 @@ type StrictServerInterface interface {
 	// TestFailoverVappReplication Test failover of a vApp replication
 	// (POST /vapp-replications/{replicationId}/failover-test)
 	TestFailoverVappReplication(ctx context.Context, request TestFailoverVappReplicationRequestObject) (TestFailoverVappReplicationResponseObject, error)
+	// GetVappReplicationNetworkSettings Get the network settings of a vApp replication
+	// (GET /vapp-replications/{replicationId}/network-settings)
+	GetVappReplicationNetworkSettings(ctx context.Context, request GetVappReplicationNetworkSettingsRequestObject) (GetVappReplicationNetworkSettingsResponseObject, error)
 	// ReverseVappReplication Reverse a vApp replication
 	// (POST /vapp-replications/{replicationId}/reverse)
 	ReverseVappReplication(ctx context.Context, request ReverseVappReplicationRequestObject) (ReverseVappReplicationResponseObject, error)
@@ -5219,6 +5353,32 @@ func (sh *strictHandler) TestFailoverVappReplication(ctx echo.Context, replicati
 		return err
 	} else if validResponse, ok := response.(TestFailoverVappReplicationResponseObject); ok {
 		return validResponse.VisitTestFailoverVappReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetVappReplicationNetworkSettings operation middleware
+func (sh *strictHandler) GetVappReplicationNetworkSettings(ctx echo.Context, replicationId VappReplicationIdPath, params GetVappReplicationNetworkSettingsParams) error {
+	var request GetVappReplicationNetworkSettingsRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetVappReplicationNetworkSettings(ctx.Request().Context(), request.(GetVappReplicationNetworkSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetVappReplicationNetworkSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetVappReplicationNetworkSettingsResponseObject); ok {
+		return validResponse.VisitGetVappReplicationNetworkSettingsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

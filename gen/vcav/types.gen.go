@@ -2259,6 +2259,15 @@ type TestFailoverVappReplicationParams struct {
 	OperationID *OperationIdHeader `json:"operationID,omitempty"`
 }
 
+// GetVappReplicationNetworkSettingsParams defines parameters for GetVappReplicationNetworkSettings.
+type GetVappReplicationNetworkSettingsParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
 // ReverseVappReplicationParams defines parameters for ReverseVappReplication.
 type ReverseVappReplicationParams struct {
 	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
