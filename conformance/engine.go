@@ -2,10 +2,12 @@ package conformance
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -83,6 +85,8 @@ type request struct {
 	// invalid marks a request the case means to violate the spec (a
 	// negative case): validation must reject it.
 	invalid bool
+	// accept is the Accept header sent ("" sends application/json).
+	accept string
 }
 
 // exchange is a request sent and its response.
@@ -162,7 +166,7 @@ func (c *apiClient) send(ctx context.Context, r request) (*exchange, error) {
 	for k, vs := range r.header {
 		req.Header[k] = vs
 	}
-	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept", cmp.Or(r.accept, "application/json"))
 	if r.body != nil && req.Header.Get("Content-Type") == "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -194,5 +198,22 @@ func (c *apiClient) validate(ctx context.Context, ex *exchange) error {
 	if err != nil {
 		return err
 	}
-	return c.v.ValidateAnswer(ctx, vr, ex.route, ex.params, ex.status, ex.header, ex.body)
+	return c.v.ValidateAnswer(ctx, vr, ex.route, ex.params, ex.status, answeredAs(ex), ex.body)
+}
+
+// answeredAs is the response header validated: an answer in the vendor
+// media type the request asked for in Accept (e.g.
+// application/vnd.vmware.h4-v4+json) is validated as the JSON it is.
+func answeredAs(ex *exchange) http.Header {
+	if ex.req.accept == "" {
+		return ex.header
+	}
+	want, _, err1 := mime.ParseMediaType(ex.req.accept)
+	got, _, err2 := mime.ParseMediaType(ex.header.Get("Content-Type"))
+	if err1 != nil || err2 != nil || got != want {
+		return ex.header
+	}
+	h := ex.header.Clone()
+	h.Set("Content-Type", "application/json;charset=UTF-8")
+	return h
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"testing"
 	"time"
 
@@ -79,33 +78,6 @@ func newRunner(target Target, opts ...Option) (*runner, error) {
 		}
 	}
 	return r, nil
-}
-
-// preflightTimeout bounds the reachability check of each endpoint.
-const preflightTimeout = 10 * time.Second
-
-// preflight makes sure every endpoint answers HTTP at all, so an unreachable
-// target is one clear error and not a report full of failures.
-func (r *runner) preflight(ctx context.Context) error {
-	for _, api := range spec.APIs() {
-		c := r.clients[api]
-		if c == nil {
-			continue
-		}
-		pctx, cancel := context.WithTimeout(ctx, preflightTimeout)
-		req, err := http.NewRequestWithContext(pctx, http.MethodGet, c.base.String()+"/", nil)
-		if err == nil {
-			var resp *http.Response
-			if resp, err = c.hc.Do(req); err == nil {
-				_ = resp.Body.Close()
-			}
-		}
-		cancel()
-		if err != nil {
-			return &ConnectionError{API: api, URL: c.base.String(), Err: err}
-		}
-	}
-	return nil
 }
 
 // cases lists the cases the options select.
@@ -190,6 +162,12 @@ func (r *runner) run(ctx context.Context, c Case) Result {
 	}
 	cr.cleanup()
 	res.Status, res.Reason, res.Findings = classify(c.Name, err)
+	if len(cr.notes) > 0 && res.Status != StatusSkip {
+		res.Findings = append(res.Findings, cr.notes...)
+		if res.Status == StatusPass {
+			res.Reason = fmt.Sprintf("%d note(s): %s", len(cr.notes), cr.notes[0].Where()+": "+cr.notes[0].Reason)
+		}
+	}
 	res.Duration = time.Since(start)
 	r.redactResult(&res)
 	return res

@@ -44,8 +44,13 @@ func vcavHeader(token string) http.Header {
 
 // vcavLoginBody is the AuthenticationRequest of the target's login type.
 func (r *caseRun) vcavLoginBody(user, password string) []byte {
+	return vcavLoginBodyOf(r.target.VCAVLoginType, user, password)
+}
+
+// vcavLoginBodyOf is the AuthenticationRequest of a login type.
+func vcavLoginBodyOf(loginType, user, password string) []byte {
 	var body map[string]string
-	switch r.target.VCAVLoginType {
+	switch loginType {
 	case LoginVCDCredentials:
 		body = map[string]string{"type": LoginVCDCredentials, "vcdUser": user, "vcdPassword": password}
 	case LoginSSOCredentials:
