@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/failoverkit/failoverkit/spec"
 )
@@ -38,10 +40,13 @@ func vchaCases() []Case {
 		{Name: "vcha.failover.non-task-form", Operation: failover, Kind: KindNegative, Destructive: true, run: vchaFailoverNonTask,
 			Summary: "the non-task form (?action=failover without vmw-task=true) answers 400 INVALID_REQUEST and swaps nothing"},
 	}
+	cs = append(cs, vchaBehaviourCases()...)
 	cs = append(cs, vchaBodyCases()...)
 	cs = append(cs,
 		Case{Name: "vcha.failover.disabled-mode", Operation: failover, Kind: KindStateful, Destructive: true, run: vchaFailoverDisabled,
 			Summary: "a failover while the mode is DISABLED answers 202, the task ends FAILED with NOT_ALLOWED_IN_CURRENT_STATE, and nothing swaps"},
+		Case{Name: "vcha.failover.while-running", Operation: failover, Kind: KindStateful, Destructive: true, run: vchaFailoverWhileRunning,
+			Summary: "a second failover while the first runs is refused (202 and a FAILED task, or a vAPI error), and the roles swap at most once"},
 		Case{Name: "vcha.failover.planned", Operation: failover, Kind: KindStateful, Destructive: true, run: vchaFailoverPlanned,
 			Summary: "a planned failover answers 202 with a task id, the task ends SUCCEEDED, and node1 and node2 swap roles"},
 	)
@@ -89,8 +94,27 @@ func vchaSessionCreate(ctx context.Context, r *caseRun) error {
 	if err != nil {
 		return err
 	}
-	_, err = r.call(ctx, request{op: "getSession", method: http.MethodGet, path: "/api/session", header: vchaHeader(token)}, http.StatusOK, "")
-	return err
+	ex, err := r.call(ctx, request{op: "getSession", method: http.MethodGet, path: "/api/session", header: vchaHeader(token)}, http.StatusOK, "")
+	if err != nil {
+		return err
+	}
+	if got, _ := lookupString(ex.doc, "user"); !sameVSphereUser(got, r.target.Credentials.VCHAUser) {
+		return r.choice(r.finding(ex, InBody, "user", fmt.Sprintf("is %q, but the session was created as %q", got, r.target.Credentials.VCHAUser), nil))
+	}
+	return nil
+}
+
+// sameVSphereUser compares two vSphere login names in any of their forms
+// (user@domain, DOMAIN\user) and letter case.
+func sameVSphereUser(a, b string) bool {
+	norm := func(s string) string {
+		s = strings.ToLower(s)
+		if d, u, ok := strings.Cut(s, "\\"); ok {
+			return u + "@" + d
+		}
+		return s
+	}
+	return norm(a) == norm(b)
 }
 
 func vchaSessionDelete(ctx context.Context, r *caseRun) error {
@@ -225,23 +249,37 @@ func vchaFailoverDisabled(ctx context.Context, r *caseRun) error {
 	return r.vchaExpectRoles(ctx, token, before, "a failover refused by the mode must not swap the roles")
 }
 
-// vchaEnsureDisabled finds or creates a cluster in DISABLED mode.
+// vchaEnsureDisabled finds or creates a cluster in DISABLED mode: on a
+// mock, or on a real vCenter with --allow-mode-change (the mode is then put
+// back when the case ends).
 func (r *caseRun) vchaEnsureDisabled(ctx context.Context, token string) error {
-	if !r.target.Mock {
+	var mode string
+	if r.target.Mock {
+		m, err := r.vchaMockMode(ctx)
+		if err != nil {
+			return err
+		}
+		mode = m
+	} else {
 		ex, err := r.vchaCluster(ctx, token)
 		if err != nil {
 			return err
 		}
-		if mode, _ := lookupString(ex.doc, "mode"); mode != "DISABLED" {
-			return skipf("the cluster mode is %s: this case runs against a real vCenter only when the cluster is DISABLED (the suite never changes the mode of a real cluster)", mode)
-		}
-		return nil
+		mode, _ = lookupString(ex.doc, "mode")
 	}
-	mode, err := r.vchaMockMode(ctx)
-	if err != nil || mode == "DISABLED" {
+	switch {
+	case mode == "DISABLED":
+		return nil
+	case !r.target.Mock && !r.target.AllowModeChange:
+		return skipf("the cluster mode is %s: this case needs it DISABLED; pass --allow-mode-change to let the suite set it and put it back", mode)
+	}
+	if err := r.vchaSetMode(ctx, token, "DISABLED"); err != nil {
 		return err
 	}
-	return r.vchaSetMode(ctx, token, "DISABLED")
+	if !r.target.Mock {
+		r.deferCleanup(func(ctx context.Context) { _ = r.vchaSetMode(ctx, token, mode) })
+	}
+	return nil
 }
 
 // vchaFailoverPlanned is the happy path: 202 with a task id, the task polled
@@ -257,7 +295,9 @@ func vchaFailoverPlanned(ctx context.Context, r *caseRun) error {
 		return err
 	}
 	if allowed, _ := lookup(ex.doc, "manual_failover_allowed"); allowed == false {
-		return skipf("the cluster does not allow a manual failover now (manual_failover_allowed is false)")
+		// The case runs only when destructive cases were asked for: a
+		// server's own claim that blocks it is what the run must show.
+		return r.finding(ex, InState, "manual_failover_allowed", "is false: the cluster refuses the manual failover the run asked for (check its health, mode and nodes)", nil)
 	}
 	id, err := r.vchaStartFailover(ctx, token, `{"planned": true}`)
 	if err != nil {

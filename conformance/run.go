@@ -53,6 +53,7 @@ type runner struct {
 	cfg     config
 	clients map[spec.API]*apiClient
 	red     *redactor
+	started *startedTasks
 }
 
 func newRunner(target Target, opts ...Option) (*runner, error) {
@@ -67,7 +68,7 @@ func newRunner(target Target, opts ...Option) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{target: target, cfg: cfg, clients: map[spec.API]*apiClient{}, red: newRedactor(target.Credentials.secrets()...)}
+	r := &runner{target: target, cfg: cfg, clients: map[spec.API]*apiClient{}, red: newRedactor(target.Credentials.secrets()...), started: &startedTasks{}}
 	for _, api := range spec.APIs() {
 		if raw := target.url(api); raw != "" {
 			c, err := newAPIClient(api, raw, hc)

@@ -13,27 +13,31 @@ import (
 )
 
 // vcavFacts is what the suite knows of VCAV beyond its spec.
-var vcavFacts = apiFacts{
-	envPrefix:   "FAILOVERKIT_VCAV",
-	tokenHeader: vcavAuthHeader,
-	// vcav.md §12 item 11: the codes documented for real appliances.
-	documentedCodes: []string{"NotAuthenticated", "VmReplicationNotFound", "SiteNotFound"},
-	decoders: map[string]func(*http.Response) error{
-		"login":                 decodeWith(vcavgen.ParseLoginResponse),
-		"getSession":            decodeWith(vcavgen.ParseGetSessionResponse),
-		"logout":                decodeWith(vcavgen.ParseLogoutResponse),
-		"getTask":               decodeWith(vcavgen.ParseGetTaskResponse),
-		"listVmReplications":    decodeWith(vcavgen.ParseListVmReplicationsResponse),
-		"getVmReplication":      decodeWith(vcavgen.ParseGetVmReplicationResponse),
-		"failoverVmReplication": decodeWith(vcavgen.ParseFailoverVmReplicationResponse),
-	},
-	check:   vcavCheckAnswer,
-	probe:   vcavProbe,
-	login:   vcavPreflightLogin,
-	objects: vcavPreflightReplications,
-	credentialsMissing: func(c Credentials) string {
-		return missingPair(c.VCAVUser, c.VCAVPassword, EnvVCAVUser, EnvVCAVPassword)
-	},
+var vcavFacts apiFacts
+
+func init() { // a function: the checks refer back to facts
+	vcavFacts = apiFacts{
+		envPrefix:   "FAILOVERKIT_VCAV",
+		tokenHeader: vcavAuthHeader,
+		// vcav.md §12 item 11: the codes documented for real appliances.
+		documentedCodes: []string{"NotAuthenticated", "VmReplicationNotFound", "SiteNotFound"},
+		decoders: map[string]func(*http.Response) error{
+			"login":                 decodeWith(vcavgen.ParseLoginResponse),
+			"getSession":            decodeWith(vcavgen.ParseGetSessionResponse),
+			"logout":                decodeWith(vcavgen.ParseLogoutResponse),
+			"getTask":               decodeWith(vcavgen.ParseGetTaskResponse),
+			"listVmReplications":    decodeWith(vcavgen.ParseListVmReplicationsResponse),
+			"getVmReplication":      decodeWith(vcavgen.ParseGetVmReplicationResponse),
+			"failoverVmReplication": decodeWith(vcavgen.ParseFailoverVmReplicationResponse),
+		},
+		check:   vcavCheckAnswer,
+		probe:   vcavProbe,
+		login:   vcavPreflightLogin,
+		objects: vcavPreflightReplications,
+		credentialsMissing: func(c Credentials) string {
+			return missingPair(c.VCAVUser, c.VCAVPassword, EnvVCAVUser, EnvVCAVPassword)
+		},
+	}
 }
 
 // missingPair says which credential variables are unset, or "".

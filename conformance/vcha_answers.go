@@ -11,27 +11,31 @@ import (
 )
 
 // vchaFacts is what the suite knows of the vSphere API beyond its spec.
-var vchaFacts = apiFacts{
-	envPrefix:   "FAILOVERKIT_VCHA",
-	tokenHeader: vchaAuthHeader,
-	// vcha.md: the error types confirmed for these operations.
-	documentedCodes: []string{"UNAUTHENTICATED", "UNAUTHORIZED", "NOT_FOUND", "INVALID_ARGUMENT"},
-	decoders: map[string]func(*http.Response) error{
-		"createSession":            decodeWith(vchagen.ParseCreateSessionResponse),
-		"getSession":               decodeWith(vchagen.ParseGetSessionResponse),
-		"deleteSession":            decodeWith(vchagen.ParseDeleteSessionResponse),
-		"getTask":                  decodeWith(vchagen.ParseGetTaskResponse),
-		"failoverVchaClusterAsync": decodeWith(vchagen.ParseFailoverVchaClusterAsyncResponse),
-		"getVchaCluster":           decodeWith(vchagen.ParseGetVchaClusterResponse),
-		"getVchaClusterMode":       decodeWith(vchagen.ParseGetVchaClusterModeResponse),
-		"setVchaClusterModeAsync":  decodeWith(vchagen.ParseSetVchaClusterModeAsyncResponse),
-	},
-	check: vchaCheckAnswer,
-	probe: vchaProbe,
-	login: vchaPreflightLogin,
-	credentialsMissing: func(c Credentials) string {
-		return missingPair(c.VCHAUser, c.VCHAPassword, EnvVCHAUser, EnvVCHAPassword)
-	},
+var vchaFacts apiFacts
+
+func init() { // a function: the checks refer back to facts
+	vchaFacts = apiFacts{
+		envPrefix:   "FAILOVERKIT_VCHA",
+		tokenHeader: vchaAuthHeader,
+		// vcha.md: the error types confirmed for these operations.
+		documentedCodes: []string{"UNAUTHENTICATED", "UNAUTHORIZED", "NOT_FOUND", "INVALID_ARGUMENT"},
+		decoders: map[string]func(*http.Response) error{
+			"createSession":            decodeWith(vchagen.ParseCreateSessionResponse),
+			"getSession":               decodeWith(vchagen.ParseGetSessionResponse),
+			"deleteSession":            decodeWith(vchagen.ParseDeleteSessionResponse),
+			"getTask":                  decodeWith(vchagen.ParseGetTaskResponse),
+			"failoverVchaClusterAsync": decodeWith(vchagen.ParseFailoverVchaClusterAsyncResponse),
+			"getVchaCluster":           decodeWith(vchagen.ParseGetVchaClusterResponse),
+			"getVchaClusterMode":       decodeWith(vchagen.ParseGetVchaClusterModeResponse),
+			"setVchaClusterModeAsync":  decodeWith(vchagen.ParseSetVchaClusterModeAsyncResponse),
+		},
+		check: vchaCheckAnswer,
+		probe: vchaProbe,
+		login: vchaPreflightLogin,
+		credentialsMissing: func(c Credentials) string {
+			return missingPair(c.VCHAUser, c.VCHAPassword, EnvVCHAUser, EnvVCHAPassword)
+		},
+	}
 }
 
 // vapiTimeLayout is the vAPI date-time layout (Vapi_DateTime).
