@@ -117,6 +117,7 @@ func (r *caseRun) finding(ex *exchange, in Location, field, reason string, err e
 	if ex != nil {
 		f.Operation, f.Method, f.Path, f.Status = ex.req.op, ex.req.method, ex.req.path, ex.status
 		f.Excerpt = r.excerpt(ex, in, field)
+		f.Curl = r.curlFor(ex.req)
 	}
 	return f
 }

@@ -23,6 +23,7 @@ type config struct {
 	maxPolls     int
 	progress     func(string)
 	filter       func(Case) bool
+	onResult     func(Result)
 }
 
 // Option adjusts how Check and Run work.
@@ -42,6 +43,10 @@ func WithMaxPolls(n int) Option { return func(c *config) { c.maxPolls = n } }
 
 // WithProgress receives one line per task poll, for a live display.
 func WithProgress(f func(line string)) Option { return func(c *config) { c.progress = f } }
+
+// WithResult receives each case's result as soon as the case finishes, for
+// a report that streams.
+func WithResult(f func(Result)) Option { return func(c *config) { c.onResult = f } }
 
 // WithFilter runs only the cases f accepts; the others are left out of the
 // report.
@@ -93,9 +98,12 @@ func (r *runner) cases() []Case {
 }
 
 // Check runs every selected case against target, one after another, and
-// returns the report. It returns an error, and no report, when the target is
-// unusable: a bad URL or TLS setting, or an endpoint that cannot be reached
-// (*ConnectionError). When ctx ends, it returns the report so far with
+// returns the report. It returns an error, and no report, when the target
+// cannot be judged: a bad URL or TLS setting, an endpoint that cannot be
+// reached (*ConnectionError), or a preflight failure (*PreflightError: a
+// URL that is not the API, refused credentials, a missing replication, an
+// empty selection). When ctx ends, the case running is INTERRUPTED and
+// Check returns the report so far, naming the tasks left running, with
 // ctx's error.
 func Check(ctx context.Context, target Target, opts ...Option) (*Report, error) {
 	r, err := newRunner(target, opts...)
@@ -107,13 +115,24 @@ func Check(ctx context.Context, target Target, opts ...Option) (*Report, error) 
 	}
 	rep := newReport(target)
 	for _, c := range r.cases() {
-		if err := ctx.Err(); err != nil {
-			rep.finish()
-			return rep, err
+		if ctx.Err() != nil {
+			break
 		}
-		rep.Results = append(rep.Results, r.run(ctx, c))
+		res := r.run(ctx, c)
+		if ctx.Err() != nil {
+			res.Status, res.Reason = StatusInterrupted, "interrupted: "+context.Cause(ctx).Error()
+		}
+		rep.Results = append(rep.Results, res)
+		if r.cfg.onResult != nil {
+			r.cfg.onResult(res)
+		}
 	}
 	rep.finish()
+	if ctx.Err() != nil {
+		rep.Interrupted = context.Cause(ctx).Error()
+		rep.Unfinished = r.started.list()
+		return rep, ctx.Err()
+	}
 	return rep, nil
 }
 
@@ -135,7 +154,7 @@ func Run(t *testing.T, target Target, opts ...Option) {
 			switch res.Status {
 			case StatusSkip:
 				t.Skip(res.Reason)
-			case StatusFail, StatusError:
+			case StatusFail, StatusError, StatusInterrupted:
 				for _, f := range res.Findings {
 					t.Errorf("%s\n%s", f.Error(), f.Excerpt)
 				}
@@ -239,6 +258,7 @@ func (r *runner) redactResult(res *Result) {
 		f.Field = r.red.redact(f.Field)
 		f.Reason = r.red.redact(f.Reason)
 		f.Excerpt = r.red.redact(f.Excerpt)
+		f.Curl = r.red.redact(f.Curl)
 	}
 }
 
