@@ -26,7 +26,7 @@ func (r *caseRun) curlFor(req request) string {
 		v := req.header.Get(k)
 		switch {
 		case strings.EqualFold(k, f.tokenHeader):
-			b.WriteString(` -H "` + k + `: $` + f.envPrefix + `_TOKEN"`)
+			b.WriteString(` -H "` + f.tokenHeader + `: $` + f.envPrefix + `_TOKEN"`)
 		case strings.EqualFold(k, "Authorization"):
 			b.WriteString(" " + r.curlBasic(v))
 		default:
