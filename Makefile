@@ -7,6 +7,8 @@ TEST_TIMEOUT  ?= 10m
 TEST_COUNT    ?= 1
 FUZZTIME      ?= 10s
 SPECTRAL      := tools/spectral/node_modules/.bin/spectral
+PRISM         := tools/prism/node_modules/.bin/prism
+REDOCLY       := tools/redocly/node_modules/.bin/redocly
 STATICCHECK   := $(GO) tool -modfile=tools/lint/go.mod staticcheck
 
 .PHONY: help
@@ -26,10 +28,10 @@ generate: ## Regenerate gen/ from spec/ with the pinned oapi-codegen.
 	$(GO) generate ./...
 
 .PHONY: check-generated
-check-generated: generate ## Regenerate, then fail if gen/ differs from what is committed.
-	@if [ -n "$$(git status --porcelain -- gen)" ]; then \
-		echo "gen/ is stale: run 'make generate' and commit the result"; \
-		git status --porcelain -- gen; git --no-pager diff --stat -- gen; exit 1; \
+check-generated: generate ## Regenerate, then fail if gen/ or spec/portable/ differs from what is committed.
+	@if [ -n "$$(git status --porcelain -- gen spec/portable)" ]; then \
+		echo "gen/ or spec/portable/ is stale: run 'make generate' and commit the result"; \
+		git status --porcelain -- gen spec/portable; git --no-pager diff --stat -- gen spec/portable; exit 1; \
 	fi
 
 $(SPECTRAL): tools/spectral/package.json tools/spectral/package-lock.json
@@ -39,6 +41,43 @@ $(SPECTRAL): tools/spectral/package.json tools/spectral/package-lock.json
 .PHONY: lint-spec
 lint-spec: $(SPECTRAL) ## Lint both specs with Spectral's OpenAPI ruleset (pinned, from npm).
 	$(SPECTRAL) lint --ruleset .spectral.yaml --fail-severity=error spec/vcav.yaml spec/vcha.yaml
+
+$(PRISM): tools/prism/package.json tools/prism/package-lock.json
+	cd tools/prism && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(REDOCLY): tools/redocly/package.json tools/redocly/package-lock.json
+	cd tools/redocly && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: portable-check
+portable-check: $(PRISM) $(REDOCLY) ## Redocly lint and Prism mocking of spec/portable/vcha.yaml (pinned, from npm).
+	$(REDOCLY) lint --config tools/redocly/redocly.yaml spec/portable/vcha.yaml
+	tools/prism/check.sh
+
+# Release snapshot and image (see README "Releases and images").
+RELEASE_TARGETS ?= linux/amd64,linux/arm64,darwin/amd64,darwin/arm64,windows/amd64,windows/arm64
+RELEASE_PARALLEL ?= 1
+IMAGE_ARCH      ?= amd64
+IMAGE_TAG       ?= failoverkit/failoverkit:snapshot
+IMAGE_TAR       := dist/failoverkit-mock_linux_$(IMAGE_ARCH).tar
+
+.PHONY: release-snapshot
+release-snapshot: ## Static binaries, archives and checksums.txt for RELEASE_TARGETS into dist/ (offline).
+	$(GO) run ./tools/release -out dist -targets $(RELEASE_TARGETS) -parallel $(RELEASE_PARALLEL)
+	cd dist && sha256sum -c checksums.txt
+
+.PHONY: image
+image: ## OCI image tarball of `failoverkit mock` (no Docker daemon), checked by reading it back.
+	$(GO) run ./tools/release -binaries-only -out dist/bin -targets linux/$(IMAGE_ARCH)
+	cd tools/image && $(GO) run . -bin ../../dist/bin/linux_$(IMAGE_ARCH)/failoverkit -platform linux/$(IMAGE_ARCH) \
+		-tag $(IMAGE_TAG) -out ../../$(IMAGE_TAR) -created $$(git log -1 --format=%cI)
+	$(MAKE) image-check
+
+.PHONY: image-check
+image-check: ## Read the image tarball back: config (user, ports, entrypoint) and layers (binary, CA bundle, passwd); test tools/image.
+	cd tools/image && $(GO) run . -check ../../$(IMAGE_TAR) -platform linux/$(IMAGE_ARCH) -tag $(IMAGE_TAG)
+	cd tools/image && $(GO) mod tidy -diff && $(GO) vet ./... && $(GO) test ./...
 
 .PHONY: vet
 vet: ## go vet every package.
@@ -82,4 +121,4 @@ fuzz: ## Fuzz each target in turn for FUZZTIME; crashers are kept in server/test
 	done
 
 .PHONY: ci
-ci: check-generated tidy-check lint lint-spec test ## Everything CI runs.
+ci: check-generated tidy-check lint lint-spec portable-check test ## Everything CI runs but the fuzz, release and image steps.

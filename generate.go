@@ -13,3 +13,7 @@ package failoverkit
 //go:generate go tool oapi-codegen -config gen/vcha/server.cfg.yaml spec/vcha.yaml
 //go:generate go tool oapi-codegen -config gen/vcha/client.cfg.yaml spec/vcha.yaml
 //go:generate go tool oapi-codegen -config gen/vcha/spec.cfg.yaml spec/vcha.yaml
+
+// The portable variant of the vSphere spec (query-keyed paths as standard
+// OpenAPI, for Prism, Redocly and other tools); see internal/portable.
+//go:generate go run ./tools/portable -in spec/vcha.yaml -out spec/portable/vcha.yaml

@@ -33,8 +33,8 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 		addrs[api.API] = fs.String(string(api.API)+"-addr", api.DefaultAddr, api.AddrHelp)
 	}
 	fs.BoolVar(&f.serve.TLS, "tls", false, "serve HTTPS (a self-signed certificate is made unless --tls-cert/--tls-key are given)")
-	fs.StringVar(&f.serve.CertFile, "tls-cert", "", "PEM certificate file for --tls")
-	fs.StringVar(&f.serve.KeyFile, "tls-key", "", "PEM key file for --tls")
+	fs.StringVar(&f.serve.CertFile, "tls-cert", "", "PEM certificate file (implies --tls; needs --tls-key)")
+	fs.StringVar(&f.serve.KeyFile, "tls-key", "", "PEM key file (implies --tls; needs --tls-cert)")
 	fs.StringVar(&f.serve.CertOut, "tls-cert-out", "", "write the certificate in use (PEM) to this file, for clients to trust")
 	fs.DurationVar(&f.cfg.TaskDuration, "task-duration", server.DefaultTaskDuration, "how long a task runs (a forced VCHA failover takes half); 0: tasks finish on their first read")
 	fs.DurationVar(&f.cfg.SessionIdleTimeout, "session-idle-timeout", server.DefaultSessionIdleTimeout, "end sessions unused for this long")
@@ -54,6 +54,11 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	if fs.NArg() > 0 {
 		return nil, usageError("unexpected arguments: %v", fs.Args())
 	}
+	// A certificate means HTTPS: never serve plain HTTP when one was given.
+	if (f.serve.CertFile == "") != (f.serve.KeyFile == "") {
+		return nil, usageError("--tls-cert and --tls-key must be given together")
+	}
+	f.serve.TLS = f.serve.TLS || f.serve.CertFile != ""
 	if f.cfg.TaskDuration == 0 {
 		f.cfg.TaskDuration = -1 // Config's zero means "default"; on the command line 0 means instant
 	}
