@@ -151,12 +151,19 @@ func Run(t *testing.T, target Target, opts ...Option) {
 	for _, c := range r.cases() {
 		t.Run(c.Name, func(t *testing.T) {
 			res := r.run(t.Context(), c)
+			for _, f := range res.Findings {
+				if f.IsNote() {
+					t.Logf("note: %s", f.Error())
+				}
+			}
 			switch res.Status {
 			case StatusSkip:
 				t.Skip(res.Reason)
 			case StatusFail, StatusError, StatusInterrupted:
 				for _, f := range res.Findings {
-					t.Errorf("%s\n%s", f.Error(), f.Excerpt)
+					if !f.IsNote() {
+						t.Errorf("%s\n%s\n%s", f.Error(), f.Excerpt, f.Curl)
+					}
 				}
 				if len(res.Findings) == 0 {
 					t.Error(res.Reason)
