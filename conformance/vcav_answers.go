@@ -82,7 +82,7 @@ func (r *caseRun) vcavTaskTimes(ex *exchange) error {
 	}
 	for _, f := range []string{"endTime", "lastUpdated"} {
 		v, ok := number(ex.doc, f)
-		if !ok || v == -1 {
+		if !ok || v <= 0 { // -1 is documented as "not yet"; 0 read as unset
 			continue
 		}
 		if why := plausibleMillis(v); why != "" {
@@ -110,7 +110,7 @@ func (r *caseRun) vcavTaskTimes(ex *exchange) error {
 // prefix of the replication in ex's body ("" for the whole body).
 func (r *caseRun) vcavReplicationTimes(ex *exchange, rep any, at string) error {
 	for _, f := range []string{"lastUpdated", "destinationState.latestInstance.timestamp"} {
-		if v, ok := number(rep, f); ok {
+		if v, ok := number(rep, f); ok && v > 0 { // 0 and -1 read as unset
 			if why := plausibleMillis(v); why != "" {
 				return r.finding(ex, InBody, joinPath(at, f), why, nil)
 			}
