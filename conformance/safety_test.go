@@ -116,3 +116,46 @@ func TestSafety_AllowDestructiveUsesOnlyNamedReplications(t *testing.T) {
 		}
 	}
 }
+
+// TestSafety_ModeChangeOnlyWhenAllowed: on a real cluster the DISABLED-mode
+// case skips unless --allow-mode-change, and then puts the mode back.
+func TestSafety_ModeChangeOnlyWhenAllowed(t *testing.T) {
+	only := conformance.WithFilter(func(c conformance.Case) bool { return c.Name == "vcha.failover.disabled-mode" })
+	m, target := realTarget(t)
+	target.AllowDestructive = true
+	rep, err := conformance.Check(t.Context(), target, append(fastOpts, only)...)
+	require.NoError(t, err)
+	assert.Equal(t, conformance.StatusSkip, rep.Results[0].Status)
+	assert.Contains(t, rep.Results[0].Reason, "--allow-mode-change")
+
+	target.AllowModeChange = true
+	rep, err = conformance.Check(t.Context(), target, append(fastOpts, only)...)
+	require.NoError(t, err)
+	assert.Equal(t, conformance.StatusPass, rep.Results[0].Status, "%s %v", rep.Results[0].Reason, rep.Results[0].Findings)
+	mode := m.State().VCHA.Cluster.Mode
+	require.NotNil(t, mode)
+	assert.Equal(t, "ENABLED", string(*mode), "the mode is put back")
+}
+
+// TestSafety_WrongPasswordOnlyWhenAllowed: against a real target no login
+// with a wrong password for a configured user is sent unless asked for.
+func TestSafety_WrongPasswordOnlyWhenAllowed(t *testing.T) {
+	only := conformance.WithFilter(func(c conformance.Case) bool { return strings.HasSuffix(c.Name, ".wrong-password") })
+	for _, allow := range []bool{false, true} {
+		m, target := realTarget(t)
+		target.TryWrongPassword = allow
+		rep, err := conformance.Check(t.Context(), target, append(fastOpts, only)...)
+		require.NoError(t, err)
+		refused := 0
+		for _, rec := range m.Requests() {
+			if rec.Method == "POST" && (rec.Path == "/sessions" || rec.Path == "/api/session") && rec.Status == 401 {
+				refused++
+			}
+		}
+		want := map[bool]int{false: 0, true: 2}[allow]
+		assert.Equal(t, want, refused, "allow=%v: refused logins", allow)
+		for _, res := range rep.Results {
+			assert.Equal(t, map[bool]conformance.Status{false: conformance.StatusSkip, true: conformance.StatusPass}[allow], res.Status, res.Case)
+		}
+	}
+}
