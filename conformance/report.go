@@ -172,7 +172,6 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	}{r, r.Counts()})
 }
 
-
 // JUnit XML, as read by CI systems (Jenkins, GitLab, GitHub actions).
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
