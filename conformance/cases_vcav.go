@@ -263,7 +263,43 @@ func vcavFailoverRefusedIn(ctx context.Context, r *caseRun, state string) error 
 	if err != nil {
 		return err
 	}
-	return r.vcavRefusal(ctx, vcavFailover(token, id, "", vcavValidFailover, false), http.StatusBadRequest, "InvalidRecoveryState", id, state)
+	if err := r.vcavStateRefusal(ctx, token, id); err != nil {
+		return err
+	}
+	return r.vcavExpectState(ctx, token, id, state)
+}
+
+// vcavStateRefusal sends a failover the replication's state forbids. The
+// refusal is failoverkit's choice: a synchronous 400 InvalidRecoveryState.
+// A real appliance may instead accept it and end the task FAILED: that is a
+// note, polled to its end; a task that succeeds is a finding.
+func (r *caseRun) vcavStateRefusal(ctx context.Context, token, id string) error {
+	req := vcavFailover(token, id, "", vcavValidFailover, false)
+	if r.target.Mock {
+		_, err := r.call(ctx, req, http.StatusBadRequest, "InvalidRecoveryState")
+		return err
+	}
+	ex, err := r.send(ctx, req)
+	if err != nil {
+		return err
+	}
+	if ex.status != http.StatusAccepted {
+		return r.judge(ctx, ex, http.StatusBadRequest, "InvalidRecoveryState")
+	}
+	if err := r.judge(ctx, ex, http.StatusAccepted, ""); err != nil {
+		return err
+	}
+	taskID, _ := lookupString(ex.doc, "id")
+	r.startedTask(taskID)
+	final, err := r.pollVCAVTask(ctx, token, taskID)
+	if err != nil {
+		return err
+	}
+	if state, _ := lookupString(final.doc, "state"); state != "FAILED" {
+		return r.finding(final, InTask, "state", fmt.Sprintf("a failover the replication's recovery state forbids ended %s", state), nil)
+	}
+	r.note(r.finding(ex, InStatus, "", "refused asynchronously (202, then a FAILED task); failoverkit choice: a synchronous 400 InvalidRecoveryState", nil))
+	return nil
 }
 
 func vcavFailoverTestState(ctx context.Context, r *caseRun) error {

@@ -243,7 +243,7 @@ func vcavFailoverWhileRunning(ctx context.Context, r *caseRun) error {
 	if state, _ := lookupString(first.doc, "state"); !vcavPending(state) {
 		return skipf("the first failover was %s at once: a second one cannot be sent while it runs", state)
 	}
-	if _, err := r.call(ctx, vcavFailover(token, id, "", vcavValidFailover, false), http.StatusBadRequest, "InvalidRecoveryState"); err != nil {
+	if err := r.vcavStateRefusal(ctx, token, id); err != nil {
 		return err
 	}
 	if r.target.Mock {

@@ -120,7 +120,7 @@ func Check(ctx context.Context, target Target, opts ...Option) (*Report, error) 
 		}
 		res := r.run(ctx, c)
 		if ctx.Err() != nil {
-			res.Status, res.Reason = StatusInterrupted, "interrupted: "+context.Cause(ctx).Error()
+			res.Status, res.Reason = StatusInterrupted, "interrupted: "+interruption(ctx)
 		}
 		rep.Results = append(rep.Results, res)
 		if r.cfg.onResult != nil {
@@ -129,11 +129,21 @@ func Check(ctx context.Context, target Target, opts ...Option) (*Report, error) 
 	}
 	rep.finish()
 	if ctx.Err() != nil {
-		rep.Interrupted = context.Cause(ctx).Error()
+		rep.Interrupted = interruption(ctx)
 		rep.Unfinished = r.started.list()
 		return rep, ctx.Err()
 	}
 	return rep, nil
+}
+
+// interruption says why ctx ended: its cause, or the signal a plain
+// cancellation stands for in the CLI.
+func interruption(ctx context.Context) string {
+	cause := context.Cause(ctx)
+	if errors.Is(cause, context.Canceled) {
+		return "canceled (Ctrl-C or SIGTERM)"
+	}
+	return cause.Error()
 }
 
 // Run runs the suite inside go test: one subtest per case, named after the
