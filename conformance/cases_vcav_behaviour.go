@@ -144,6 +144,10 @@ func vcavPaging(ctx context.Context, r *caseRun) error {
 		if err != nil {
 			return err
 		}
+		items, _ := lookup(page.doc, "items")
+		if list, _ := items.([]any); len(list) != 1 {
+			return r.finding(page, InBody, "items", fmt.Sprintf("holds %d items at offset %d of %.0f with limit=1: a page holds min(limit, remaining) items (clients page by the item count)", len(list), off, total), nil)
+		}
 		id, _ := lookupString(page.doc, "items.0.id")
 		if prev, dup := seen[id]; dup {
 			return r.finding(page, InBody, "items.0.id", fmt.Sprintf("%s was already on the page at offset %d: pages overlap", id, prev), nil)

@@ -95,6 +95,8 @@ func vcavBehaviourVariants() []variant {
 					return m
 				})
 			}), "vcav.replications.filters"},
+		{"list-pages-short", "pages after the first come back empty while total says there is more",
+			onResponses(spec.VCAV, func(r *http.Request) bool { return isList(r) && r.URL.Query().Get("offset") > "0" }, okJSON(setField("items", []any{}))), "vcav.replications.paging"},
 		{"list-duplicates-items", "the list repeats its first item",
 			onResponses(spec.VCAV, isList, okJSON(func(doc any) any {
 				m := doc.(map[string]any)
