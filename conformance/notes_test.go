@@ -99,3 +99,21 @@ func TestNotes_AsyncRefusalIsANote(t *testing.T) {
 	require.Len(t, res.Findings, 1)
 	assert.Contains(t, res.Findings[0].Reason, "refused asynchronously")
 }
+
+// TestCheck_ResultsStream: WithResult sees every case as it finishes, in
+// order, before the next case starts.
+func TestCheck_ResultsStream(t *testing.T) {
+	var seen []string
+	rep, err := conformance.Check(t.Context(), startTarget(t, nil), append(fastOpts,
+		conformance.WithResult(func(res conformance.Result) { seen = append(seen, res.Case) }),
+		conformance.WithProgress(func(line string) {
+			// a progress line of a case comes after every earlier case's result
+			name, _, _ := strings.Cut(line, ":")
+			assert.NotContains(t, seen, name, "a case's result was streamed before it finished")
+		}))...)
+	require.NoError(t, err)
+	require.Len(t, seen, len(rep.Results))
+	for i, res := range rep.Results {
+		assert.Equal(t, res.Case, seen[i])
+	}
+}
