@@ -350,10 +350,12 @@ func TestBrokenVariants(t *testing.T) {
 		for _, v := range vs {
 			t.Run(v.name, func(t *testing.T) {
 				t.Parallel()
-				// A variant breaks one API: only that API's cases run.
-				api, _, _ := strings.Cut(v.killer, ".")
-				sameAPI := conformance.WithFilter(func(c conformance.Case) bool { return string(c.API) == api })
-				rep, err := conformance.Check(t.Context(), startTarget(t, v.wrap), append(fastOpts, sameAPI)...)
+				// A variant breaks one area of one API (vcav.failover,
+				// vcha.session, ...): that area's cases run, to keep the
+				// self-test quick under -race.
+				area := v.killer[:strings.LastIndex(v.killer, ".")+1]
+				sameArea := conformance.WithFilter(func(c conformance.Case) bool { return strings.HasPrefix(c.Name, area) })
+				rep, err := conformance.Check(t.Context(), startTarget(t, v.wrap), append(fastOpts, sameArea)...)
 				require.NoError(t, err)
 				var by []string
 				for _, res := range rep.Results {
