@@ -42,9 +42,10 @@ type Level string
 
 // Levels of a finding.
 const (
-	// LevelError: the target does not conform; the case fails. The zero
-	// value of Level means LevelError.
-	LevelError Level = "error"
+	// LevelFailure (the zero value): the target departs from what the
+	// vendor documents, or the mock from a failoverkit choice; the case
+	// fails.
+	LevelFailure Level = ""
 	// LevelNote: the answer departs from a failoverkit choice (an error code
 	// the vendor does not document, a refusal style) while keeping the
 	// documented status class and shape. A real appliance may do that; the
@@ -80,7 +81,7 @@ type Finding struct {
 	Reason string `json:"reason"`
 	// Excerpt is the offending part of the response body, secrets redacted.
 	Excerpt string `json:"excerpt,omitempty"`
-	// Level is LevelError (also when empty) or LevelNote.
+	// Level is LevelFailure (the default) or LevelNote.
 	Level Level `json:"level,omitempty"`
 	// Curl reproduces the request with curl; secrets and the base URL are
 	// shell variables (FAILOVERKIT_VCAV_URL, FAILOVERKIT_VCAV_TOKEN, ...).
