@@ -55,6 +55,29 @@ portable-check: $(PRISM) $(REDOCLY) ## Redocly lint and Prism mocking of spec/po
 	$(REDOCLY) lint --config tools/redocly/redocly.yaml spec/portable/vcha.yaml
 	tools/prism/check.sh
 
+# The API reference the mock serves at /docs (server/docs.go): Redoc's
+# standalone bundle, pinned in tools/docs, copied into server/apidocs/ and
+# embedded at build time. The copy is committed; docs-check fails when it
+# differs from the pinned package.
+REDOC_BUNDLE := tools/docs/node_modules/redoc/bundles/redoc.standalone.js
+
+$(REDOC_BUNDLE): tools/docs/package.json tools/docs/package-lock.json
+	cd tools/docs && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: docs-assets
+docs-assets: $(REDOC_BUNDLE) ## Copy the pinned Redoc bundle (tools/docs) into server/apidocs/ for embedding.
+	cp $(REDOC_BUNDLE) $(REDOC_BUNDLE).LICENSE.txt server/apidocs/
+	cp tools/docs/node_modules/redoc/LICENSE server/apidocs/redoc.LICENSE
+
+.PHONY: docs-check
+docs-check: docs-assets ## Fail if server/apidocs/ is stale; render /docs of each listener in headless Chromium.
+	@if [ -n "$$(git status --porcelain -- server/apidocs)" ]; then \
+		echo "server/apidocs/ is stale: run 'make docs-assets' and commit the result"; \
+		git status --porcelain -- server/apidocs; exit 1; \
+	fi
+	FAILOVERKIT_CHROMIUM=required $(GO) test -count=1 -run '^TestDocs' ./server/
+
 # Release snapshot and image (see README "Releases and images").
 RELEASE_TARGETS ?= linux/amd64,linux/arm64,darwin/amd64,darwin/arm64,windows/amd64,windows/arm64
 RELEASE_PARALLEL ?= 1
@@ -121,4 +144,4 @@ fuzz: ## Fuzz each target in turn for FUZZTIME; crashers are kept in server/test
 	done
 
 .PHONY: ci
-ci: check-generated tidy-check lint lint-spec portable-check test ## Everything CI runs but the fuzz, release and image steps.
+ci: check-generated tidy-check lint lint-spec portable-check docs-check test ## Everything CI runs but the fuzz, release and image steps.

@@ -135,7 +135,7 @@ func vchaFailoverWhileRunning(ctx context.Context, r *caseRun) error {
 	if r.target.Mock {
 		return r.vchaExpectRoles(ctx, token, before, "the first failover still runs and the second was refused")
 	}
-	if _, err := r.pollVCHATask(ctx, token, first); err != nil {
+	if _, err := r.pollVCHATask(ctx, &token, first); err != nil {
 		return err
 	}
 	return r.vchaExpectRoles(ctx, token, roles{before.node2, before.node1}, "only the first failover may swap the roles")
@@ -173,7 +173,7 @@ func (r *caseRun) vchaRefusedWhileRunning(ctx context.Context, token string) err
 	}
 	id, _ := docString(ex)
 	r.startedTask(id)
-	final, err := r.pollVCHATask(ctx, token, strings.TrimSpace(id))
+	final, err := r.pollVCHATask(ctx, &token, strings.TrimSpace(id))
 	if err != nil {
 		return err
 	}

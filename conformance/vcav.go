@@ -218,7 +218,7 @@ func (r *caseRun) pollVCAVTask(ctx context.Context, token, id string) (*exchange
 		state, _ := lookupString(ex.doc, "state")
 		progress, _ := lookup(ex.doc, "progress")
 		return fmt.Sprintf("%s %v%%", state, progress), !vcavPending(state)
-	})
+	}, nil)
 	if err != nil {
 		return final, err
 	}

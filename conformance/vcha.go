@@ -113,9 +113,20 @@ func (r *caseRun) vchaExpectRoles(ctx context.Context, token string, want roles,
 
 // pollVCHATask polls GET /api/cis/tasks/{id} until the task is SUCCEEDED or
 // FAILED, holding the polls to each other: the status never moves back,
-// progress.completed never decreases, start_time never changes.
-func (r *caseRun) pollVCHATask(ctx context.Context, token, id string) (*exchange, error) {
-	req := request{op: "getTask", method: http.MethodGet, path: "/api/cis/tasks/" + url.PathEscape(id), header: vchaHeader(token)}
+// progress.completed never decreases, start_time never changes. A vCenter
+// HA failover ends every session at its switch-over: when a poll is refused
+// with 401, it logs in again once with the target's credentials and goes
+// on; *token is then the new session's.
+func (r *caseRun) pollVCHATask(ctx context.Context, token *string, id string) (*exchange, error) {
+	req := request{op: "getTask", method: http.MethodGet, path: "/api/cis/tasks/" + url.PathEscape(id), header: vchaHeader(*token)}
+	again := func(ctx context.Context) (http.Header, error) {
+		t, err := r.vchaAdmin(ctx)
+		if err != nil {
+			return nil, err
+		}
+		*token = t
+		return vchaHeader(t), nil
+	}
 	var prev *exchange
 	var trail []error
 	final, err := r.poll(ctx, id, req, func(ex *exchange) (string, bool) {
@@ -126,12 +137,20 @@ func (r *caseRun) pollVCHATask(ctx context.Context, token, id string) (*exchange
 		status, _ := lookupString(ex.doc, "status")
 		done, _ := lookup(ex.doc, "progress", "completed")
 		return fmt.Sprintf("%s %v%%", status, done), status == "SUCCEEDED" || status == "FAILED"
-	})
+	}, again)
 	if err != nil {
 		return final, err
 	}
 	r.forgetTask(id)
 	return final, errors.Join(trail...)
+}
+
+// vchaOldSessionRefused checks, after a failover that ended the session
+// old, that old stays refused (401 UNAUTHENTICATED on GET /api/session).
+func (r *caseRun) vchaOldSessionRefused(ctx context.Context, old string) error {
+	req := request{op: "getSession", method: http.MethodGet, path: "/api/session", header: vchaHeader(old)}
+	_, err := r.call(ctx, req, http.StatusUnauthorized, "UNAUTHENTICATED")
+	return err
 }
 
 // vchaStatusRank orders task statuses: a later poll never ranks lower.
@@ -247,7 +266,7 @@ func (r *caseRun) vchaSetMode(ctx context.Context, token, mode string) error {
 	}
 	id, _ := ex.doc.(string)
 	r.startedTask(id)
-	final, err := r.pollVCHATask(ctx, token, id)
+	final, err := r.pollVCHATask(ctx, &token, id)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"time"
+
 	"github.com/failoverkit/failoverkit/spec"
 )
 
@@ -46,6 +48,33 @@ type apiDef struct {
 	fixture fixtureSection
 	// newSim builds the API's simulation on env; New loads its fixture.
 	newSim func(*env) simulator
+	// settings are the API's own duration settings (Config.Settings).
+	settings []Setting
+	// loginHelp tells people how to log in to base as each fixture user,
+	// one line each, for the startup banner (banner.go); may be nil.
+	loginHelp func(f *Fixture, base string, showPasswords bool) []string
+}
+
+// Setting is one API's own duration setting: a key of Config.Settings and
+// a `failoverkit mock` flag of the same name.
+type Setting struct {
+	// Name is the key and the flag name, e.g. "vcha-outage".
+	Name string
+	// Help describes the flag.
+	Help string
+	// CommandDefault is the flag's default for the command's task duration
+	// (0 when tasks are instant). A library user who leaves the setting out
+	// of Config.Settings gets the API's own default, documented in Help.
+	CommandDefault func(taskDuration time.Duration) time.Duration
+}
+
+// Settings lists the duration settings of every API, in API order.
+func Settings() []Setting {
+	var out []Setting
+	for _, d := range builtinAPIs() {
+		out = append(out, d.settings...)
+	}
+	return out
 }
 
 // fixtureSection is one API's part of a Fixture.

@@ -51,6 +51,9 @@ type Config struct {
 	// Logger receives one structured record per request, never with a
 	// credential; nil discards them.
 	Logger *slog.Logger
+	// Settings are the APIs' own duration settings by name (see Settings);
+	// a missing name takes the API's default.
+	Settings map[string]time.Duration
 
 	// apis are the simulated APIs; nil: builtinAPIs (tests add others).
 	apis []*apiDef

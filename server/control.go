@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/failoverkit/failoverkit/spec"
 )
 
 // The control API lives under ControlPrefix on both listeners. It is not part
@@ -24,6 +27,9 @@ import (
 //	GET    /_failoverkit/faults      active faults
 //	POST   /_failoverkit/faults      add a fault (JSON Fault)
 //	DELETE /_failoverkit/faults      clear faults
+//	GET    /_failoverkit/outage      each API's current or last outage
+//	POST   /_failoverkit/outage      start an outage: {"api": "...", "duration": "30s"}
+//	DELETE /_failoverkit/outage      end every outage now
 func (m *Mock) registerControl(e *echo.Echo) {
 	g := e.Group(ControlPrefix)
 	g.GET("", m.controlIndex)
@@ -47,6 +53,12 @@ func (m *Mock) registerControl(e *echo.Echo) {
 		m.ClearFaults()
 		return c.NoContent(http.StatusNoContent)
 	})
+	g.GET("/outage", func(c echo.Context) error { return c.JSON(http.StatusOK, m.Outages()) })
+	g.POST("/outage", m.controlStartOutage)
+	g.DELETE("/outage", func(c echo.Context) error {
+		m.EndOutage()
+		return c.NoContent(http.StatusNoContent)
+	})
 }
 
 func (m *Mock) controlIndex(c echo.Context) error {
@@ -59,6 +71,9 @@ func (m *Mock) controlIndex(c echo.Context) error {
 		"GET " + ControlPrefix + "/faults",
 		"POST " + ControlPrefix + "/faults",
 		"DELETE " + ControlPrefix + "/faults",
+		"GET " + ControlPrefix + "/outage",
+		"POST " + ControlPrefix + "/outage",
+		"DELETE " + ControlPrefix + "/outage",
 	}})
 }
 
@@ -100,4 +115,27 @@ func (m *Mock) controlAddFault(c echo.Context) error {
 		return &Problem{Kind: KindBadRequest, Message: err.Error()}
 	}
 	return c.JSON(http.StatusCreated, f)
+}
+
+// outageRequest is the body of POST /_failoverkit/outage.
+type outageRequest struct {
+	API      spec.API `json:"api"`
+	Duration Duration `json:"duration"`
+}
+
+func (m *Mock) controlStartOutage(c echo.Context) error {
+	body, err := readControlBody(c)
+	if err != nil {
+		return err
+	}
+	var req outageRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return &Problem{Kind: KindBadRequest, Message: "outage: " + err.Error()}
+	}
+	if err := m.StartOutage(req.API, time.Duration(req.Duration)); err != nil {
+		return &Problem{Kind: KindBadRequest, Message: err.Error()}
+	}
+	return c.JSON(http.StatusCreated, m.Outages())
 }

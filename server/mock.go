@@ -46,9 +46,18 @@ type mountedAPI struct {
 type env struct {
 	clock         Clock
 	sessions      *sessionStore
+	outage        *outage
 	taskDuration  time.Duration
 	taskRetention int
 	log           *slog.Logger
+	// settings are Config.Settings (read only).
+	settings map[string]time.Duration
+}
+
+// setting returns the named API setting, if the configuration gives it.
+func (e *env) setting(name string) (time.Duration, bool) {
+	d, ok := e.settings[name]
+	return d, ok
 }
 
 // New builds a mock from the options: the embedded default fixture, real
@@ -74,12 +83,14 @@ func New(opts ...Option) (*Mock, error) {
 		e := &env{
 			clock:         cfg.Clock,
 			sessions:      newSessionStore(cfg.Clock, cfg.SessionIdleTimeout),
+			outage:        &outage{},
 			taskDuration:  cfg.TaskDuration,
 			taskRetention: cfg.TaskRetention,
 			log:           cfg.Logger,
+			settings:      cfg.Settings,
 		}
 		a := &mountedAPI{def: d, sim: d.newSim(e), env: e}
-		h, err := m.newEcho(a.sim, e.sessions)
+		h, err := m.newEcho(a.sim, e)
 		if err != nil {
 			return nil, err
 		}
@@ -139,6 +150,7 @@ func (m *Mock) LoadFixture(f *Fixture) error {
 	}
 	for _, a := range m.apis {
 		a.env.sessions.reset()
+		a.env.outage.clear()
 	}
 	m.baseline = full
 	return nil
@@ -176,7 +188,7 @@ func (m *Mock) ClearFaults() { m.faults.clear() }
 // Requests returns the request log, oldest first.
 func (m *Mock) Requests() []RequestRecord { return m.requests.records() }
 
-func (m *Mock) newEcho(v simulator, sessions *sessionStore) (*echo.Echo, error) {
+func (m *Mock) newEcho(v simulator, e0 *env) (*echo.Echo, error) {
 	val, err := oasvalidate.New(v.api())
 	if err != nil {
 		return nil, err
@@ -191,13 +203,15 @@ func (m *Mock) newEcho(v simulator, sessions *sessionStore) (*echo.Echo, error) 
 		Limit:   fmt.Sprint(DefaultBodyLimit) + "B",
 		Skipper: func(c echo.Context) bool { return isOwnPath(c.Request().URL.Path) },
 	}))
-	p := newPipeline(val, sessions, &m.faults, !m.cfg.DisableControl)
+	p := newPipeline(val, e0.sessions, &m.faults, !m.cfg.DisableControl)
+	p.down = downCheck(v, e0)
 	e.Pre(p.middleware)
 	raw, err := spec.YAML(v.api())
 	if err != nil {
 		return nil, err
 	}
 	e.GET(SpecPath, func(c echo.Context) error { return c.Blob(http.StatusOK, "application/yaml", raw) })
+	registerDocs(e)
 	if !m.cfg.DisableControl {
 		m.registerControl(e)
 	}
@@ -236,7 +250,7 @@ func headerSize(h http.Header) int {
 const SpecPath = "/openapi.yaml"
 
 // isOwnPath reports paths the mock serves outside the vendor spec.
-func isOwnPath(p string) bool { return p == SpecPath || isControlPath(p) }
+func isOwnPath(p string) bool { return isPublicPath(p) || isControlPath(p) }
 
 func isControlPath(p string) bool {
 	return p == ControlPrefix || strings.HasPrefix(p, ControlPrefix+"/")

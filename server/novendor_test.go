@@ -21,7 +21,7 @@ import (
 var sharedFiles = []string{
 	"mock.go", "pipeline.go", "serve.go", "control.go", "requestlog.go", "faults.go",
 	"fixture.go", "simulator.go", "taskengine.go", "taskresults.go", "tasks.go",
-	"config.go", "problem.go", "sessions.go", "users.go", "clock.go", "tls.go",
+	"config.go", "problem.go", "docs.go", "banner.go", "sessions.go", "users.go", "clock.go", "tls.go", "outage.go",
 	"../cmd/failoverkit/mock.go",
 	"../conformance/engine.go", "../conformance/proxy.go", "../conformance/control.go",
 	"../internal/oasvalidate/validator.go", "../internal/oasvalidate/answer.go",

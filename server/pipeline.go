@@ -92,6 +92,20 @@ type pipeline struct {
 	// auth is each operation's authentication, worked out once from its
 	// security requirements.
 	auth map[*openapi3.Operation]opAuth
+	// down, when set, reports whether the API is in an outage and for how
+	// much longer (see outage.go).
+	down func() (time.Duration, bool)
+}
+
+// downCheck brings sim to the env's now and reports its outage.
+func downCheck(sim simulator, e *env) func() (time.Duration, bool) {
+	return func() (time.Duration, bool) {
+		now := e.clock.Now()
+		if t, ok := sim.(ticker); ok {
+			t.tick(now)
+		}
+		return e.outage.at(now)
+	}
 }
 
 // opAuth is how an operation authenticates: with HTTP Basic credentials
@@ -116,8 +130,13 @@ func newPipeline(v *oasvalidate.Validator, sessions *sessionStore, faults *fault
 func (p *pipeline) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		if req.URL.Path == SpecPath || (p.control && isControlPath(req.URL.Path)) {
+		if isPublicPath(req.URL.Path) || (p.control && isControlPath(req.URL.Path)) {
 			return next(c)
+		}
+		if p.down != nil {
+			if left, down := p.down(); down {
+				return newProblem(KindUnavailable, "Service not available: the server is restarting (simulated outage, %s left).", left.Round(time.Millisecond))
+			}
 		}
 		route, params, err := p.v.Route(req)
 		if err != nil {

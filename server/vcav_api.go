@@ -12,8 +12,9 @@ const DefaultVCAVAddr = "127.0.0.1:8441"
 // vcavAPI declares the VCDA/VCAV API (spec/vcav.yaml, spec/vcav.go).
 var vcavAPI = &apiDef{
 	api: spec.VCAV, defaultAddr: DefaultVCAVAddr, addrHelp: "VCAV/VCDA API listen address",
-	fixture: section("fixtures/vcav.yaml", func(f *Fixture) **VCAVFixture { return &f.VCAV }, (*VCAVFixture).validate),
-	newSim:  func(e *env) simulator { return newVCAVMock(e) },
+	fixture:   section("fixtures/vcav.yaml", func(f *Fixture) **VCAVFixture { return &f.VCAV }, (*VCAVFixture).validate),
+	newSim:    func(e *env) simulator { return newVCAVMock(e) },
+	loginHelp: vcavLoginHelp,
 }
 
 // VCAVHandler serves the VCDA/VCAV API.

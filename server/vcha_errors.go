@@ -11,39 +11,51 @@ import (
 // vchaChallenge is the HTTP Basic challenge sent with every vSphere
 // UNAUTHENTICATED error, both as the WWW-Authenticate header and as the
 // error's challenge field.
-const vchaChallenge = `Basic realm="VMware vCenter"`
+const vchaChallenge = `Basic realm="vCenter"`
 
 // Message ids of the vSphere errors the mock sends. Ids taken from the spec
 // or the vAPI runtime catalog are used as such; the others start with
 // "failoverkit." so nobody mistakes them for vendor ids.
 const (
-	msgAuthRequired     = "com.vmware.vapi.endpoint.method.authentication.required"
-	msgUnauthorized     = "vapi.security.authorization.invalid"
-	msgRouteNotFound    = "com.vmware.vapi.rest.httpNotFound"
-	msgMethodNotAllowed = "failoverkit.request.method_not_allowed"
-	msgTooLarge         = "failoverkit.request.body.too_large"
-	msgHeadersTooLarge  = "failoverkit.request.headers.too_large"
-	msgNonTask          = "vapi.protocol.server.response.non_task_not_acceptable"
-	msgUnavailable      = "vapi.server.unavailable"
-	msgInternal         = "failoverkit.internal_error"
-	msgInjected         = "failoverkit.fault.injected"
-	msgTaskNotFound     = "com.vmware.cis.tasks.not_found"
-	msgNotConfigured    = "com.vmware.vcenter.vcha.cluster.not_configured"
-	msgBodyParse        = "vapi.protocol.server.rest.param.body_parse_error"
-	msgMissingField     = "vapi.protocol.server.rest.param.bodyfield.missing_field"
-	msgUnexpectedField  = "vapi.protocol.server.rest.param.bodyfield.unexpected_field"
-	msgInvalidType      = "vapi.protocol.server.rest.param.invalid_type"
-	msgInvalidValue     = "vapi.protocol.server.rest.param.invalid_value"
+	msgAuthRequired  = "com.vmware.vapi.endpoint.method.authentication.required"
+	msgUnauthorized  = "vapi.security.authorization.invalid"
+	msgRouteNotFound = "com.vmware.vapi.rest.httpNotFound"
+	// msgLegacyRouteNotFound is the /rest router's id for an unknown route.
+	msgLegacyRouteNotFound = "com.vmware.vapi.rest.operationsForUrlNotFound"
+	msgMethodNotAllowed    = "failoverkit.request.method_not_allowed"
+	msgTooLarge            = "failoverkit.request.body.too_large"
+	msgHeadersTooLarge     = "failoverkit.request.headers.too_large"
+	msgNonTask             = "vapi.protocol.server.response.non_task_not_acceptable"
+	msgUnavailable         = "vapi.server.unavailable"
+	msgInternal            = "failoverkit.internal_error"
+	msgInjected            = "failoverkit.fault.injected"
+	msgTaskNotFound        = "com.vmware.cis.tasks.not_found"
+	msgNotConfigured       = "com.vmware.vcenter.vcha.cluster.not_configured"
+	msgBodyParse           = "vapi.protocol.server.rest.param.body_parse_error"
+	msgMissingField        = "vapi.protocol.server.rest.param.bodyfield.missing_field"
+	msgUnexpectedField     = "vapi.protocol.server.rest.param.bodyfield.unexpected_field"
+	msgInvalidType         = "vapi.protocol.server.rest.param.invalid_type"
+	msgInvalidValue        = "vapi.protocol.server.rest.param.invalid_value"
 )
 
 // writeProblem answers p as a vSphere Std_Errors_Error with the status
 // statusOf gives; UNAUTHENTICATED errors also carry the Basic challenge.
+//
+// On the deprecated /rest paths the error is wrapped in the legacy shape,
+// {"type": "com.vmware.vapi.std.errors.<name>", "value": …}, and an unknown
+// route carries the /rest router's message id.
 func (m *vchaMock) writeProblem(c echo.Context, p *Problem) error {
 	body := problemError(p)
 	if p.Kind == KindUnauthenticated {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, vchaChallenge)
 	}
-	return c.JSON(statusOf(p), body)
+	if !isLegacyPath(c.Request().URL.Path) {
+		return c.JSON(statusOf(p), body)
+	}
+	if p.Kind == KindNotFound {
+		body.Messages[0].Id = msgLegacyRouteNotFound
+	}
+	return c.JSON(statusOf(p), legacyError(body))
 }
 
 // problemError renders p in the vSphere error shape: the error_type and
@@ -52,7 +64,8 @@ func problemError(p *Problem) vcha.StdErrorsError {
 	t, id := problemType(p)
 	e := vapiError(t, vapiMessage(id, p.Message, p.Args...))
 	if t == vcha.StdErrorsErrorTypeUNAUTHENTICATED {
-		e.Challenge = new(vchaChallenge)
+		// vCenter's one text for every 401, whatever the cause.
+		e = unauthenticatedError()
 	}
 	return e
 }

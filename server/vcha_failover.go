@@ -26,7 +26,7 @@ func (m *vchaMock) FailoverVchaClusterAsync(ctx context.Context, req vcha.Failov
 	if sess, _ := sessionFrom(ctx); !sess.User.HasPrivilege(privGlobalVCServer) {
 		return vcha.FailoverVchaClusterAsync403JSONResponse(unauthorizedError(privGlobalVCServer)), nil
 	}
-	plan := taskPlan{kind: failoverTask, duration: m.env.taskDuration, effect: (*vchaMock).swapRoles}
+	plan := taskPlan{kind: failoverTask, duration: m.env.taskDuration, effect: failoverEffect}
 	if req.Body == nil || !req.Body.Planned {
 		plan.duration /= 2
 	}

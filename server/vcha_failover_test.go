@@ -3,11 +3,9 @@ package server
 import (
 	"context"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -56,10 +54,10 @@ func TestVCHAFailover_PlannedLifecycle(t *testing.T) {
 	tm := newTestMock(t, WithTaskDuration(10*time.Second))
 	admin := vchaLogin(t, tm, vchaAdmin)
 	id := startFailover(t, tm, admin, true)
-	prefix, ok := strings.CutSuffix(id, ":com.vmware.vcenter.vcha.cluster")
-	require.True(t, ok, id)
-	_, err := uuid.Parse(prefix)
-	require.NoError(t, err, id)
+	// A VIM task moref before the colon: VMware's VCHA sample
+	// (vsphere-automation-sdk-java .../vcha/helpers/TaskHelper.java) and
+	// govmomi's vapi/resource.go Task split the id there.
+	assert.Regexp(t, `^task-[0-9]+:com\.vmware\.vcenter\.vcha\.cluster$`, id)
 
 	info := getTask(t, tm, admin, id)
 	assert.Equal(t, vcha.CisTaskStatusPENDING, info.Status)
@@ -95,7 +93,18 @@ func TestVCHAFailover_PlannedLifecycle(t *testing.T) {
 	assert.Equal(t, vcha.VchaClusterNodeRolePASSIVE, n1)
 	assert.Equal(t, vcha.VchaClusterNodeRoleACTIVE, n2)
 	assert.Equal(t, vcha.VchaClusterClusterModeENABLED, *c.Mode, "mode unchanged")
-	assert.Equal(t, vcha.VchaClusterClusterStateHEALTHY, *c.HealthState, "health unchanged")
+	// The former active (node1) rejoins as PASSIVE: DOWN, the cluster
+	// DEGRADED and failback refused for the rejoin time (default: the task
+	// duration), then UP and HEALTHY.
+	assert.Equal(t, vcha.VchaClusterNodeStateDOWN, *c.Node1.Runtime.State)
+	assert.Equal(t, vcha.VchaClusterClusterStateDEGRADED, *c.HealthState)
+	assert.False(t, *c.ManualFailoverAllowed)
+	tm.clock.Advance(10*time.Second - time.Millisecond)
+	assert.False(t, *getCluster(t, tm, admin).ManualFailoverAllowed, "still rejoining")
+	tm.clock.Advance(time.Millisecond)
+	c = getCluster(t, tm, admin)
+	assert.Equal(t, vcha.VchaClusterNodeStateUP, *c.Node1.Runtime.State)
+	assert.Equal(t, vcha.VchaClusterClusterStateHEALTHY, *c.HealthState)
 	assert.True(t, *c.ManualFailoverAllowed)
 }
 
@@ -113,6 +122,7 @@ func TestVCHAFailover_ForcedTakesHalfAndSecondSwapsBack(t *testing.T) {
 	n1, _ := roles(getCluster(t, tm, admin))
 	assert.Equal(t, vcha.VchaClusterNodeRolePASSIVE, n1)
 
+	tm.clock.Advance(10 * time.Second) // the former active rejoins
 	again := startFailover(t, tm, admin, true)
 	tm.clock.Advance(10 * time.Second)
 	assert.Equal(t, vcha.CisTaskStatusSUCCEEDED, taskStatus(t, tm, admin, again))

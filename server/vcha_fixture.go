@@ -15,6 +15,9 @@ import (
 type VCHAFixture struct {
 	Users   []User               `json:"users"`
 	Cluster vcha.VchaClusterInfo `json:"cluster"`
+	// DeploymentType is what GET /api/vcenter/vcha/cluster/deployment-type
+	// reports for a configured cluster (default AUTO).
+	DeploymentType *vcha.VchaClusterDeploymentType `json:"deployment_type,omitempty"`
 }
 
 // validate checks the section, naming the first bad field, e.g.

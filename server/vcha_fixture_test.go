@@ -82,7 +82,7 @@ func TestVCHAFixture_DerivedFieldsAreIgnored(t *testing.T) {
 // TestVCHAFixture_StateAndLoad checks the state dump (no passwords, derived
 // fields filled) and that loading a fixture drops tasks and copies the data.
 func TestVCHAFixture_StateAndLoad(t *testing.T) {
-	tm := newTestMock(t)
+	tm := newTestMock(t, WithVCHARejoin(0))
 	admin := vchaLogin(t, tm, vchaAdmin)
 	startFailover(t, tm, admin, true)
 	tm.clock.Advance(DefaultTaskDuration)

@@ -31,6 +31,14 @@ type vchaMock struct {
 	// active is the failover or mode change that holds the cluster (nil when
 	// none): at most one exists, since a second is refused while it runs.
 	active *vchaTask
+	// rejoin is the former active node coming back after a failover (nil
+	// when none).
+	rejoin *vchaRejoin
+	// deployType is the fixture's deployment type (default AUTO).
+	deployType vcha.VchaClusterDeploymentType
+	// taskSeq numbers task ids; it never goes back, so an id is never
+	// reused, not even across fixture loads.
+	taskSeq uint64
 }
 
 // newVCHAMock returns an empty vSphere mock; Mock.New loads its fixture.
@@ -53,6 +61,7 @@ func (m *vchaMock) clear() {
 	m.tasks = newTaskEngine[*vchaTaskKind](m.env.taskRetention, nil, vchaInjectedFailure)
 	m.tasks.finished = m.taskFinished
 	m.active = nil
+	m.rejoin = nil
 }
 
 // load replaces users and cluster with a deep copy of f.VCHA (an empty
@@ -69,6 +78,10 @@ func (m *vchaMock) load(f *Fixture) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.users, m.cluster = src.Users, src.Cluster
+	m.deployType = defaultDeploy
+	if src.DeploymentType != nil {
+		m.deployType = *src.DeploymentType
+	}
 	m.clear()
 	return nil
 }
@@ -82,7 +95,7 @@ func (m *vchaMock) snapshot(f *Fixture) {
 	for i, u := range m.users {
 		users[i] = u.redacted()
 	}
-	f.VCHA = &VCHAFixture{Users: users, Cluster: m.clusterView(false)}
+	f.VCHA = &VCHAFixture{Users: users, Cluster: m.clusterView(false), DeploymentType: new(m.deployType)}
 }
 
 // begin locks the mock, finishes every task that is due and returns the
@@ -90,6 +103,13 @@ func (m *vchaMock) snapshot(f *Fixture) {
 func (m *vchaMock) begin() time.Time {
 	m.mu.Lock()
 	now := m.env.clock.Now()
-	m.tasks.advance(now)
+	m.advance(now)
 	return now
+}
+
+// advance finishes the tasks due at now, then completes a rejoin that is
+// due. The caller holds m.mu.
+func (m *vchaMock) advance(now time.Time) {
+	m.tasks.advance(now)
+	m.rejoinDue(now)
 }

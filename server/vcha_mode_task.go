@@ -1,6 +1,10 @@
 package server
 
-import "github.com/failoverkit/failoverkit/gen/vcha"
+import (
+	"time"
+
+	"github.com/failoverkit/failoverkit/gen/vcha"
+)
 
 // modeSetTask is the task of a VCHA cluster mode change; its effect is
 // setModeEffect.
@@ -14,6 +18,6 @@ var (
 
 // setModeEffect is the effect of a successful mode change: the cluster's
 // mode becomes to.
-func setModeEffect(to vcha.VchaClusterClusterMode) func(*vchaMock) {
-	return func(m *vchaMock) { m.cluster.Mode = new(to) }
+func setModeEffect(to vcha.VchaClusterClusterMode) func(*vchaMock, time.Time) {
+	return func(m *vchaMock, _ time.Time) { m.cluster.Mode = new(to) }
 }

@@ -104,7 +104,7 @@ func TestVCHAMode_Transitions(t *testing.T) {
 // TestVCHAMode_RefusedDuringFailoverAndViceVersa checks that a mode change
 // and a failover never run at the same time.
 func TestVCHAMode_RefusedDuringFailoverAndViceVersa(t *testing.T) {
-	tm := newTestMock(t)
+	tm := newTestMock(t, WithVCHARejoin(0))
 	admin := vchaLogin(t, tm, vchaAdmin)
 	fo := startFailover(t, tm, admin, true)
 	set := startModeSet(t, tm, admin, vcha.VchaClusterClusterModeDISABLED)

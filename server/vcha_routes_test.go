@@ -83,7 +83,7 @@ func TestVCHARoutes_UnknownRouteAndMethod(t *testing.T) {
 // TestVCHARoutes_TaskIDsAndRetention checks task retention, unknown task ids
 // and percent-encoded task ids.
 func TestVCHARoutes_TaskIDsAndRetention(t *testing.T) {
-	tm := newTestMock(t, WithTaskRetention(2))
+	tm := newTestMock(t, WithTaskRetention(2), WithVCHARejoin(0))
 	admin := vchaLogin(t, tm, vchaAdmin)
 	var ids []string
 	for range 3 {

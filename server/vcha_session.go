@@ -16,7 +16,7 @@ func (m *vchaMock) CreateSession(ctx context.Context, _ vcha.CreateSessionReques
 	creds, ok := basicFrom(ctx)
 	var user User
 	if ok {
-		user, ok = findUser(m.users, creds.user, creds.password, "")
+		user, ok = findVSphereUser(m.users, creds.user, creds.password)
 	}
 	if !ok {
 		return vcha.CreateSession401JSONResponse{

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/failoverkit/failoverkit/gen/vcha"
 )
 
@@ -45,20 +43,23 @@ type taskPlan struct {
 	// refusal, when set, is the precondition failure: the task does nothing
 	// and ends FAILED right after PENDING.
 	refusal *vcha.StdErrorsError
-	effect  func(*vchaMock)
+	effect  func(m *vchaMock, end time.Time)
 }
 
 // startTask creates the task of plan, accepted at now for the session user
-// of ctx, and returns the task id. A task that is not refused holds the
+// of ctx, and returns the task id, task-<n>:<service> (failoverkit choice:
+// a VIM task moref before the colon, as VMware's VCHA sample and govmomi's
+// vapi.Task expect; n counts up for the mock's life, across resets). A task that is not refused holds the
 // cluster (m.active) until it ends. The caller holds m.mu.
 func (m *vchaMock) startTask(ctx context.Context, now time.Time, plan taskPlan) string {
 	pending := min(maxPending, plan.duration/10)
+	m.taskSeq++
 	t := &vchaTask{
-		id: uuid.NewString() + ":" + plan.kind.service, kind: plan.kind,
+		id: fmt.Sprintf("task-%d:%s", m.taskSeq, plan.kind.service), kind: plan.kind,
 		timing: taskTiming{Start: now.Add(pending), Duration: plan.duration - pending},
 	}
 	if effect := plan.effect; effect != nil {
-		t.effect.succeed = func(time.Time) []byte { effect(m); return nil }
+		t.effect.succeed = func(end time.Time) []byte { effect(m, end); return nil }
 	}
 	if plan.refusal != nil {
 		t.failure, t.timing.Duration = plan.refusal, 0

@@ -26,6 +26,20 @@ type Info struct {
 	ErrorSchema string
 	// ErrorCodeField is the field of an error body that classifies it.
 	ErrorCodeField string
+	// PrefixErrorSchemas names, per path prefix, the error schema of the
+	// requests under it when it is not ErrorSchema (an API that serves a
+	// second, older wire shape beside its own).
+	PrefixErrorSchemas map[string]string
+}
+
+// ErrorSchemaFor returns the error schema of requests to path.
+func (i Info) ErrorSchemaFor(path string) string {
+	for prefix, schema := range i.PrefixErrorSchemas {
+		if strings.HasPrefix(path, prefix) {
+			return schema
+		}
+	}
+	return i.ErrorSchema
 }
 
 // registry holds the registered APIs in registration order.

@@ -6,4 +6,6 @@ package spec
 var VCHA = Register(Info{
 	API: "vcha", Title: "vSphere", YAML: embedded("vcha.yaml"),
 	ErrorSchema: "Std_Errors_Error", ErrorCodeField: "error_type",
+	// The deprecated /rest API wraps its errors: {type, value}.
+	PrefixErrorSchemas: map[string]string{"/rest/": "Legacy_Error"},
 })

@@ -33,18 +33,13 @@ func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, error) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: failoverkit check [flags]\n\nRuns the conformance suite. Without --vcav-url and --vcha-url it starts the mock in-process and checks it.\nCredentials come from "+
-			conformance.EnvVCAVUser+"/_PASSWORD, "+conformance.EnvVCHAUser+"/_PASSWORD, "+conformance.EnvVCHALowPrivUser+"/_PASSWORD or --credentials FILE.\nExit status: 0 conforms, 1 does not conform, 2 the target could not be judged (usage, connection or preflight error,\nevery case skipped, interrupted, a skip with --fail-on-skip).\n\nFlags:")
+		fmt.Fprintln(stderr, "usage: failoverkit check [flags]\n\nRuns the conformance suite. Without --vcav-url and --vcha-url it starts the mock in-process and checks it.\n"+
+			credentialsHelp+"\nExit status: 0 conforms, 1 does not conform, 2 the target could not be judged (usage, connection or preflight error,\nevery case skipped, interrupted, a skip with --fail-on-skip).\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	f := &checkFlags{}
 	t := &f.target
-	fs.StringVar(&t.VCAVURL, "vcav-url", "", "base URL of the VCDA/VCAV API to check (e.g. https://vcda.example.com)")
-	fs.StringVar(&t.VCHAURL, "vcha-url", "", "base URL of the vSphere API to check (e.g. https://vcsa.example.com)")
-	fs.StringVar(&t.CAFile, "ca-file", "", "PEM file of extra certificate authorities to trust")
-	fs.BoolVar(&t.Insecure, "insecure", false, "do not verify TLS certificates")
-	fs.StringVar(&f.credentials, "credentials", "", "YAML or JSON file with the FAILOVERKIT_* credential keys (overrides the environment)")
-	fs.StringVar(&t.VCAVLoginType, "vcav-login-type", conformance.LoginLocalUser, "VCAV login type: localUser, vcdCredentials or ssoCredentials")
+	bindTargetFlags(fs, t, &f.credentials)
 	fs.BoolVar(&t.Mock, "mock", false, "the targets are failoverkit mocks with the control API: reset them between cases and run destructive cases")
 	fs.BoolVar(&t.AllowDestructive, "allow-destructive", false, "run the cases that can start a failover on a real target")
 	fs.Func("vcav-replication", "a VM replication (C4-...) the stateful VCAV cases may use, by its state; repeatable", func(s string) error {
@@ -159,13 +154,9 @@ func (f *checkFlags) resolveTarget() (conformance.Target, func(), error) {
 		}
 		return mt, func() { _ = em.Close() }, nil
 	}
-	creds := conformance.CredentialsFromEnv(os.Getenv)
-	if f.credentials != "" {
-		file, err := conformance.LoadCredentialsFile(f.credentials)
-		if err != nil {
-			return t, nil, usageError("%w", err)
-		}
-		creds = creds.Merge(file)
+	creds, err := targetCredentials(f.credentials)
+	if err != nil {
+		return t, nil, err
 	}
 	if t.Mock {
 		def, err := conformance.MockCredentials(t.VCAVLoginType)

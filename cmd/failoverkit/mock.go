@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/failoverkit/failoverkit/server"
 	"github.com/failoverkit/failoverkit/spec"
@@ -44,9 +45,14 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	fs.StringVar(&f.fixture, "fixture", "", "YAML or JSON fixture file (default: the embedded fixture)")
 	fs.BoolVar(&f.printFixture, "print-fixture", false, "print the embedded default fixture and exit")
 	fs.BoolVar(&f.quiet, "quiet", false, "do not log requests")
+	settings := map[string]*time.Duration{}
+	for _, s := range server.Settings() {
+		settings[s.Name] = fs.Duration(s.Name, 0, s.Help)
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	f.cfg.Settings = settingValues(fs, settings, f.cfg.TaskDuration)
 	f.serve.Addrs = map[spec.API]string{}
 	for api, addr := range addrs {
 		f.serve.Addrs[api] = *addr
@@ -95,6 +101,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	f.serve.Ready = func(urls []server.ServedURL) {
 		fmt.Fprintf(stdout, "failoverkit mock: %s  (Ctrl-C to stop)\n", servedList(urls))
+		if banner, err := server.Banner(server.BannerConfig{URLs: urls, Fixture: f.cfg.Fixture, Control: f.control}); err == nil {
+			_, _ = io.WriteString(stdout, banner)
+		}
 	}
 	if err := m.Serve(ctx, f.serve); err != nil {
 		return &exitError{code: exitUsage, err: err}
@@ -110,4 +119,20 @@ func servedList(urls []server.ServedURL) string {
 		parts[i] = info.Title + " " + u.URL
 	}
 	return strings.Join(parts, "  ")
+}
+
+// settingValues returns the API settings: those given on the command line,
+// and the others at their command default for the task duration.
+func settingValues(fs *flag.FlagSet, given map[string]*time.Duration, taskDuration time.Duration) map[string]time.Duration {
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	out := make(map[string]time.Duration, len(given))
+	for _, s := range server.Settings() {
+		if set[s.Name] {
+			out[s.Name] = *given[s.Name]
+		} else {
+			out[s.Name] = s.CommandDefault(max(taskDuration, 0))
+		}
+	}
+	return out
 }

@@ -85,3 +85,26 @@ func TestMock_UsageErrors(t *testing.T) {
 	}
 	assert.Equal(t, exitOK, run(context.Background(), []string{"mock", "-h"}, io.Discard, io.Discard))
 }
+
+// TestMock_APISettingFlags checks the per-API duration flags: by default
+// the VCHA failover outage and rejoin follow --task-duration (on for the
+// command, unlike the library), an explicit value wins, and 0 turns the
+// outage off (so does --task-duration 0).
+func TestMock_APISettingFlags(t *testing.T) {
+	tests := []struct {
+		args           []string
+		outage, rejoin string
+	}{
+		{nil, "5s", "5s"},
+		{[]string{"--task-duration", "20s"}, "20s", "20s"},
+		{[]string{"--vcha-outage", "2m", "--vcha-rejoin", "3m"}, "2m0s", "3m0s"},
+		{[]string{"--vcha-outage", "0"}, "0s", "5s"},
+		{[]string{"--task-duration", "0"}, "0s", "0s"},
+	}
+	for _, tc := range tests {
+		f, err := parseMockFlags(tc.args, io.Discard)
+		require.NoError(t, err, tc.args)
+		assert.Equal(t, tc.outage, f.cfg.Settings["vcha-outage"].String(), tc.args)
+		assert.Equal(t, tc.rejoin, f.cfg.Settings["vcha-rejoin"].String(), tc.args)
+	}
+}

@@ -104,6 +104,60 @@ type ClientInterface interface {
 	// Corresponds with GET /api/cis/tasks/{task} (the `GetTask` operationId).
 	GetTask(ctx context.Context, task string, params *GetTaskParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListTasksWithBody List Tasks
+	//
+	// Returns information about at most 1000 visible tasks matching the
+	// filter (`com.vmware.cis.tasks`, operation `list`), as a map from task
+	// id to `Task_Info`. After a VCHA failover this is the way to find a
+	// task again with a new session.
+	//
+	// Rules (vendor): `filter_spec` is currently required and at least one
+	// of `filter_spec.tasks` and `filter_spec.services` must be non-empty,
+	// otherwise 400 INVALID_ARGUMENT; more than 1000 matching tasks give
+	// 500 RESOURCE_INACCESSIBLE.
+	//
+	// failoverkit choice: the fields of `filter_spec` combine with AND and
+	// the values of one field with OR; an id in `tasks` that the server does
+	// not know is simply absent from the answer (no 404); `users` match
+	// the task's `user` in any login-name form (`administrator@vsphere.local`
+	// matches `VSPHERE.LOCAL\Administrator`), the domain compared
+	// case-insensitively; `targets` never match (VCHA tasks have no
+	// target). `result_spec.exclude_result` drops `result`;
+	// `result_spec.return_all` adds nothing (the mock keeps no
+	// operation-specific data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/cis/tasks?action=list (the `ListTasks` operationId).
+	ListTasksWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListTasks List Tasks
+	//
+	// Returns information about at most 1000 visible tasks matching the
+	// filter (`com.vmware.cis.tasks`, operation `list`), as a map from task
+	// id to `Task_Info`. After a VCHA failover this is the way to find a
+	// task again with a new session.
+	//
+	// Rules (vendor): `filter_spec` is currently required and at least one
+	// of `filter_spec.tasks` and `filter_spec.services` must be non-empty,
+	// otherwise 400 INVALID_ARGUMENT; more than 1000 matching tasks give
+	// 500 RESOURCE_INACCESSIBLE.
+	//
+	// failoverkit choice: the fields of `filter_spec` combine with AND and
+	// the values of one field with OR; an id in `tasks` that the server does
+	// not know is simply absent from the answer (no 404); `users` match
+	// the task's `user` in any login-name form (`administrator@vsphere.local`
+	// matches `VSPHERE.LOCAL\Administrator`), the domain compared
+	// case-insensitively; `targets` never match (VCHA tasks have no
+	// target). `result_spec.exclude_result` drops `result`;
+	// `result_spec.return_all` adds nothing (the mock keeps no
+	// operation-specific data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/cis/tasks?action=list (the `ListTasks` operationId).
+	ListTasks(ctx context.Context, body ListTasksJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DeleteSession Delete Session
 	//
 	// Terminates the validity of the session token identified by the `vmware-api-session-id` header. This is the equivalent of log out. Later requests with the same token get 401 UNAUTHENTICATED.
@@ -137,6 +191,64 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/session (the `CreateSession` operationId).
 	CreateSession(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVchaClusterActiveWithBody Get Vcha Cluster Active
+	//
+	// Retrieves information about the active node of a VCHA cluster: its
+	// management and HA network settings and its placement (vAPI service
+	// `com.vmware.vcenter.vcha.cluster.active`, operation `get`). Operation
+	// execution requires `Global.VCServer` when `partial` is missing or
+	// false, and `System.Read` when `partial` is true.
+	//
+	// **Routing.** The path key contains the fixed query string
+	// `?action=get` (see `info.description`).
+	//
+	// failoverkit choice: the answer is built from the cluster node whose
+	// role is `ACTIVE` (so it changes after a failover): `management` from
+	// its `failover_ip` (the public address moves with the active role),
+	// `ha` from its `ha_ip`, `placement` from its placement, omitted when
+	// `partial` is true. When VCHA is not configured the mock answers 400
+	// NOT_ALLOWED_IN_CURRENT_STATE like the mode get.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/vcenter/vcha/cluster/active?action=get (the `GetVchaClusterActive` operationId).
+	GetVchaClusterActiveWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVchaClusterActive Get Vcha Cluster Active
+	//
+	// Retrieves information about the active node of a VCHA cluster: its
+	// management and HA network settings and its placement (vAPI service
+	// `com.vmware.vcenter.vcha.cluster.active`, operation `get`). Operation
+	// execution requires `Global.VCServer` when `partial` is missing or
+	// false, and `System.Read` when `partial` is true.
+	//
+	// **Routing.** The path key contains the fixed query string
+	// `?action=get` (see `info.description`).
+	//
+	// failoverkit choice: the answer is built from the cluster node whose
+	// role is `ACTIVE` (so it changes after a failover): `management` from
+	// its `failover_ip` (the public address moves with the active role),
+	// `ha` from its `ha_ip`, `placement` from its placement, omitted when
+	// `partial` is true. When VCHA is not configured the mock answers 400
+	// NOT_ALLOWED_IN_CURRENT_STATE like the mode get.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/vcenter/vcha/cluster/active?action=get (the `GetVchaClusterActive` operationId).
+	GetVchaClusterActive(ctx context.Context, body GetVchaClusterActiveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVchaClusterDeploymentType Get Vcha Cluster Deployment Type
+	//
+	// Retrieves the deployment type of a VCHA cluster (vAPI service
+	// `com.vmware.vcenter.vcha.cluster.deployment_type`, operation `get`).
+	// Operation execution requires the `System.Read` privilege.
+	//
+	// failoverkit choice: `NONE` when the cluster is not configured,
+	// otherwise the fixture's deployment type (default `AUTO`).
+	//
+	// Corresponds with GET /api/vcenter/vcha/cluster/deployment-type (the `GetVchaClusterDeploymentType` operationId).
+	GetVchaClusterDeploymentType(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetVchaClusterMode Get Vcha Cluster Mode
 	//
@@ -184,7 +296,7 @@ type ClientInterface interface {
 	// failoverkit choice: the task has service
 	// `com.vmware.vcenter.vcha.cluster.mode`, operation `set`,
 	// `cancelable: false` and no `result`; task ids have the form
-	// `<uuid>:com.vmware.vcenter.vcha.cluster.mode`.
+	// `task-<n>:com.vmware.vcenter.vcha.cluster.mode`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -230,7 +342,7 @@ type ClientInterface interface {
 	// failoverkit choice: the task has service
 	// `com.vmware.vcenter.vcha.cluster.mode`, operation `set`,
 	// `cancelable: false` and no `result`; task ids have the form
-	// `<uuid>:com.vmware.vcenter.vcha.cluster.mode`.
+	// `task-<n>:com.vmware.vcenter.vcha.cluster.mode`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -297,11 +409,16 @@ type ClientInterface interface {
 	// `NOT_ALLOWED_IN_CURRENT_STATE` and a message naming the reason.
 	//
 	// **Effect.**
-	// failoverkit choice: when the task succeeds, node1 and node2 swap
-	// their `ACTIVE` and `PASSIVE` roles; the cluster `mode` and
-	// `health_state` are unchanged.
-	// failoverkit choice: a forced failover (`planned: false`) completes in
-	// half the time of a planned one (`planned: true`).
+	// failoverkit choice: when the task succeeds (its switch-over point),
+	// node1 and node2 swap their `ACTIVE` and `PASSIVE` roles and the
+	// `mode` is unchanged; the former active node is then `DOWN` (cluster
+	// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
+	// FAILED) until it has rejoined, and, when the mock's outage is on, the
+	// API answers 503 for a while and every session ends (see "The failover
+	// outage" in `info.description`).
+	// failoverkit choice: a forced failover (`planned: false`) reaches its
+	// switch-over in half the time of a planned one (`planned: true`): it
+	// does not wait for the active node to flush its state.
 	// failoverkit choice: the task has service
 	// `com.vmware.vcenter.vcha.cluster`, operation `failover`,
 	// `cancelable: false` and no `result`.
@@ -371,11 +488,16 @@ type ClientInterface interface {
 	// `NOT_ALLOWED_IN_CURRENT_STATE` and a message naming the reason.
 	//
 	// **Effect.**
-	// failoverkit choice: when the task succeeds, node1 and node2 swap
-	// their `ACTIVE` and `PASSIVE` roles; the cluster `mode` and
-	// `health_state` are unchanged.
-	// failoverkit choice: a forced failover (`planned: false`) completes in
-	// half the time of a planned one (`planned: true`).
+	// failoverkit choice: when the task succeeds (its switch-over point),
+	// node1 and node2 swap their `ACTIVE` and `PASSIVE` roles and the
+	// `mode` is unchanged; the former active node is then `DOWN` (cluster
+	// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
+	// FAILED) until it has rejoined, and, when the mock's outage is on, the
+	// API answers 503 for a while and every session ends (see "The failover
+	// outage" in `info.description`).
+	// failoverkit choice: a forced failover (`planned: false`) reaches its
+	// switch-over in half the time of a planned one (`planned: true`): it
+	// does not wait for the active node to flush its state.
 	// failoverkit choice: the task has service
 	// `com.vmware.vcenter.vcha.cluster`, operation `failover`,
 	// `cancelable: false` and no `result`.
@@ -422,6 +544,180 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/vcenter/vcha/cluster?action=get (the `GetVchaCluster` operationId).
 	GetVchaCluster(ctx context.Context, body GetVchaClusterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVchaOperations Get Vcha Operations
+	//
+	// Retrieves the VCHA operations that are currently disabled and those
+	// that are currently running (vAPI service
+	// `com.vmware.vcenter.vcha.operations`, operation `get`); the natural
+	// check before a failover. Operation execution requires the
+	// `System.Read` privilege.
+	//
+	// failoverkit choice: `com.vmware.vcenter.vcha.cluster.failover` is
+	// listed under `disabled` whenever a failover would be refused (mode
+	// `DISABLED`, a member down, not configured, or a failover or mode
+	// change running) and under `active` while a failover task runs;
+	// `com.vmware.vcenter.vcha.cluster.mode.set` likewise for mode
+	// changes. Deploy, undeploy and redeploy operations are always listed
+	// under `disabled` while the cluster is configured (the mock does not
+	// simulate them). The lists are sorted.
+	//
+	// Corresponds with GET /api/vcenter/vcha/operations (the `GetVchaOperations` operationId).
+	GetVchaOperations(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTaskLegacy Get Task (legacy /rest)
+	//
+	// Deprecated `/rest` form of `getTask`: returns the task wrapped, `{"value": Task_Info}`. The options are named `spec.return_all` and `spec.exclude_result` here (flat names on `/api`). Unknown task: 404 `com.vmware.vapi.std.errors.not_found`.
+	//
+	// Corresponds with GET /rest/cis/tasks/{task} (the `GetTaskLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetTaskLegacy(ctx context.Context, task string, params *GetTaskLegacyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteSessionLegacy Delete Session (legacy /rest)
+	//
+	// Deprecated `/rest` form of `deleteSession`: terminates the session identified by the `vmware-api-session-id` header and answers 200 with no body (govmomi's `rest.Client.Logout`).
+	//
+	// Corresponds with DELETE /rest/com/vmware/cis/session (the `DeleteSessionLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	DeleteSessionLegacy(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSessionLegacy Create Session (legacy /rest)
+	//
+	// Deprecated `/rest` form of `createSession` (`POST /api/session`):
+	// exchanges HTTP Basic credentials for a session token, answered
+	// **200** with the token wrapped, `{"value": "<token>"}`. govmomi's
+	// `rest.Client.Login` and the Ansible `vmware.vmware_rest` collection
+	// log in this way. govmomi sends `vmware-use-header-authn: true` and an
+	// empty chunked body with `Content-Type: application/json`; Ansible
+	// sends no body and no content type. The token is valid on `/api` and
+	// `/rest` alike.
+	//
+	// failoverkit choice: the mock never sets a session cookie, whatever
+	// `vmware-use-header-authn` says; the token in the
+	// `vmware-api-session-id` header is the only way to authenticate later
+	// calls. Any request body is ignored.
+	//
+	// Corresponds with POST /rest/com/vmware/cis/session (the `CreateSessionLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	CreateSessionLegacy(ctx context.Context, params *CreateSessionLegacyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSessionLegacy Get Session (legacy /rest)
+	//
+	// Deprecated `/rest` form of `getSession`: returns the current
+	// session's information wrapped, `{"value": Cis_Session_Info}`.
+	// govmomi's `rest.Client.Session` calls it with an empty chunked body
+	// and treats 401 as "not logged in".
+	//
+	// **Routing.** The path key carries the fixed query string
+	// `?~action=get` (see `info.description`); without it the same POST is
+	// `createSessionLegacy`.
+	//
+	// Corresponds with POST /rest/com/vmware/cis/session?~action=get (the `GetSessionLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetSessionLegacy(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVchaClusterModeLegacy Get Vcha Cluster Mode (legacy /rest)
+	//
+	// Deprecated `/rest` form of `getVchaClusterMode`, answer wrapped, `{"value": {"mode": …}}`. VCHA not configured: 400 `com.vmware.vapi.std.errors.not_allowed_in_current_state`.
+	//
+	// Corresponds with GET /rest/vcenter/vcha/cluster/mode (the `GetVchaClusterModeLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetVchaClusterModeLegacy(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetVchaClusterModeAsyncLegacyWithBody Set Vcha Cluster Mode Async (legacy /rest)
+	//
+	// Deprecated `/rest` form of `setVchaClusterModeAsync`: same body (`{"mode": …}`), same task, answered **200** with the task id wrapped, `{"value": "<task id>"}`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /rest/vcenter/vcha/cluster/mode?vmw-task=true (the `SetVchaClusterModeAsyncLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	SetVchaClusterModeAsyncLegacyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetVchaClusterModeAsyncLegacy Set Vcha Cluster Mode Async (legacy /rest)
+	//
+	// Deprecated `/rest` form of `setVchaClusterModeAsync`: same body (`{"mode": …}`), same task, answered **200** with the task id wrapped, `{"value": "<task id>"}`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /rest/vcenter/vcha/cluster/mode?vmw-task=true (the `SetVchaClusterModeAsyncLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	SetVchaClusterModeAsyncLegacy(ctx context.Context, body SetVchaClusterModeAsyncLegacyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FailoverVchaClusterAsyncLegacyWithBody Failover Vcha Cluster Async (legacy /rest)
+	//
+	// Deprecated `/rest` form of `failoverVchaClusterAsync`: same body
+	// (`{"planned": …}`, schema `vcenter.vcha.cluster_failover_task`), same
+	// task, but answered **200** with the task id wrapped,
+	// `{"value": "<task id>"}` (Ruby SDK `VchaClusterApi#failover_task`).
+	// Errors VMware's Swagger maps to 500 on `/api` (`error`) are 400 here.
+	//
+	// failoverkit choice: the non-task form
+	// (`POST /rest/vcenter/vcha/cluster?action=failover`, and the removed
+	// Ansible module's `POST /rest/vcenter/vcha/cluster` with
+	// `{"spec": {…}}`) is refused like on `/api`, in the legacy shape: 400
+	// `com.vmware.vapi.std.errors.invalid_request`; a POST with no
+	// `action` at all gets 404 `com.vmware.vapi.std.errors.not_found`
+	// (message id `com.vmware.vapi.rest.operationsForUrlNotFound`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /rest/vcenter/vcha/cluster?action=failover&vmw-task=true (the `FailoverVchaClusterAsyncLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	FailoverVchaClusterAsyncLegacyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FailoverVchaClusterAsyncLegacy Failover Vcha Cluster Async (legacy /rest)
+	//
+	// Deprecated `/rest` form of `failoverVchaClusterAsync`: same body
+	// (`{"planned": …}`, schema `vcenter.vcha.cluster_failover_task`), same
+	// task, but answered **200** with the task id wrapped,
+	// `{"value": "<task id>"}` (Ruby SDK `VchaClusterApi#failover_task`).
+	// Errors VMware's Swagger maps to 500 on `/api` (`error`) are 400 here.
+	//
+	// failoverkit choice: the non-task form
+	// (`POST /rest/vcenter/vcha/cluster?action=failover`, and the removed
+	// Ansible module's `POST /rest/vcenter/vcha/cluster` with
+	// `{"spec": {…}}`) is refused like on `/api`, in the legacy shape: 400
+	// `com.vmware.vapi.std.errors.invalid_request`; a POST with no
+	// `action` at all gets 404 `com.vmware.vapi.std.errors.not_found`
+	// (message id `com.vmware.vapi.rest.operationsForUrlNotFound`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /rest/vcenter/vcha/cluster?action=failover&vmw-task=true (the `FailoverVchaClusterAsyncLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	FailoverVchaClusterAsyncLegacy(ctx context.Context, body FailoverVchaClusterAsyncLegacyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVchaClusterLegacyWithBody Get Vcha Cluster (legacy /rest)
+	//
+	// Deprecated `/rest` form of `getVchaCluster`, same optional body (`vc_spec`, `partial`), answer wrapped, `{"value": Vcha_Cluster_Info}`. Errors VMware's Swagger maps to 500 on `/api` (`error`) are 400 here.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /rest/vcenter/vcha/cluster?action=get (the `GetVchaClusterLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetVchaClusterLegacyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVchaClusterLegacy Get Vcha Cluster (legacy /rest)
+	//
+	// Deprecated `/rest` form of `getVchaCluster`, same optional body (`vc_spec`, `partial`), answer wrapped, `{"value": Vcha_Cluster_Info}`. Errors VMware's Swagger maps to 500 on `/api` (`error`) are 400 here.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /rest/vcenter/vcha/cluster?action=get (the `GetVchaClusterLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetVchaClusterLegacy(ctx context.Context, body GetVchaClusterLegacyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetTask Get Task
@@ -438,6 +734,80 @@ type ClientInterface interface {
 // Corresponds with GET /api/cis/tasks/{task} (the `GetTask` operationId).
 func (c *Client) GetTask(ctx context.Context, task string, params *GetTaskParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetTaskRequest(c.Server, task, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListTasksWithBody List Tasks
+//
+// Returns information about at most 1000 visible tasks matching the
+// filter (`com.vmware.cis.tasks`, operation `list`), as a map from task
+// id to `Task_Info`. After a VCHA failover this is the way to find a
+// task again with a new session.
+//
+// Rules (vendor): `filter_spec` is currently required and at least one
+// of `filter_spec.tasks` and `filter_spec.services` must be non-empty,
+// otherwise 400 INVALID_ARGUMENT; more than 1000 matching tasks give
+// 500 RESOURCE_INACCESSIBLE.
+//
+// failoverkit choice: the fields of `filter_spec` combine with AND and
+// the values of one field with OR; an id in `tasks` that the server does
+// not know is simply absent from the answer (no 404); `users` match
+// the task's `user` in any login-name form (`administrator@vsphere.local`
+// matches `VSPHERE.LOCAL\Administrator`), the domain compared
+// case-insensitively; `targets` never match (VCHA tasks have no
+// target). `result_spec.exclude_result` drops `result`;
+// `result_spec.return_all` adds nothing (the mock keeps no
+// operation-specific data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/cis/tasks?action=list (the `ListTasks` operationId).
+func (c *Client) ListTasksWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTasksRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListTasks List Tasks
+//
+// Returns information about at most 1000 visible tasks matching the
+// filter (`com.vmware.cis.tasks`, operation `list`), as a map from task
+// id to `Task_Info`. After a VCHA failover this is the way to find a
+// task again with a new session.
+//
+// Rules (vendor): `filter_spec` is currently required and at least one
+// of `filter_spec.tasks` and `filter_spec.services` must be non-empty,
+// otherwise 400 INVALID_ARGUMENT; more than 1000 matching tasks give
+// 500 RESOURCE_INACCESSIBLE.
+//
+// failoverkit choice: the fields of `filter_spec` combine with AND and
+// the values of one field with OR; an id in `tasks` that the server does
+// not know is simply absent from the answer (no 404); `users` match
+// the task's `user` in any login-name form (`administrator@vsphere.local`
+// matches `VSPHERE.LOCAL\Administrator`), the domain compared
+// case-insensitively; `targets` never match (VCHA tasks have no
+// target). `result_spec.exclude_result` drops `result`;
+// `result_spec.return_all` adds nothing (the mock keeps no
+// operation-specific data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/cis/tasks?action=list (the `ListTasks` operationId).
+func (c *Client) ListTasks(ctx context.Context, body ListTasksJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTasksRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -512,6 +882,94 @@ func (c *Client) CreateSession(ctx context.Context, reqEditors ...RequestEditorF
 	return c.Client.Do(req)
 }
 
+// GetVchaClusterActiveWithBody Get Vcha Cluster Active
+//
+// Retrieves information about the active node of a VCHA cluster: its
+// management and HA network settings and its placement (vAPI service
+// `com.vmware.vcenter.vcha.cluster.active`, operation `get`). Operation
+// execution requires `Global.VCServer` when `partial` is missing or
+// false, and `System.Read` when `partial` is true.
+//
+// **Routing.** The path key contains the fixed query string
+// `?action=get` (see `info.description`).
+//
+// failoverkit choice: the answer is built from the cluster node whose
+// role is `ACTIVE` (so it changes after a failover): `management` from
+// its `failover_ip` (the public address moves with the active role),
+// `ha` from its `ha_ip`, `placement` from its placement, omitted when
+// `partial` is true. When VCHA is not configured the mock answers 400
+// NOT_ALLOWED_IN_CURRENT_STATE like the mode get.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/vcenter/vcha/cluster/active?action=get (the `GetVchaClusterActive` operationId).
+func (c *Client) GetVchaClusterActiveWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVchaClusterActiveRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVchaClusterActive Get Vcha Cluster Active
+//
+// Retrieves information about the active node of a VCHA cluster: its
+// management and HA network settings and its placement (vAPI service
+// `com.vmware.vcenter.vcha.cluster.active`, operation `get`). Operation
+// execution requires `Global.VCServer` when `partial` is missing or
+// false, and `System.Read` when `partial` is true.
+//
+// **Routing.** The path key contains the fixed query string
+// `?action=get` (see `info.description`).
+//
+// failoverkit choice: the answer is built from the cluster node whose
+// role is `ACTIVE` (so it changes after a failover): `management` from
+// its `failover_ip` (the public address moves with the active role),
+// `ha` from its `ha_ip`, `placement` from its placement, omitted when
+// `partial` is true. When VCHA is not configured the mock answers 400
+// NOT_ALLOWED_IN_CURRENT_STATE like the mode get.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/vcenter/vcha/cluster/active?action=get (the `GetVchaClusterActive` operationId).
+func (c *Client) GetVchaClusterActive(ctx context.Context, body GetVchaClusterActiveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVchaClusterActiveRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVchaClusterDeploymentType Get Vcha Cluster Deployment Type
+//
+// Retrieves the deployment type of a VCHA cluster (vAPI service
+// `com.vmware.vcenter.vcha.cluster.deployment_type`, operation `get`).
+// Operation execution requires the `System.Read` privilege.
+//
+// failoverkit choice: `NONE` when the cluster is not configured,
+// otherwise the fixture's deployment type (default `AUTO`).
+//
+// Corresponds with GET /api/vcenter/vcha/cluster/deployment-type (the `GetVchaClusterDeploymentType` operationId).
+func (c *Client) GetVchaClusterDeploymentType(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVchaClusterDeploymentTypeRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetVchaClusterMode Get Vcha Cluster Mode
 //
 // Retrieves the current mode of a VCHA cluster (vAPI service `com.vmware.vcenter.vcha.cluster.mode`, operation `get`). Operation execution requires the `System.Read` privilege.
@@ -568,7 +1026,7 @@ func (c *Client) GetVchaClusterMode(ctx context.Context, reqEditors ...RequestEd
 // failoverkit choice: the task has service
 // `com.vmware.vcenter.vcha.cluster.mode`, operation `set`,
 // `cancelable: false` and no `result`; task ids have the form
-// `<uuid>:com.vmware.vcenter.vcha.cluster.mode`.
+// `task-<n>:com.vmware.vcenter.vcha.cluster.mode`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -624,7 +1082,7 @@ func (c *Client) SetVchaClusterModeAsyncWithBody(ctx context.Context, contentTyp
 // failoverkit choice: the task has service
 // `com.vmware.vcenter.vcha.cluster.mode`, operation `set`,
 // `cancelable: false` and no `result`; task ids have the form
-// `<uuid>:com.vmware.vcenter.vcha.cluster.mode`.
+// `task-<n>:com.vmware.vcenter.vcha.cluster.mode`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -701,11 +1159,16 @@ func (c *Client) SetVchaClusterModeAsync(ctx context.Context, body SetVchaCluste
 // `NOT_ALLOWED_IN_CURRENT_STATE` and a message naming the reason.
 //
 // **Effect.**
-// failoverkit choice: when the task succeeds, node1 and node2 swap
-// their `ACTIVE` and `PASSIVE` roles; the cluster `mode` and
-// `health_state` are unchanged.
-// failoverkit choice: a forced failover (`planned: false`) completes in
-// half the time of a planned one (`planned: true`).
+// failoverkit choice: when the task succeeds (its switch-over point),
+// node1 and node2 swap their `ACTIVE` and `PASSIVE` roles and the
+// `mode` is unchanged; the former active node is then `DOWN` (cluster
+// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
+// FAILED) until it has rejoined, and, when the mock's outage is on, the
+// API answers 503 for a while and every session ends (see "The failover
+// outage" in `info.description`).
+// failoverkit choice: a forced failover (`planned: false`) reaches its
+// switch-over in half the time of a planned one (`planned: true`): it
+// does not wait for the active node to flush its state.
 // failoverkit choice: the task has service
 // `com.vmware.vcenter.vcha.cluster`, operation `failover`,
 // `cancelable: false` and no `result`.
@@ -785,11 +1248,16 @@ func (c *Client) FailoverVchaClusterAsyncWithBody(ctx context.Context, contentTy
 // `NOT_ALLOWED_IN_CURRENT_STATE` and a message naming the reason.
 //
 // **Effect.**
-// failoverkit choice: when the task succeeds, node1 and node2 swap
-// their `ACTIVE` and `PASSIVE` roles; the cluster `mode` and
-// `health_state` are unchanged.
-// failoverkit choice: a forced failover (`planned: false`) completes in
-// half the time of a planned one (`planned: true`).
+// failoverkit choice: when the task succeeds (its switch-over point),
+// node1 and node2 swap their `ACTIVE` and `PASSIVE` roles and the
+// `mode` is unchanged; the former active node is then `DOWN` (cluster
+// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
+// FAILED) until it has rejoined, and, when the mock's outage is on, the
+// API answers 503 for a while and every session ends (see "The failover
+// outage" in `info.description`).
+// failoverkit choice: a forced failover (`planned: false`) reaches its
+// switch-over in half the time of a planned one (`planned: true`): it
+// does not wait for the active node to flush its state.
 // failoverkit choice: the task has service
 // `com.vmware.vcenter.vcha.cluster`, operation `failover`,
 // `cancelable: false` and no `result`.
@@ -857,6 +1325,289 @@ func (c *Client) GetVchaClusterWithBody(ctx context.Context, contentType string,
 // Corresponds with POST /api/vcenter/vcha/cluster?action=get (the `GetVchaCluster` operationId).
 func (c *Client) GetVchaCluster(ctx context.Context, body GetVchaClusterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetVchaClusterRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVchaOperations Get Vcha Operations
+//
+// Retrieves the VCHA operations that are currently disabled and those
+// that are currently running (vAPI service
+// `com.vmware.vcenter.vcha.operations`, operation `get`); the natural
+// check before a failover. Operation execution requires the
+// `System.Read` privilege.
+//
+// failoverkit choice: `com.vmware.vcenter.vcha.cluster.failover` is
+// listed under `disabled` whenever a failover would be refused (mode
+// `DISABLED`, a member down, not configured, or a failover or mode
+// change running) and under `active` while a failover task runs;
+// `com.vmware.vcenter.vcha.cluster.mode.set` likewise for mode
+// changes. Deploy, undeploy and redeploy operations are always listed
+// under `disabled` while the cluster is configured (the mock does not
+// simulate them). The lists are sorted.
+//
+// Corresponds with GET /api/vcenter/vcha/operations (the `GetVchaOperations` operationId).
+func (c *Client) GetVchaOperations(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVchaOperationsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTaskLegacy Get Task (legacy /rest)
+//
+// Deprecated `/rest` form of `getTask`: returns the task wrapped, `{"value": Task_Info}`. The options are named `spec.return_all` and `spec.exclude_result` here (flat names on `/api`). Unknown task: 404 `com.vmware.vapi.std.errors.not_found`.
+//
+// Corresponds with GET /rest/cis/tasks/{task} (the `GetTaskLegacy` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *Client) GetTaskLegacy(ctx context.Context, task string, params *GetTaskLegacyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTaskLegacyRequest(c.Server, task, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteSessionLegacy Delete Session (legacy /rest)
+//
+// Deprecated `/rest` form of `deleteSession`: terminates the session identified by the `vmware-api-session-id` header and answers 200 with no body (govmomi's `rest.Client.Logout`).
+//
+// Corresponds with DELETE /rest/com/vmware/cis/session (the `DeleteSessionLegacy` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *Client) DeleteSessionLegacy(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteSessionLegacyRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSessionLegacy Create Session (legacy /rest)
+//
+// Deprecated `/rest` form of `createSession` (`POST /api/session`):
+// exchanges HTTP Basic credentials for a session token, answered
+// **200** with the token wrapped, `{"value": "<token>"}`. govmomi's
+// `rest.Client.Login` and the Ansible `vmware.vmware_rest` collection
+// log in this way. govmomi sends `vmware-use-header-authn: true` and an
+// empty chunked body with `Content-Type: application/json`; Ansible
+// sends no body and no content type. The token is valid on `/api` and
+// `/rest` alike.
+//
+// failoverkit choice: the mock never sets a session cookie, whatever
+// `vmware-use-header-authn` says; the token in the
+// `vmware-api-session-id` header is the only way to authenticate later
+// calls. Any request body is ignored.
+//
+// Corresponds with POST /rest/com/vmware/cis/session (the `CreateSessionLegacy` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *Client) CreateSessionLegacy(ctx context.Context, params *CreateSessionLegacyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSessionLegacyRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSessionLegacy Get Session (legacy /rest)
+//
+// Deprecated `/rest` form of `getSession`: returns the current
+// session's information wrapped, `{"value": Cis_Session_Info}`.
+// govmomi's `rest.Client.Session` calls it with an empty chunked body
+// and treats 401 as "not logged in".
+//
+// **Routing.** The path key carries the fixed query string
+// `?~action=get` (see `info.description`); without it the same POST is
+// `createSessionLegacy`.
+//
+// Corresponds with POST /rest/com/vmware/cis/session?~action=get (the `GetSessionLegacy` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *Client) GetSessionLegacy(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSessionLegacyRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVchaClusterModeLegacy Get Vcha Cluster Mode (legacy /rest)
+//
+// Deprecated `/rest` form of `getVchaClusterMode`, answer wrapped, `{"value": {"mode": …}}`. VCHA not configured: 400 `com.vmware.vapi.std.errors.not_allowed_in_current_state`.
+//
+// Corresponds with GET /rest/vcenter/vcha/cluster/mode (the `GetVchaClusterModeLegacy` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *Client) GetVchaClusterModeLegacy(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVchaClusterModeLegacyRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetVchaClusterModeAsyncLegacyWithBody Set Vcha Cluster Mode Async (legacy /rest)
+//
+// Deprecated `/rest` form of `setVchaClusterModeAsync`: same body (`{"mode": …}`), same task, answered **200** with the task id wrapped, `{"value": "<task id>"}`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /rest/vcenter/vcha/cluster/mode?vmw-task=true (the `SetVchaClusterModeAsyncLegacy` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *Client) SetVchaClusterModeAsyncLegacyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetVchaClusterModeAsyncLegacyRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetVchaClusterModeAsyncLegacy Set Vcha Cluster Mode Async (legacy /rest)
+//
+// Deprecated `/rest` form of `setVchaClusterModeAsync`: same body (`{"mode": …}`), same task, answered **200** with the task id wrapped, `{"value": "<task id>"}`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /rest/vcenter/vcha/cluster/mode?vmw-task=true (the `SetVchaClusterModeAsyncLegacy` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *Client) SetVchaClusterModeAsyncLegacy(ctx context.Context, body SetVchaClusterModeAsyncLegacyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetVchaClusterModeAsyncLegacyRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FailoverVchaClusterAsyncLegacyWithBody Failover Vcha Cluster Async (legacy /rest)
+//
+// Deprecated `/rest` form of `failoverVchaClusterAsync`: same body
+// (`{"planned": …}`, schema `vcenter.vcha.cluster_failover_task`), same
+// task, but answered **200** with the task id wrapped,
+// `{"value": "<task id>"}` (Ruby SDK `VchaClusterApi#failover_task`).
+// Errors VMware's Swagger maps to 500 on `/api` (`error`) are 400 here.
+//
+// failoverkit choice: the non-task form
+// (`POST /rest/vcenter/vcha/cluster?action=failover`, and the removed
+// Ansible module's `POST /rest/vcenter/vcha/cluster` with
+// `{"spec": {…}}`) is refused like on `/api`, in the legacy shape: 400
+// `com.vmware.vapi.std.errors.invalid_request`; a POST with no
+// `action` at all gets 404 `com.vmware.vapi.std.errors.not_found`
+// (message id `com.vmware.vapi.rest.operationsForUrlNotFound`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /rest/vcenter/vcha/cluster?action=failover&vmw-task=true (the `FailoverVchaClusterAsyncLegacy` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *Client) FailoverVchaClusterAsyncLegacyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFailoverVchaClusterAsyncLegacyRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FailoverVchaClusterAsyncLegacy Failover Vcha Cluster Async (legacy /rest)
+//
+// Deprecated `/rest` form of `failoverVchaClusterAsync`: same body
+// (`{"planned": …}`, schema `vcenter.vcha.cluster_failover_task`), same
+// task, but answered **200** with the task id wrapped,
+// `{"value": "<task id>"}` (Ruby SDK `VchaClusterApi#failover_task`).
+// Errors VMware's Swagger maps to 500 on `/api` (`error`) are 400 here.
+//
+// failoverkit choice: the non-task form
+// (`POST /rest/vcenter/vcha/cluster?action=failover`, and the removed
+// Ansible module's `POST /rest/vcenter/vcha/cluster` with
+// `{"spec": {…}}`) is refused like on `/api`, in the legacy shape: 400
+// `com.vmware.vapi.std.errors.invalid_request`; a POST with no
+// `action` at all gets 404 `com.vmware.vapi.std.errors.not_found`
+// (message id `com.vmware.vapi.rest.operationsForUrlNotFound`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /rest/vcenter/vcha/cluster?action=failover&vmw-task=true (the `FailoverVchaClusterAsyncLegacy` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *Client) FailoverVchaClusterAsyncLegacy(ctx context.Context, body FailoverVchaClusterAsyncLegacyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFailoverVchaClusterAsyncLegacyRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVchaClusterLegacyWithBody Get Vcha Cluster (legacy /rest)
+//
+// Deprecated `/rest` form of `getVchaCluster`, same optional body (`vc_spec`, `partial`), answer wrapped, `{"value": Vcha_Cluster_Info}`. Errors VMware's Swagger maps to 500 on `/api` (`error`) are 400 here.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /rest/vcenter/vcha/cluster?action=get (the `GetVchaClusterLegacy` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *Client) GetVchaClusterLegacyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVchaClusterLegacyRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVchaClusterLegacy Get Vcha Cluster (legacy /rest)
+//
+// Deprecated `/rest` form of `getVchaCluster`, same optional body (`vc_spec`, `partial`), answer wrapped, `{"value": Vcha_Cluster_Info}`. Errors VMware's Swagger maps to 500 on `/api` (`error`) are 400 here.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /rest/vcenter/vcha/cluster?action=get (the `GetVchaClusterLegacy` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *Client) GetVchaClusterLegacy(ctx context.Context, body GetVchaClusterLegacyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVchaClusterLegacyRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -940,6 +1691,46 @@ func NewGetTaskRequest(server string, task string, params *GetTaskParams) (*http
 	return req, nil
 }
 
+// NewListTasksRequest calls the generic ListTasks builder with application/json body
+func NewListTasksRequest(server string, body ListTasksJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewListTasksRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewListTasksRequestWithBody constructs an http.Request for the ListTasks method, with any body, and a specified content type
+func NewListTasksRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/cis/tasks?action=list")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewDeleteSessionRequest constructs an http.Request for the DeleteSession method
 func NewDeleteSessionRequest(server string) (*http.Request, error) {
 	var err error
@@ -1014,6 +1805,73 @@ func NewCreateSessionRequest(server string) (*http.Request, error) {
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetVchaClusterActiveRequest calls the generic GetVchaClusterActive builder with application/json body
+func NewGetVchaClusterActiveRequest(server string, body GetVchaClusterActiveJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetVchaClusterActiveRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetVchaClusterActiveRequestWithBody constructs an http.Request for the GetVchaClusterActive method, with any body, and a specified content type
+func NewGetVchaClusterActiveRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/vcenter/vcha/cluster/active?action=get")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetVchaClusterDeploymentTypeRequest constructs an http.Request for the GetVchaClusterDeploymentType method
+func NewGetVchaClusterDeploymentTypeRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/vcenter/vcha/cluster/deployment-type")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1168,6 +2026,349 @@ func NewGetVchaClusterRequestWithBody(server string, contentType string, body io
 	return req, nil
 }
 
+// NewGetVchaOperationsRequest constructs an http.Request for the GetVchaOperations method
+func NewGetVchaOperationsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/vcenter/vcha/operations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTaskLegacyRequest constructs an http.Request for the GetTaskLegacy method
+func NewGetTaskLegacyRequest(server string, task string, params *GetTaskLegacyParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "task", task, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rest/cis/tasks/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.SpecReturnAll != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "spec.return_all", *params.SpecReturnAll, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SpecExcludeResult != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "spec.exclude_result", *params.SpecExcludeResult, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeleteSessionLegacyRequest constructs an http.Request for the DeleteSessionLegacy method
+func NewDeleteSessionLegacyRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rest/com/vmware/cis/session")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateSessionLegacyRequest constructs an http.Request for the CreateSessionLegacy method
+func NewCreateSessionLegacyRequest(server string, params *CreateSessionLegacyParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rest/com/vmware/cis/session")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.VmwareUseHeaderAuthn != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "vmware-use-header-authn", *params.VmwareUseHeaderAuthn, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("vmware-use-header-authn", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetSessionLegacyRequest constructs an http.Request for the GetSessionLegacy method
+func NewGetSessionLegacyRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rest/com/vmware/cis/session?~action=get")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetVchaClusterModeLegacyRequest constructs an http.Request for the GetVchaClusterModeLegacy method
+func NewGetVchaClusterModeLegacyRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rest/vcenter/vcha/cluster/mode")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetVchaClusterModeAsyncLegacyRequest calls the generic SetVchaClusterModeAsyncLegacy builder with application/json body
+func NewSetVchaClusterModeAsyncLegacyRequest(server string, body SetVchaClusterModeAsyncLegacyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetVchaClusterModeAsyncLegacyRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewSetVchaClusterModeAsyncLegacyRequestWithBody constructs an http.Request for the SetVchaClusterModeAsyncLegacy method, with any body, and a specified content type
+func NewSetVchaClusterModeAsyncLegacyRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rest/vcenter/vcha/cluster/mode?vmw-task=true")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewFailoverVchaClusterAsyncLegacyRequest calls the generic FailoverVchaClusterAsyncLegacy builder with application/json body
+func NewFailoverVchaClusterAsyncLegacyRequest(server string, body FailoverVchaClusterAsyncLegacyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewFailoverVchaClusterAsyncLegacyRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewFailoverVchaClusterAsyncLegacyRequestWithBody constructs an http.Request for the FailoverVchaClusterAsyncLegacy method, with any body, and a specified content type
+func NewFailoverVchaClusterAsyncLegacyRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rest/vcenter/vcha/cluster?action=failover&vmw-task=true")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetVchaClusterLegacyRequest calls the generic GetVchaClusterLegacy builder with application/json body
+func NewGetVchaClusterLegacyRequest(server string, body GetVchaClusterLegacyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetVchaClusterLegacyRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetVchaClusterLegacyRequestWithBody constructs an http.Request for the GetVchaClusterLegacy method, with any body, and a specified content type
+func NewGetVchaClusterLegacyRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rest/vcenter/vcha/cluster?action=get")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -1228,6 +2429,60 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/cis/tasks/{task} (the `GetTask` operationId).
 	GetTaskWithResponse(ctx context.Context, task string, params *GetTaskParams, reqEditors ...RequestEditorFn) (*GetTaskResponse, error)
 
+	// ListTasksWithBodyWithResponse List Tasks
+	//
+	// Returns information about at most 1000 visible tasks matching the
+	// filter (`com.vmware.cis.tasks`, operation `list`), as a map from task
+	// id to `Task_Info`. After a VCHA failover this is the way to find a
+	// task again with a new session.
+	//
+	// Rules (vendor): `filter_spec` is currently required and at least one
+	// of `filter_spec.tasks` and `filter_spec.services` must be non-empty,
+	// otherwise 400 INVALID_ARGUMENT; more than 1000 matching tasks give
+	// 500 RESOURCE_INACCESSIBLE.
+	//
+	// failoverkit choice: the fields of `filter_spec` combine with AND and
+	// the values of one field with OR; an id in `tasks` that the server does
+	// not know is simply absent from the answer (no 404); `users` match
+	// the task's `user` in any login-name form (`administrator@vsphere.local`
+	// matches `VSPHERE.LOCAL\Administrator`), the domain compared
+	// case-insensitively; `targets` never match (VCHA tasks have no
+	// target). `result_spec.exclude_result` drops `result`;
+	// `result_spec.return_all` adds nothing (the mock keeps no
+	// operation-specific data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/cis/tasks?action=list (the `ListTasks` operationId).
+	ListTasksWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ListTasksResponse, error)
+
+	// ListTasksWithResponse List Tasks
+	//
+	// Returns information about at most 1000 visible tasks matching the
+	// filter (`com.vmware.cis.tasks`, operation `list`), as a map from task
+	// id to `Task_Info`. After a VCHA failover this is the way to find a
+	// task again with a new session.
+	//
+	// Rules (vendor): `filter_spec` is currently required and at least one
+	// of `filter_spec.tasks` and `filter_spec.services` must be non-empty,
+	// otherwise 400 INVALID_ARGUMENT; more than 1000 matching tasks give
+	// 500 RESOURCE_INACCESSIBLE.
+	//
+	// failoverkit choice: the fields of `filter_spec` combine with AND and
+	// the values of one field with OR; an id in `tasks` that the server does
+	// not know is simply absent from the answer (no 404); `users` match
+	// the task's `user` in any login-name form (`administrator@vsphere.local`
+	// matches `VSPHERE.LOCAL\Administrator`), the domain compared
+	// case-insensitively; `targets` never match (VCHA tasks have no
+	// target). `result_spec.exclude_result` drops `result`;
+	// `result_spec.return_all` adds nothing (the mock keeps no
+	// operation-specific data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/cis/tasks?action=list (the `ListTasks` operationId).
+	ListTasksWithResponse(ctx context.Context, body ListTasksJSONRequestBody, reqEditors ...RequestEditorFn) (*ListTasksResponse, error)
+
 	// DeleteSessionWithResponse Delete Session
 	//
 	// Terminates the validity of the session token identified by the `vmware-api-session-id` header. This is the equivalent of log out. Later requests with the same token get 401 UNAUTHENTICATED.
@@ -1267,6 +2522,66 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/session (the `CreateSession` operationId).
 	CreateSessionWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*CreateSessionResponse, error)
+
+	// GetVchaClusterActiveWithBodyWithResponse Get Vcha Cluster Active
+	//
+	// Retrieves information about the active node of a VCHA cluster: its
+	// management and HA network settings and its placement (vAPI service
+	// `com.vmware.vcenter.vcha.cluster.active`, operation `get`). Operation
+	// execution requires `Global.VCServer` when `partial` is missing or
+	// false, and `System.Read` when `partial` is true.
+	//
+	// **Routing.** The path key contains the fixed query string
+	// `?action=get` (see `info.description`).
+	//
+	// failoverkit choice: the answer is built from the cluster node whose
+	// role is `ACTIVE` (so it changes after a failover): `management` from
+	// its `failover_ip` (the public address moves with the active role),
+	// `ha` from its `ha_ip`, `placement` from its placement, omitted when
+	// `partial` is true. When VCHA is not configured the mock answers 400
+	// NOT_ALLOWED_IN_CURRENT_STATE like the mode get.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/vcenter/vcha/cluster/active?action=get (the `GetVchaClusterActive` operationId).
+	GetVchaClusterActiveWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetVchaClusterActiveResponse, error)
+
+	// GetVchaClusterActiveWithResponse Get Vcha Cluster Active
+	//
+	// Retrieves information about the active node of a VCHA cluster: its
+	// management and HA network settings and its placement (vAPI service
+	// `com.vmware.vcenter.vcha.cluster.active`, operation `get`). Operation
+	// execution requires `Global.VCServer` when `partial` is missing or
+	// false, and `System.Read` when `partial` is true.
+	//
+	// **Routing.** The path key contains the fixed query string
+	// `?action=get` (see `info.description`).
+	//
+	// failoverkit choice: the answer is built from the cluster node whose
+	// role is `ACTIVE` (so it changes after a failover): `management` from
+	// its `failover_ip` (the public address moves with the active role),
+	// `ha` from its `ha_ip`, `placement` from its placement, omitted when
+	// `partial` is true. When VCHA is not configured the mock answers 400
+	// NOT_ALLOWED_IN_CURRENT_STATE like the mode get.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/vcenter/vcha/cluster/active?action=get (the `GetVchaClusterActive` operationId).
+	GetVchaClusterActiveWithResponse(ctx context.Context, body GetVchaClusterActiveJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVchaClusterActiveResponse, error)
+
+	// GetVchaClusterDeploymentTypeWithResponse Get Vcha Cluster Deployment Type
+	//
+	// Retrieves the deployment type of a VCHA cluster (vAPI service
+	// `com.vmware.vcenter.vcha.cluster.deployment_type`, operation `get`).
+	// Operation execution requires the `System.Read` privilege.
+	//
+	// failoverkit choice: `NONE` when the cluster is not configured,
+	// otherwise the fixture's deployment type (default `AUTO`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/vcenter/vcha/cluster/deployment-type (the `GetVchaClusterDeploymentType` operationId).
+	GetVchaClusterDeploymentTypeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetVchaClusterDeploymentTypeResponse, error)
 
 	// GetVchaClusterModeWithResponse Get Vcha Cluster Mode
 	//
@@ -1316,7 +2631,7 @@ type ClientWithResponsesInterface interface {
 	// failoverkit choice: the task has service
 	// `com.vmware.vcenter.vcha.cluster.mode`, operation `set`,
 	// `cancelable: false` and no `result`; task ids have the form
-	// `<uuid>:com.vmware.vcenter.vcha.cluster.mode`.
+	// `task-<n>:com.vmware.vcenter.vcha.cluster.mode`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1362,7 +2677,7 @@ type ClientWithResponsesInterface interface {
 	// failoverkit choice: the task has service
 	// `com.vmware.vcenter.vcha.cluster.mode`, operation `set`,
 	// `cancelable: false` and no `result`; task ids have the form
-	// `<uuid>:com.vmware.vcenter.vcha.cluster.mode`.
+	// `task-<n>:com.vmware.vcenter.vcha.cluster.mode`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1429,11 +2744,16 @@ type ClientWithResponsesInterface interface {
 	// `NOT_ALLOWED_IN_CURRENT_STATE` and a message naming the reason.
 	//
 	// **Effect.**
-	// failoverkit choice: when the task succeeds, node1 and node2 swap
-	// their `ACTIVE` and `PASSIVE` roles; the cluster `mode` and
-	// `health_state` are unchanged.
-	// failoverkit choice: a forced failover (`planned: false`) completes in
-	// half the time of a planned one (`planned: true`).
+	// failoverkit choice: when the task succeeds (its switch-over point),
+	// node1 and node2 swap their `ACTIVE` and `PASSIVE` roles and the
+	// `mode` is unchanged; the former active node is then `DOWN` (cluster
+	// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
+	// FAILED) until it has rejoined, and, when the mock's outage is on, the
+	// API answers 503 for a while and every session ends (see "The failover
+	// outage" in `info.description`).
+	// failoverkit choice: a forced failover (`planned: false`) reaches its
+	// switch-over in half the time of a planned one (`planned: true`): it
+	// does not wait for the active node to flush its state.
 	// failoverkit choice: the task has service
 	// `com.vmware.vcenter.vcha.cluster`, operation `failover`,
 	// `cancelable: false` and no `result`.
@@ -1503,11 +2823,16 @@ type ClientWithResponsesInterface interface {
 	// `NOT_ALLOWED_IN_CURRENT_STATE` and a message naming the reason.
 	//
 	// **Effect.**
-	// failoverkit choice: when the task succeeds, node1 and node2 swap
-	// their `ACTIVE` and `PASSIVE` roles; the cluster `mode` and
-	// `health_state` are unchanged.
-	// failoverkit choice: a forced failover (`planned: false`) completes in
-	// half the time of a planned one (`planned: true`).
+	// failoverkit choice: when the task succeeds (its switch-over point),
+	// node1 and node2 swap their `ACTIVE` and `PASSIVE` roles and the
+	// `mode` is unchanged; the former active node is then `DOWN` (cluster
+	// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
+	// FAILED) until it has rejoined, and, when the mock's outage is on, the
+	// API answers 503 for a while and every session ends (see "The failover
+	// outage" in `info.description`).
+	// failoverkit choice: a forced failover (`planned: false`) reaches its
+	// switch-over in half the time of a planned one (`planned: true`): it
+	// does not wait for the active node to flush its state.
 	// failoverkit choice: the task has service
 	// `com.vmware.vcenter.vcha.cluster`, operation `failover`,
 	// `cancelable: false` and no `result`.
@@ -1554,6 +2879,192 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/vcenter/vcha/cluster?action=get (the `GetVchaCluster` operationId).
 	GetVchaClusterWithResponse(ctx context.Context, body GetVchaClusterJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVchaClusterResponse, error)
+
+	// GetVchaOperationsWithResponse Get Vcha Operations
+	//
+	// Retrieves the VCHA operations that are currently disabled and those
+	// that are currently running (vAPI service
+	// `com.vmware.vcenter.vcha.operations`, operation `get`); the natural
+	// check before a failover. Operation execution requires the
+	// `System.Read` privilege.
+	//
+	// failoverkit choice: `com.vmware.vcenter.vcha.cluster.failover` is
+	// listed under `disabled` whenever a failover would be refused (mode
+	// `DISABLED`, a member down, not configured, or a failover or mode
+	// change running) and under `active` while a failover task runs;
+	// `com.vmware.vcenter.vcha.cluster.mode.set` likewise for mode
+	// changes. Deploy, undeploy and redeploy operations are always listed
+	// under `disabled` while the cluster is configured (the mock does not
+	// simulate them). The lists are sorted.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/vcenter/vcha/operations (the `GetVchaOperations` operationId).
+	GetVchaOperationsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetVchaOperationsResponse, error)
+
+	// GetTaskLegacyWithResponse Get Task (legacy /rest)
+	//
+	// Deprecated `/rest` form of `getTask`: returns the task wrapped, `{"value": Task_Info}`. The options are named `spec.return_all` and `spec.exclude_result` here (flat names on `/api`). Unknown task: 404 `com.vmware.vapi.std.errors.not_found`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rest/cis/tasks/{task} (the `GetTaskLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetTaskLegacyWithResponse(ctx context.Context, task string, params *GetTaskLegacyParams, reqEditors ...RequestEditorFn) (*GetTaskLegacyResponse, error)
+
+	// DeleteSessionLegacyWithResponse Delete Session (legacy /rest)
+	//
+	// Deprecated `/rest` form of `deleteSession`: terminates the session identified by the `vmware-api-session-id` header and answers 200 with no body (govmomi's `rest.Client.Logout`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /rest/com/vmware/cis/session (the `DeleteSessionLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	DeleteSessionLegacyWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteSessionLegacyResponse, error)
+
+	// CreateSessionLegacyWithResponse Create Session (legacy /rest)
+	//
+	// Deprecated `/rest` form of `createSession` (`POST /api/session`):
+	// exchanges HTTP Basic credentials for a session token, answered
+	// **200** with the token wrapped, `{"value": "<token>"}`. govmomi's
+	// `rest.Client.Login` and the Ansible `vmware.vmware_rest` collection
+	// log in this way. govmomi sends `vmware-use-header-authn: true` and an
+	// empty chunked body with `Content-Type: application/json`; Ansible
+	// sends no body and no content type. The token is valid on `/api` and
+	// `/rest` alike.
+	//
+	// failoverkit choice: the mock never sets a session cookie, whatever
+	// `vmware-use-header-authn` says; the token in the
+	// `vmware-api-session-id` header is the only way to authenticate later
+	// calls. Any request body is ignored.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rest/com/vmware/cis/session (the `CreateSessionLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	CreateSessionLegacyWithResponse(ctx context.Context, params *CreateSessionLegacyParams, reqEditors ...RequestEditorFn) (*CreateSessionLegacyResponse, error)
+
+	// GetSessionLegacyWithResponse Get Session (legacy /rest)
+	//
+	// Deprecated `/rest` form of `getSession`: returns the current
+	// session's information wrapped, `{"value": Cis_Session_Info}`.
+	// govmomi's `rest.Client.Session` calls it with an empty chunked body
+	// and treats 401 as "not logged in".
+	//
+	// **Routing.** The path key carries the fixed query string
+	// `?~action=get` (see `info.description`); without it the same POST is
+	// `createSessionLegacy`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rest/com/vmware/cis/session?~action=get (the `GetSessionLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetSessionLegacyWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetSessionLegacyResponse, error)
+
+	// GetVchaClusterModeLegacyWithResponse Get Vcha Cluster Mode (legacy /rest)
+	//
+	// Deprecated `/rest` form of `getVchaClusterMode`, answer wrapped, `{"value": {"mode": …}}`. VCHA not configured: 400 `com.vmware.vapi.std.errors.not_allowed_in_current_state`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /rest/vcenter/vcha/cluster/mode (the `GetVchaClusterModeLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetVchaClusterModeLegacyWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetVchaClusterModeLegacyResponse, error)
+
+	// SetVchaClusterModeAsyncLegacyWithBodyWithResponse Set Vcha Cluster Mode Async (legacy /rest)
+	//
+	// Deprecated `/rest` form of `setVchaClusterModeAsync`: same body (`{"mode": …}`), same task, answered **200** with the task id wrapped, `{"value": "<task id>"}`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /rest/vcenter/vcha/cluster/mode?vmw-task=true (the `SetVchaClusterModeAsyncLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	SetVchaClusterModeAsyncLegacyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetVchaClusterModeAsyncLegacyResponse, error)
+
+	// SetVchaClusterModeAsyncLegacyWithResponse Set Vcha Cluster Mode Async (legacy /rest)
+	//
+	// Deprecated `/rest` form of `setVchaClusterModeAsync`: same body (`{"mode": …}`), same task, answered **200** with the task id wrapped, `{"value": "<task id>"}`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /rest/vcenter/vcha/cluster/mode?vmw-task=true (the `SetVchaClusterModeAsyncLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	SetVchaClusterModeAsyncLegacyWithResponse(ctx context.Context, body SetVchaClusterModeAsyncLegacyJSONRequestBody, reqEditors ...RequestEditorFn) (*SetVchaClusterModeAsyncLegacyResponse, error)
+
+	// FailoverVchaClusterAsyncLegacyWithBodyWithResponse Failover Vcha Cluster Async (legacy /rest)
+	//
+	// Deprecated `/rest` form of `failoverVchaClusterAsync`: same body
+	// (`{"planned": …}`, schema `vcenter.vcha.cluster_failover_task`), same
+	// task, but answered **200** with the task id wrapped,
+	// `{"value": "<task id>"}` (Ruby SDK `VchaClusterApi#failover_task`).
+	// Errors VMware's Swagger maps to 500 on `/api` (`error`) are 400 here.
+	//
+	// failoverkit choice: the non-task form
+	// (`POST /rest/vcenter/vcha/cluster?action=failover`, and the removed
+	// Ansible module's `POST /rest/vcenter/vcha/cluster` with
+	// `{"spec": {…}}`) is refused like on `/api`, in the legacy shape: 400
+	// `com.vmware.vapi.std.errors.invalid_request`; a POST with no
+	// `action` at all gets 404 `com.vmware.vapi.std.errors.not_found`
+	// (message id `com.vmware.vapi.rest.operationsForUrlNotFound`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rest/vcenter/vcha/cluster?action=failover&vmw-task=true (the `FailoverVchaClusterAsyncLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	FailoverVchaClusterAsyncLegacyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FailoverVchaClusterAsyncLegacyResponse, error)
+
+	// FailoverVchaClusterAsyncLegacyWithResponse Failover Vcha Cluster Async (legacy /rest)
+	//
+	// Deprecated `/rest` form of `failoverVchaClusterAsync`: same body
+	// (`{"planned": …}`, schema `vcenter.vcha.cluster_failover_task`), same
+	// task, but answered **200** with the task id wrapped,
+	// `{"value": "<task id>"}` (Ruby SDK `VchaClusterApi#failover_task`).
+	// Errors VMware's Swagger maps to 500 on `/api` (`error`) are 400 here.
+	//
+	// failoverkit choice: the non-task form
+	// (`POST /rest/vcenter/vcha/cluster?action=failover`, and the removed
+	// Ansible module's `POST /rest/vcenter/vcha/cluster` with
+	// `{"spec": {…}}`) is refused like on `/api`, in the legacy shape: 400
+	// `com.vmware.vapi.std.errors.invalid_request`; a POST with no
+	// `action` at all gets 404 `com.vmware.vapi.std.errors.not_found`
+	// (message id `com.vmware.vapi.rest.operationsForUrlNotFound`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rest/vcenter/vcha/cluster?action=failover&vmw-task=true (the `FailoverVchaClusterAsyncLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	FailoverVchaClusterAsyncLegacyWithResponse(ctx context.Context, body FailoverVchaClusterAsyncLegacyJSONRequestBody, reqEditors ...RequestEditorFn) (*FailoverVchaClusterAsyncLegacyResponse, error)
+
+	// GetVchaClusterLegacyWithBodyWithResponse Get Vcha Cluster (legacy /rest)
+	//
+	// Deprecated `/rest` form of `getVchaCluster`, same optional body (`vc_spec`, `partial`), answer wrapped, `{"value": Vcha_Cluster_Info}`. Errors VMware's Swagger maps to 500 on `/api` (`error`) are 400 here.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rest/vcenter/vcha/cluster?action=get (the `GetVchaClusterLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetVchaClusterLegacyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetVchaClusterLegacyResponse, error)
+
+	// GetVchaClusterLegacyWithResponse Get Vcha Cluster (legacy /rest)
+	//
+	// Deprecated `/rest` form of `getVchaCluster`, same optional body (`vc_spec`, `partial`), answer wrapped, `{"value": Vcha_Cluster_Info}`. Errors VMware's Swagger maps to 500 on `/api` (`error`) are 400 here.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rest/vcenter/vcha/cluster?action=get (the `GetVchaClusterLegacy` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetVchaClusterLegacyWithResponse(ctx context.Context, body GetVchaClusterLegacyJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVchaClusterLegacyResponse, error)
 }
 
 // GetTaskResponse401Headers the declared response headers of an HTTP 401 response for GetTask
@@ -1640,6 +3151,96 @@ func (r GetTaskResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetTaskResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListTasksResponse401Headers the declared response headers of an HTTP 401 response for ListTasks
+type ListTasksResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListTasksResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CisTasksListResult
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *StdErrorsError
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Unauthorized
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *StdErrorsError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *DefaultError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListTasksResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListTasksResponse) GetJSON200() *CisTasksListResult {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListTasksResponse) GetJSON400() *StdErrorsError {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListTasksResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListTasksResponse) GetJSON403() *Unauthorized {
+	return r.JSON403
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListTasksResponse) GetJSON500() *StdErrorsError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListTasksResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListTasksResponse) GetJSONDefault() *DefaultError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListTasksResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListTasksResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListTasksResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListTasksResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -1840,6 +3441,172 @@ func (r CreateSessionResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateSessionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetVchaClusterActiveResponse401Headers the declared response headers of an HTTP 401 response for GetVchaClusterActive
+type GetVchaClusterActiveResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetVchaClusterActiveResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VchaClusterActiveInfo
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *StdErrorsError
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *StdErrorsError
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *DefaultError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetVchaClusterActiveResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVchaClusterActiveResponse) GetJSON200() *VchaClusterActiveInfo {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetVchaClusterActiveResponse) GetJSON400() *StdErrorsError {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetVchaClusterActiveResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetVchaClusterActiveResponse) GetJSON403() *Unauthorized {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetVchaClusterActiveResponse) GetJSON404() *StdErrorsError {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetVchaClusterActiveResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetVchaClusterActiveResponse) GetJSONDefault() *DefaultError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVchaClusterActiveResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVchaClusterActiveResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVchaClusterActiveResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVchaClusterActiveResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetVchaClusterDeploymentTypeResponse401Headers the declared response headers of an HTTP 401 response for GetVchaClusterDeploymentType
+type GetVchaClusterDeploymentTypeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetVchaClusterDeploymentTypeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VchaClusterDeploymentTypeInfo
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Unauthorized
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *DefaultError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetVchaClusterDeploymentTypeResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVchaClusterDeploymentTypeResponse) GetJSON200() *VchaClusterDeploymentTypeInfo {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetVchaClusterDeploymentTypeResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetVchaClusterDeploymentTypeResponse) GetJSON403() *Unauthorized {
+	return r.JSON403
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetVchaClusterDeploymentTypeResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetVchaClusterDeploymentTypeResponse) GetJSONDefault() *DefaultError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVchaClusterDeploymentTypeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVchaClusterDeploymentTypeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVchaClusterDeploymentTypeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVchaClusterDeploymentTypeResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -2192,6 +3959,683 @@ func (r GetVchaClusterResponse) ContentType() string {
 	return ""
 }
 
+// GetVchaOperationsResponse401Headers the declared response headers of an HTTP 401 response for GetVchaOperations
+type GetVchaOperationsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetVchaOperationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VchaOperationsInfo
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Unauthorized
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *DefaultError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetVchaOperationsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVchaOperationsResponse) GetJSON200() *VchaOperationsInfo {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetVchaOperationsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetVchaOperationsResponse) GetJSON403() *Unauthorized {
+	return r.JSON403
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetVchaOperationsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetVchaOperationsResponse) GetJSONDefault() *DefaultError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVchaOperationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVchaOperationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVchaOperationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVchaOperationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetTaskLegacyResponse401Headers the declared response headers of an HTTP 401 response for GetTaskLegacy
+type GetTaskLegacyResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetTaskLegacyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LegacyTaskInfoValue
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *LegacyUnauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *LegacyUnauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *LegacyError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *LegacyServiceUnavailable
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *LegacyDefaultError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetTaskLegacyResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTaskLegacyResponse) GetJSON200() *LegacyTaskInfoValue {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTaskLegacyResponse) GetJSON401() *LegacyUnauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetTaskLegacyResponse) GetJSON403() *LegacyUnauthorized {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTaskLegacyResponse) GetJSON404() *LegacyError {
+	return r.JSON404
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetTaskLegacyResponse) GetJSON503() *LegacyServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetTaskLegacyResponse) GetJSONDefault() *LegacyDefaultError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTaskLegacyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTaskLegacyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTaskLegacyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTaskLegacyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteSessionLegacyResponse401Headers the declared response headers of an HTTP 401 response for DeleteSessionLegacy
+type DeleteSessionLegacyResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type DeleteSessionLegacyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *LegacyUnauthenticated
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *LegacyServiceUnavailable
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *LegacyDefaultError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteSessionLegacyResponse401Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteSessionLegacyResponse) GetJSON401() *LegacyUnauthenticated {
+	return r.JSON401
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeleteSessionLegacyResponse) GetJSON503() *LegacyServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteSessionLegacyResponse) GetJSONDefault() *LegacyDefaultError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteSessionLegacyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteSessionLegacyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteSessionLegacyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteSessionLegacyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateSessionLegacyResponse401Headers the declared response headers of an HTTP 401 response for CreateSessionLegacy
+type CreateSessionLegacyResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type CreateSessionLegacyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LegacyStringValue
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *LegacyUnauthenticated
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *LegacyServiceUnavailable
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *LegacyDefaultError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateSessionLegacyResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateSessionLegacyResponse) GetJSON200() *LegacyStringValue {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateSessionLegacyResponse) GetJSON401() *LegacyUnauthenticated {
+	return r.JSON401
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CreateSessionLegacyResponse) GetJSON503() *LegacyServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateSessionLegacyResponse) GetJSONDefault() *LegacyDefaultError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSessionLegacyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSessionLegacyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSessionLegacyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSessionLegacyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetSessionLegacyResponse401Headers the declared response headers of an HTTP 401 response for GetSessionLegacy
+type GetSessionLegacyResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetSessionLegacyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LegacySessionInfoValue
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *LegacyUnauthenticated
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *LegacyServiceUnavailable
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *LegacyDefaultError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetSessionLegacyResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSessionLegacyResponse) GetJSON200() *LegacySessionInfoValue {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetSessionLegacyResponse) GetJSON401() *LegacyUnauthenticated {
+	return r.JSON401
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetSessionLegacyResponse) GetJSON503() *LegacyServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetSessionLegacyResponse) GetJSONDefault() *LegacyDefaultError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSessionLegacyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSessionLegacyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSessionLegacyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSessionLegacyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetVchaClusterModeLegacyResponse401Headers the declared response headers of an HTTP 401 response for GetVchaClusterModeLegacy
+type GetVchaClusterModeLegacyResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetVchaClusterModeLegacyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LegacyModeInfoValue
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LegacyBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *LegacyUnauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *LegacyUnauthorized
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *LegacyDefaultError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetVchaClusterModeLegacyResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVchaClusterModeLegacyResponse) GetJSON200() *LegacyModeInfoValue {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetVchaClusterModeLegacyResponse) GetJSON400() *LegacyBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetVchaClusterModeLegacyResponse) GetJSON401() *LegacyUnauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetVchaClusterModeLegacyResponse) GetJSON403() *LegacyUnauthorized {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetVchaClusterModeLegacyResponse) GetJSONDefault() *LegacyDefaultError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVchaClusterModeLegacyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVchaClusterModeLegacyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVchaClusterModeLegacyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVchaClusterModeLegacyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SetVchaClusterModeAsyncLegacyResponse401Headers the declared response headers of an HTTP 401 response for SetVchaClusterModeAsyncLegacy
+type SetVchaClusterModeAsyncLegacyResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type SetVchaClusterModeAsyncLegacyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LegacyStringValue
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LegacyBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *LegacyUnauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *LegacyUnauthorized
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *LegacyPayloadTooLarge
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *LegacyDefaultError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SetVchaClusterModeAsyncLegacyResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetVchaClusterModeAsyncLegacyResponse) GetJSON200() *LegacyStringValue {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SetVchaClusterModeAsyncLegacyResponse) GetJSON400() *LegacyBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SetVchaClusterModeAsyncLegacyResponse) GetJSON401() *LegacyUnauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SetVchaClusterModeAsyncLegacyResponse) GetJSON403() *LegacyUnauthorized {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SetVchaClusterModeAsyncLegacyResponse) GetJSON413() *LegacyPayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SetVchaClusterModeAsyncLegacyResponse) GetJSONDefault() *LegacyDefaultError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SetVchaClusterModeAsyncLegacyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetVchaClusterModeAsyncLegacyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetVchaClusterModeAsyncLegacyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetVchaClusterModeAsyncLegacyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// FailoverVchaClusterAsyncLegacyResponse401Headers the declared response headers of an HTTP 401 response for FailoverVchaClusterAsyncLegacy
+type FailoverVchaClusterAsyncLegacyResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type FailoverVchaClusterAsyncLegacyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LegacyStringValue
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LegacyBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *LegacyUnauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *LegacyUnauthorized
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *LegacyPayloadTooLarge
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *LegacyDefaultError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *FailoverVchaClusterAsyncLegacyResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r FailoverVchaClusterAsyncLegacyResponse) GetJSON200() *LegacyStringValue {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r FailoverVchaClusterAsyncLegacyResponse) GetJSON400() *LegacyBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r FailoverVchaClusterAsyncLegacyResponse) GetJSON401() *LegacyUnauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r FailoverVchaClusterAsyncLegacyResponse) GetJSON403() *LegacyUnauthorized {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r FailoverVchaClusterAsyncLegacyResponse) GetJSON413() *LegacyPayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r FailoverVchaClusterAsyncLegacyResponse) GetJSONDefault() *LegacyDefaultError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r FailoverVchaClusterAsyncLegacyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FailoverVchaClusterAsyncLegacyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FailoverVchaClusterAsyncLegacyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FailoverVchaClusterAsyncLegacyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetVchaClusterLegacyResponse401Headers the declared response headers of an HTTP 401 response for GetVchaClusterLegacy
+type GetVchaClusterLegacyResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetVchaClusterLegacyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LegacyClusterInfoValue
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LegacyBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *LegacyUnauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *LegacyUnauthorized
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *LegacyDefaultError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetVchaClusterLegacyResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVchaClusterLegacyResponse) GetJSON200() *LegacyClusterInfoValue {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetVchaClusterLegacyResponse) GetJSON400() *LegacyBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetVchaClusterLegacyResponse) GetJSON401() *LegacyUnauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetVchaClusterLegacyResponse) GetJSON403() *LegacyUnauthorized {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetVchaClusterLegacyResponse) GetJSONDefault() *LegacyDefaultError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVchaClusterLegacyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVchaClusterLegacyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVchaClusterLegacyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVchaClusterLegacyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetTaskWithResponse Get Task
 //
 // Returns information about a task (`com.vmware.cis.tasks`, operation
@@ -2212,6 +4656,72 @@ func (c *ClientWithResponses) GetTaskWithResponse(ctx context.Context, task stri
 		return nil, err
 	}
 	return ParseGetTaskResponse(rsp)
+}
+
+// ListTasksWithBodyWithResponse List Tasks
+//
+// Returns information about at most 1000 visible tasks matching the
+// filter (`com.vmware.cis.tasks`, operation `list`), as a map from task
+// id to `Task_Info`. After a VCHA failover this is the way to find a
+// task again with a new session.
+//
+// Rules (vendor): `filter_spec` is currently required and at least one
+// of `filter_spec.tasks` and `filter_spec.services` must be non-empty,
+// otherwise 400 INVALID_ARGUMENT; more than 1000 matching tasks give
+// 500 RESOURCE_INACCESSIBLE.
+//
+// failoverkit choice: the fields of `filter_spec` combine with AND and
+// the values of one field with OR; an id in `tasks` that the server does
+// not know is simply absent from the answer (no 404); `users` match
+// the task's `user` in any login-name form (`administrator@vsphere.local`
+// matches `VSPHERE.LOCAL\Administrator`), the domain compared
+// case-insensitively; `targets` never match (VCHA tasks have no
+// target). `result_spec.exclude_result` drops `result`;
+// `result_spec.return_all` adds nothing (the mock keeps no
+// operation-specific data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/cis/tasks?action=list (the `ListTasks` operationId).
+func (c *ClientWithResponses) ListTasksWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ListTasksResponse, error) {
+	rsp, err := c.ListTasksWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTasksResponse(rsp)
+}
+
+// ListTasksWithResponse List Tasks
+//
+// Returns information about at most 1000 visible tasks matching the
+// filter (`com.vmware.cis.tasks`, operation `list`), as a map from task
+// id to `Task_Info`. After a VCHA failover this is the way to find a
+// task again with a new session.
+//
+// Rules (vendor): `filter_spec` is currently required and at least one
+// of `filter_spec.tasks` and `filter_spec.services` must be non-empty,
+// otherwise 400 INVALID_ARGUMENT; more than 1000 matching tasks give
+// 500 RESOURCE_INACCESSIBLE.
+//
+// failoverkit choice: the fields of `filter_spec` combine with AND and
+// the values of one field with OR; an id in `tasks` that the server does
+// not know is simply absent from the answer (no 404); `users` match
+// the task's `user` in any login-name form (`administrator@vsphere.local`
+// matches `VSPHERE.LOCAL\Administrator`), the domain compared
+// case-insensitively; `targets` never match (VCHA tasks have no
+// target). `result_spec.exclude_result` drops `result`;
+// `result_spec.return_all` adds nothing (the mock keeps no
+// operation-specific data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/cis/tasks?action=list (the `ListTasks` operationId).
+func (c *ClientWithResponses) ListTasksWithResponse(ctx context.Context, body ListTasksJSONRequestBody, reqEditors ...RequestEditorFn) (*ListTasksResponse, error) {
+	rsp, err := c.ListTasks(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTasksResponse(rsp)
 }
 
 // DeleteSessionWithResponse Delete Session
@@ -2272,6 +4782,84 @@ func (c *ClientWithResponses) CreateSessionWithResponse(ctx context.Context, req
 	return ParseCreateSessionResponse(rsp)
 }
 
+// GetVchaClusterActiveWithBodyWithResponse Get Vcha Cluster Active
+//
+// Retrieves information about the active node of a VCHA cluster: its
+// management and HA network settings and its placement (vAPI service
+// `com.vmware.vcenter.vcha.cluster.active`, operation `get`). Operation
+// execution requires `Global.VCServer` when `partial` is missing or
+// false, and `System.Read` when `partial` is true.
+//
+// **Routing.** The path key contains the fixed query string
+// `?action=get` (see `info.description`).
+//
+// failoverkit choice: the answer is built from the cluster node whose
+// role is `ACTIVE` (so it changes after a failover): `management` from
+// its `failover_ip` (the public address moves with the active role),
+// `ha` from its `ha_ip`, `placement` from its placement, omitted when
+// `partial` is true. When VCHA is not configured the mock answers 400
+// NOT_ALLOWED_IN_CURRENT_STATE like the mode get.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/vcenter/vcha/cluster/active?action=get (the `GetVchaClusterActive` operationId).
+func (c *ClientWithResponses) GetVchaClusterActiveWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetVchaClusterActiveResponse, error) {
+	rsp, err := c.GetVchaClusterActiveWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVchaClusterActiveResponse(rsp)
+}
+
+// GetVchaClusterActiveWithResponse Get Vcha Cluster Active
+//
+// Retrieves information about the active node of a VCHA cluster: its
+// management and HA network settings and its placement (vAPI service
+// `com.vmware.vcenter.vcha.cluster.active`, operation `get`). Operation
+// execution requires `Global.VCServer` when `partial` is missing or
+// false, and `System.Read` when `partial` is true.
+//
+// **Routing.** The path key contains the fixed query string
+// `?action=get` (see `info.description`).
+//
+// failoverkit choice: the answer is built from the cluster node whose
+// role is `ACTIVE` (so it changes after a failover): `management` from
+// its `failover_ip` (the public address moves with the active role),
+// `ha` from its `ha_ip`, `placement` from its placement, omitted when
+// `partial` is true. When VCHA is not configured the mock answers 400
+// NOT_ALLOWED_IN_CURRENT_STATE like the mode get.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/vcenter/vcha/cluster/active?action=get (the `GetVchaClusterActive` operationId).
+func (c *ClientWithResponses) GetVchaClusterActiveWithResponse(ctx context.Context, body GetVchaClusterActiveJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVchaClusterActiveResponse, error) {
+	rsp, err := c.GetVchaClusterActive(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVchaClusterActiveResponse(rsp)
+}
+
+// GetVchaClusterDeploymentTypeWithResponse Get Vcha Cluster Deployment Type
+//
+// Retrieves the deployment type of a VCHA cluster (vAPI service
+// `com.vmware.vcenter.vcha.cluster.deployment_type`, operation `get`).
+// Operation execution requires the `System.Read` privilege.
+//
+// failoverkit choice: `NONE` when the cluster is not configured,
+// otherwise the fixture's deployment type (default `AUTO`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/vcenter/vcha/cluster/deployment-type (the `GetVchaClusterDeploymentType` operationId).
+func (c *ClientWithResponses) GetVchaClusterDeploymentTypeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetVchaClusterDeploymentTypeResponse, error) {
+	rsp, err := c.GetVchaClusterDeploymentType(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVchaClusterDeploymentTypeResponse(rsp)
+}
+
 // GetVchaClusterModeWithResponse Get Vcha Cluster Mode
 //
 // Retrieves the current mode of a VCHA cluster (vAPI service `com.vmware.vcenter.vcha.cluster.mode`, operation `get`). Operation execution requires the `System.Read` privilege.
@@ -2326,7 +4914,7 @@ func (c *ClientWithResponses) GetVchaClusterModeWithResponse(ctx context.Context
 // failoverkit choice: the task has service
 // `com.vmware.vcenter.vcha.cluster.mode`, operation `set`,
 // `cancelable: false` and no `result`; task ids have the form
-// `<uuid>:com.vmware.vcenter.vcha.cluster.mode`.
+// `task-<n>:com.vmware.vcenter.vcha.cluster.mode`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2378,7 +4966,7 @@ func (c *ClientWithResponses) SetVchaClusterModeAsyncWithBodyWithResponse(ctx co
 // failoverkit choice: the task has service
 // `com.vmware.vcenter.vcha.cluster.mode`, operation `set`,
 // `cancelable: false` and no `result`; task ids have the form
-// `<uuid>:com.vmware.vcenter.vcha.cluster.mode`.
+// `task-<n>:com.vmware.vcenter.vcha.cluster.mode`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2451,11 +5039,16 @@ func (c *ClientWithResponses) SetVchaClusterModeAsyncWithResponse(ctx context.Co
 // `NOT_ALLOWED_IN_CURRENT_STATE` and a message naming the reason.
 //
 // **Effect.**
-// failoverkit choice: when the task succeeds, node1 and node2 swap
-// their `ACTIVE` and `PASSIVE` roles; the cluster `mode` and
-// `health_state` are unchanged.
-// failoverkit choice: a forced failover (`planned: false`) completes in
-// half the time of a planned one (`planned: true`).
+// failoverkit choice: when the task succeeds (its switch-over point),
+// node1 and node2 swap their `ACTIVE` and `PASSIVE` roles and the
+// `mode` is unchanged; the former active node is then `DOWN` (cluster
+// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
+// FAILED) until it has rejoined, and, when the mock's outage is on, the
+// API answers 503 for a while and every session ends (see "The failover
+// outage" in `info.description`).
+// failoverkit choice: a forced failover (`planned: false`) reaches its
+// switch-over in half the time of a planned one (`planned: true`): it
+// does not wait for the active node to flush its state.
 // failoverkit choice: the task has service
 // `com.vmware.vcenter.vcha.cluster`, operation `failover`,
 // `cancelable: false` and no `result`.
@@ -2531,11 +5124,16 @@ func (c *ClientWithResponses) FailoverVchaClusterAsyncWithBodyWithResponse(ctx c
 // `NOT_ALLOWED_IN_CURRENT_STATE` and a message naming the reason.
 //
 // **Effect.**
-// failoverkit choice: when the task succeeds, node1 and node2 swap
-// their `ACTIVE` and `PASSIVE` roles; the cluster `mode` and
-// `health_state` are unchanged.
-// failoverkit choice: a forced failover (`planned: false`) completes in
-// half the time of a planned one (`planned: true`).
+// failoverkit choice: when the task succeeds (its switch-over point),
+// node1 and node2 swap their `ACTIVE` and `PASSIVE` roles and the
+// `mode` is unchanged; the former active node is then `DOWN` (cluster
+// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
+// FAILED) until it has rejoined, and, when the mock's outage is on, the
+// API answers 503 for a while and every session ends (see "The failover
+// outage" in `info.description`).
+// failoverkit choice: a forced failover (`planned: false`) reaches its
+// switch-over in half the time of a planned one (`planned: true`): it
+// does not wait for the active node to flush its state.
 // failoverkit choice: the task has service
 // `com.vmware.vcenter.vcha.cluster`, operation `failover`,
 // `cancelable: false` and no `result`.
@@ -2599,6 +5197,261 @@ func (c *ClientWithResponses) GetVchaClusterWithResponse(ctx context.Context, bo
 		return nil, err
 	}
 	return ParseGetVchaClusterResponse(rsp)
+}
+
+// GetVchaOperationsWithResponse Get Vcha Operations
+//
+// Retrieves the VCHA operations that are currently disabled and those
+// that are currently running (vAPI service
+// `com.vmware.vcenter.vcha.operations`, operation `get`); the natural
+// check before a failover. Operation execution requires the
+// `System.Read` privilege.
+//
+// failoverkit choice: `com.vmware.vcenter.vcha.cluster.failover` is
+// listed under `disabled` whenever a failover would be refused (mode
+// `DISABLED`, a member down, not configured, or a failover or mode
+// change running) and under `active` while a failover task runs;
+// `com.vmware.vcenter.vcha.cluster.mode.set` likewise for mode
+// changes. Deploy, undeploy and redeploy operations are always listed
+// under `disabled` while the cluster is configured (the mock does not
+// simulate them). The lists are sorted.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/vcenter/vcha/operations (the `GetVchaOperations` operationId).
+func (c *ClientWithResponses) GetVchaOperationsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetVchaOperationsResponse, error) {
+	rsp, err := c.GetVchaOperations(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVchaOperationsResponse(rsp)
+}
+
+// GetTaskLegacyWithResponse Get Task (legacy /rest)
+//
+// Deprecated `/rest` form of `getTask`: returns the task wrapped, `{"value": Task_Info}`. The options are named `spec.return_all` and `spec.exclude_result` here (flat names on `/api`). Unknown task: 404 `com.vmware.vapi.std.errors.not_found`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rest/cis/tasks/{task} (the `GetTaskLegacy` operationId).
+//
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *ClientWithResponses) GetTaskLegacyWithResponse(ctx context.Context, task string, params *GetTaskLegacyParams, reqEditors ...RequestEditorFn) (*GetTaskLegacyResponse, error) {
+	rsp, err := c.GetTaskLegacy(ctx, task, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTaskLegacyResponse(rsp)
+}
+
+// DeleteSessionLegacyWithResponse Delete Session (legacy /rest)
+//
+// Deprecated `/rest` form of `deleteSession`: terminates the session identified by the `vmware-api-session-id` header and answers 200 with no body (govmomi's `rest.Client.Logout`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /rest/com/vmware/cis/session (the `DeleteSessionLegacy` operationId).
+//
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *ClientWithResponses) DeleteSessionLegacyWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteSessionLegacyResponse, error) {
+	rsp, err := c.DeleteSessionLegacy(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteSessionLegacyResponse(rsp)
+}
+
+// CreateSessionLegacyWithResponse Create Session (legacy /rest)
+//
+// Deprecated `/rest` form of `createSession` (`POST /api/session`):
+// exchanges HTTP Basic credentials for a session token, answered
+// **200** with the token wrapped, `{"value": "<token>"}`. govmomi's
+// `rest.Client.Login` and the Ansible `vmware.vmware_rest` collection
+// log in this way. govmomi sends `vmware-use-header-authn: true` and an
+// empty chunked body with `Content-Type: application/json`; Ansible
+// sends no body and no content type. The token is valid on `/api` and
+// `/rest` alike.
+//
+// failoverkit choice: the mock never sets a session cookie, whatever
+// `vmware-use-header-authn` says; the token in the
+// `vmware-api-session-id` header is the only way to authenticate later
+// calls. Any request body is ignored.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rest/com/vmware/cis/session (the `CreateSessionLegacy` operationId).
+//
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *ClientWithResponses) CreateSessionLegacyWithResponse(ctx context.Context, params *CreateSessionLegacyParams, reqEditors ...RequestEditorFn) (*CreateSessionLegacyResponse, error) {
+	rsp, err := c.CreateSessionLegacy(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSessionLegacyResponse(rsp)
+}
+
+// GetSessionLegacyWithResponse Get Session (legacy /rest)
+//
+// Deprecated `/rest` form of `getSession`: returns the current
+// session's information wrapped, `{"value": Cis_Session_Info}`.
+// govmomi's `rest.Client.Session` calls it with an empty chunked body
+// and treats 401 as "not logged in".
+//
+// **Routing.** The path key carries the fixed query string
+// `?~action=get` (see `info.description`); without it the same POST is
+// `createSessionLegacy`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rest/com/vmware/cis/session?~action=get (the `GetSessionLegacy` operationId).
+//
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *ClientWithResponses) GetSessionLegacyWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetSessionLegacyResponse, error) {
+	rsp, err := c.GetSessionLegacy(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSessionLegacyResponse(rsp)
+}
+
+// GetVchaClusterModeLegacyWithResponse Get Vcha Cluster Mode (legacy /rest)
+//
+// Deprecated `/rest` form of `getVchaClusterMode`, answer wrapped, `{"value": {"mode": …}}`. VCHA not configured: 400 `com.vmware.vapi.std.errors.not_allowed_in_current_state`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /rest/vcenter/vcha/cluster/mode (the `GetVchaClusterModeLegacy` operationId).
+//
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *ClientWithResponses) GetVchaClusterModeLegacyWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetVchaClusterModeLegacyResponse, error) {
+	rsp, err := c.GetVchaClusterModeLegacy(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVchaClusterModeLegacyResponse(rsp)
+}
+
+// SetVchaClusterModeAsyncLegacyWithBodyWithResponse Set Vcha Cluster Mode Async (legacy /rest)
+//
+// Deprecated `/rest` form of `setVchaClusterModeAsync`: same body (`{"mode": …}`), same task, answered **200** with the task id wrapped, `{"value": "<task id>"}`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /rest/vcenter/vcha/cluster/mode?vmw-task=true (the `SetVchaClusterModeAsyncLegacy` operationId).
+//
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *ClientWithResponses) SetVchaClusterModeAsyncLegacyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetVchaClusterModeAsyncLegacyResponse, error) {
+	rsp, err := c.SetVchaClusterModeAsyncLegacyWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetVchaClusterModeAsyncLegacyResponse(rsp)
+}
+
+// SetVchaClusterModeAsyncLegacyWithResponse Set Vcha Cluster Mode Async (legacy /rest)
+//
+// Deprecated `/rest` form of `setVchaClusterModeAsync`: same body (`{"mode": …}`), same task, answered **200** with the task id wrapped, `{"value": "<task id>"}`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /rest/vcenter/vcha/cluster/mode?vmw-task=true (the `SetVchaClusterModeAsyncLegacy` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *ClientWithResponses) SetVchaClusterModeAsyncLegacyWithResponse(ctx context.Context, body SetVchaClusterModeAsyncLegacyJSONRequestBody, reqEditors ...RequestEditorFn) (*SetVchaClusterModeAsyncLegacyResponse, error) {
+	rsp, err := c.SetVchaClusterModeAsyncLegacy(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetVchaClusterModeAsyncLegacyResponse(rsp)
+}
+
+// FailoverVchaClusterAsyncLegacyWithBodyWithResponse Failover Vcha Cluster Async (legacy /rest)
+//
+// Deprecated `/rest` form of `failoverVchaClusterAsync`: same body
+// (`{"planned": …}`, schema `vcenter.vcha.cluster_failover_task`), same
+// task, but answered **200** with the task id wrapped,
+// `{"value": "<task id>"}` (Ruby SDK `VchaClusterApi#failover_task`).
+// Errors VMware's Swagger maps to 500 on `/api` (`error`) are 400 here.
+//
+// failoverkit choice: the non-task form
+// (`POST /rest/vcenter/vcha/cluster?action=failover`, and the removed
+// Ansible module's `POST /rest/vcenter/vcha/cluster` with
+// `{"spec": {…}}`) is refused like on `/api`, in the legacy shape: 400
+// `com.vmware.vapi.std.errors.invalid_request`; a POST with no
+// `action` at all gets 404 `com.vmware.vapi.std.errors.not_found`
+// (message id `com.vmware.vapi.rest.operationsForUrlNotFound`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rest/vcenter/vcha/cluster?action=failover&vmw-task=true (the `FailoverVchaClusterAsyncLegacy` operationId).
+//
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *ClientWithResponses) FailoverVchaClusterAsyncLegacyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FailoverVchaClusterAsyncLegacyResponse, error) {
+	rsp, err := c.FailoverVchaClusterAsyncLegacyWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFailoverVchaClusterAsyncLegacyResponse(rsp)
+}
+
+// FailoverVchaClusterAsyncLegacyWithResponse Failover Vcha Cluster Async (legacy /rest)
+//
+// Deprecated `/rest` form of `failoverVchaClusterAsync`: same body
+// (`{"planned": …}`, schema `vcenter.vcha.cluster_failover_task`), same
+// task, but answered **200** with the task id wrapped,
+// `{"value": "<task id>"}` (Ruby SDK `VchaClusterApi#failover_task`).
+// Errors VMware's Swagger maps to 500 on `/api` (`error`) are 400 here.
+//
+// failoverkit choice: the non-task form
+// (`POST /rest/vcenter/vcha/cluster?action=failover`, and the removed
+// Ansible module's `POST /rest/vcenter/vcha/cluster` with
+// `{"spec": {…}}`) is refused like on `/api`, in the legacy shape: 400
+// `com.vmware.vapi.std.errors.invalid_request`; a POST with no
+// `action` at all gets 404 `com.vmware.vapi.std.errors.not_found`
+// (message id `com.vmware.vapi.rest.operationsForUrlNotFound`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rest/vcenter/vcha/cluster?action=failover&vmw-task=true (the `FailoverVchaClusterAsyncLegacy` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *ClientWithResponses) FailoverVchaClusterAsyncLegacyWithResponse(ctx context.Context, body FailoverVchaClusterAsyncLegacyJSONRequestBody, reqEditors ...RequestEditorFn) (*FailoverVchaClusterAsyncLegacyResponse, error) {
+	rsp, err := c.FailoverVchaClusterAsyncLegacy(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFailoverVchaClusterAsyncLegacyResponse(rsp)
+}
+
+// GetVchaClusterLegacyWithBodyWithResponse Get Vcha Cluster (legacy /rest)
+//
+// Deprecated `/rest` form of `getVchaCluster`, same optional body (`vc_spec`, `partial`), answer wrapped, `{"value": Vcha_Cluster_Info}`. Errors VMware's Swagger maps to 500 on `/api` (`error`) are 400 here.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rest/vcenter/vcha/cluster?action=get (the `GetVchaClusterLegacy` operationId).
+//
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *ClientWithResponses) GetVchaClusterLegacyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetVchaClusterLegacyResponse, error) {
+	rsp, err := c.GetVchaClusterLegacyWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVchaClusterLegacyResponse(rsp)
+}
+
+// GetVchaClusterLegacyWithResponse Get Vcha Cluster (legacy /rest)
+//
+// Deprecated `/rest` form of `getVchaCluster`, same optional body (`vc_spec`, `partial`), answer wrapped, `{"value": Vcha_Cluster_Info}`. Errors VMware's Swagger maps to 500 on `/api` (`error`) are 400 here.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rest/vcenter/vcha/cluster?action=get (the `GetVchaClusterLegacy` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *ClientWithResponses) GetVchaClusterLegacyWithResponse(ctx context.Context, body GetVchaClusterLegacyJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVchaClusterLegacyResponse, error) {
+	rsp, err := c.GetVchaClusterLegacy(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVchaClusterLegacyResponse(rsp)
 }
 
 // ParseGetTaskResponse parses an HTTP response from a GetTaskWithResponse call
@@ -2669,6 +5522,87 @@ func ParseGetTaskResponse(rsp *http.Response) (*GetTaskResponse, error) {
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetTaskResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListTasksResponse parses an HTTP response from a ListTasksWithResponse call
+func ParseListTasksResponse(rsp *http.Response) (*ListTasksResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListTasksResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CisTasksListResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest StdErrorsError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest StdErrorsError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest DefaultError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListTasksResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -2845,6 +5779,154 @@ func ParseCreateSessionResponse(rsp *http.Response) (*CreateSessionResponse, err
 	switch {
 	case rsp.StatusCode == 401:
 		var headers CreateSessionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetVchaClusterActiveResponse parses an HTTP response from a GetVchaClusterActiveWithResponse call
+func ParseGetVchaClusterActiveResponse(rsp *http.Response) (*GetVchaClusterActiveResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVchaClusterActiveResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VchaClusterActiveInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest StdErrorsError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest StdErrorsError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest DefaultError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetVchaClusterActiveResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetVchaClusterDeploymentTypeResponse parses an HTTP response from a GetVchaClusterDeploymentTypeWithResponse call
+func ParseGetVchaClusterDeploymentTypeResponse(rsp *http.Response) (*GetVchaClusterDeploymentTypeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVchaClusterDeploymentTypeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VchaClusterDeploymentTypeInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest DefaultError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetVchaClusterDeploymentTypeResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -3155,6 +6237,605 @@ func ParseGetVchaClusterResponse(rsp *http.Response) (*GetVchaClusterResponse, e
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetVchaClusterResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetVchaOperationsResponse parses an HTTP response from a GetVchaOperationsWithResponse call
+func ParseGetVchaOperationsResponse(rsp *http.Response) (*GetVchaOperationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVchaOperationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VchaOperationsInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest DefaultError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetVchaOperationsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetTaskLegacyResponse parses an HTTP response from a GetTaskLegacyWithResponse call
+func ParseGetTaskLegacyResponse(rsp *http.Response) (*GetTaskLegacyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTaskLegacyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LegacyTaskInfoValue
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest LegacyUnauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest LegacyUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest LegacyError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest LegacyServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest LegacyDefaultError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetTaskLegacyResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteSessionLegacyResponse parses an HTTP response from a DeleteSessionLegacyWithResponse call
+func ParseDeleteSessionLegacyResponse(rsp *http.Response) (*DeleteSessionLegacyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteSessionLegacyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest LegacyUnauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest LegacyServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest LegacyDefaultError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteSessionLegacyResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateSessionLegacyResponse parses an HTTP response from a CreateSessionLegacyWithResponse call
+func ParseCreateSessionLegacyResponse(rsp *http.Response) (*CreateSessionLegacyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSessionLegacyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LegacyStringValue
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest LegacyUnauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest LegacyServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest LegacyDefaultError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CreateSessionLegacyResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetSessionLegacyResponse parses an HTTP response from a GetSessionLegacyWithResponse call
+func ParseGetSessionLegacyResponse(rsp *http.Response) (*GetSessionLegacyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSessionLegacyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LegacySessionInfoValue
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest LegacyUnauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest LegacyServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest LegacyDefaultError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetSessionLegacyResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetVchaClusterModeLegacyResponse parses an HTTP response from a GetVchaClusterModeLegacyWithResponse call
+func ParseGetVchaClusterModeLegacyResponse(rsp *http.Response) (*GetVchaClusterModeLegacyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVchaClusterModeLegacyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LegacyModeInfoValue
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LegacyBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest LegacyUnauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest LegacyUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest LegacyDefaultError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetVchaClusterModeLegacyResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSetVchaClusterModeAsyncLegacyResponse parses an HTTP response from a SetVchaClusterModeAsyncLegacyWithResponse call
+func ParseSetVchaClusterModeAsyncLegacyResponse(rsp *http.Response) (*SetVchaClusterModeAsyncLegacyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetVchaClusterModeAsyncLegacyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LegacyStringValue
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LegacyBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest LegacyUnauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest LegacyUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest LegacyPayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest LegacyDefaultError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers SetVchaClusterModeAsyncLegacyResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseFailoverVchaClusterAsyncLegacyResponse parses an HTTP response from a FailoverVchaClusterAsyncLegacyWithResponse call
+func ParseFailoverVchaClusterAsyncLegacyResponse(rsp *http.Response) (*FailoverVchaClusterAsyncLegacyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FailoverVchaClusterAsyncLegacyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LegacyStringValue
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LegacyBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest LegacyUnauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest LegacyUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest LegacyPayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest LegacyDefaultError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers FailoverVchaClusterAsyncLegacyResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetVchaClusterLegacyResponse parses an HTTP response from a GetVchaClusterLegacyWithResponse call
+func ParseGetVchaClusterLegacyResponse(rsp *http.Response) (*GetVchaClusterLegacyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVchaClusterLegacyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LegacyClusterInfoValue
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LegacyBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest LegacyUnauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest LegacyUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest LegacyDefaultError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetVchaClusterLegacyResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

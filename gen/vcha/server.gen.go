@@ -21,6 +21,9 @@ type ServerInterface interface {
 	// GetTask Get Task
 	// (GET /api/cis/tasks/{task})
 	GetTask(ctx echo.Context, task string, params GetTaskParams) error
+	// ListTasks List Tasks
+	// (POST /api/cis/tasks?action=list)
+	ListTasks(ctx echo.Context) error
 	// DeleteSession Delete Session
 	// (DELETE /api/session)
 	DeleteSession(ctx echo.Context) error
@@ -30,6 +33,12 @@ type ServerInterface interface {
 	// CreateSession Create Session
 	// (POST /api/session)
 	CreateSession(ctx echo.Context) error
+	// GetVchaClusterActive Get Vcha Cluster Active
+	// (POST /api/vcenter/vcha/cluster/active?action=get)
+	GetVchaClusterActive(ctx echo.Context) error
+	// GetVchaClusterDeploymentType Get Vcha Cluster Deployment Type
+	// (GET /api/vcenter/vcha/cluster/deployment-type)
+	GetVchaClusterDeploymentType(ctx echo.Context) error
 	// GetVchaClusterMode Get Vcha Cluster Mode
 	// (GET /api/vcenter/vcha/cluster/mode)
 	GetVchaClusterMode(ctx echo.Context) error
@@ -42,6 +51,49 @@ type ServerInterface interface {
 	// GetVchaCluster Get Vcha Cluster
 	// (POST /api/vcenter/vcha/cluster?action=get)
 	GetVchaCluster(ctx echo.Context) error
+	// GetVchaOperations Get Vcha Operations
+	// (GET /api/vcenter/vcha/operations)
+	GetVchaOperations(ctx echo.Context) error
+	// GetTaskLegacy Get Task (legacy /rest)
+	// (GET /rest/cis/tasks/{task})
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetTaskLegacy(ctx echo.Context, task string, params GetTaskLegacyParams) error
+	// DeleteSessionLegacy Delete Session (legacy /rest)
+	// (DELETE /rest/com/vmware/cis/session)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	DeleteSessionLegacy(ctx echo.Context) error
+	// CreateSessionLegacy Create Session (legacy /rest)
+	// (POST /rest/com/vmware/cis/session)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	CreateSessionLegacy(ctx echo.Context, params CreateSessionLegacyParams) error
+	// GetSessionLegacy Get Session (legacy /rest)
+	// (POST /rest/com/vmware/cis/session?~action=get)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetSessionLegacy(ctx echo.Context) error
+	// GetVchaClusterModeLegacy Get Vcha Cluster Mode (legacy /rest)
+	// (GET /rest/vcenter/vcha/cluster/mode)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetVchaClusterModeLegacy(ctx echo.Context) error
+	// SetVchaClusterModeAsyncLegacy Set Vcha Cluster Mode Async (legacy /rest)
+	// (PUT /rest/vcenter/vcha/cluster/mode?vmw-task=true)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	SetVchaClusterModeAsyncLegacy(ctx echo.Context) error
+	// FailoverVchaClusterAsyncLegacy Failover Vcha Cluster Async (legacy /rest)
+	// (POST /rest/vcenter/vcha/cluster?action=failover&vmw-task=true)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	FailoverVchaClusterAsyncLegacy(ctx echo.Context) error
+	// GetVchaClusterLegacy Get Vcha Cluster (legacy /rest)
+	// (POST /rest/vcenter/vcha/cluster?action=get)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetVchaClusterLegacy(ctx echo.Context) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -81,6 +133,15 @@ func (w *ServerInterfaceWrapper) GetTask(ctx echo.Context) error {
 	return err
 }
 
+// ListTasks converts echo context to params.
+func (w *ServerInterfaceWrapper) ListTasks(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListTasks(ctx)
+	return err
+}
+
 // DeleteSession converts echo context to params.
 func (w *ServerInterfaceWrapper) DeleteSession(ctx echo.Context) error {
 	var err error
@@ -105,6 +166,24 @@ func (w *ServerInterfaceWrapper) CreateSession(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CreateSession(ctx)
+	return err
+}
+
+// GetVchaClusterActive converts echo context to params.
+func (w *ServerInterfaceWrapper) GetVchaClusterActive(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetVchaClusterActive(ctx)
+	return err
+}
+
+// GetVchaClusterDeploymentType converts echo context to params.
+func (w *ServerInterfaceWrapper) GetVchaClusterDeploymentType(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetVchaClusterDeploymentType(ctx)
 	return err
 }
 
@@ -141,6 +220,130 @@ func (w *ServerInterfaceWrapper) GetVchaCluster(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetVchaCluster(ctx)
+	return err
+}
+
+// GetVchaOperations converts echo context to params.
+func (w *ServerInterfaceWrapper) GetVchaOperations(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetVchaOperations(ctx)
+	return err
+}
+
+// GetTaskLegacy converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTaskLegacy(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "task" -------------
+	var task string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "task", ctx.Param("task"), &task, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter task: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetTaskLegacyParams
+	// ------------- Optional query parameter "spec.return_all" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "spec.return_all", ctx.QueryParams(), &params.SpecReturnAll, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter spec.return_all: %s", err))
+	}
+
+	// ------------- Optional query parameter "spec.exclude_result" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "spec.exclude_result", ctx.QueryParams(), &params.SpecExcludeResult, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter spec.exclude_result: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTaskLegacy(ctx, task, params)
+	return err
+}
+
+// DeleteSessionLegacy converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSessionLegacy(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSessionLegacy(ctx)
+	return err
+}
+
+// CreateSessionLegacy converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSessionLegacy(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateSessionLegacyParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "vmware-use-header-authn" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("vmware-use-header-authn")]; found {
+		var VmwareUseHeaderAuthn string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for vmware-use-header-authn, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "vmware-use-header-authn", valueList[0], &VmwareUseHeaderAuthn, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter vmware-use-header-authn: %s", err))
+		}
+
+		params.VmwareUseHeaderAuthn = &VmwareUseHeaderAuthn
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSessionLegacy(ctx, params)
+	return err
+}
+
+// GetSessionLegacy converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSessionLegacy(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSessionLegacy(ctx)
+	return err
+}
+
+// GetVchaClusterModeLegacy converts echo context to params.
+func (w *ServerInterfaceWrapper) GetVchaClusterModeLegacy(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetVchaClusterModeLegacy(ctx)
+	return err
+}
+
+// SetVchaClusterModeAsyncLegacy converts echo context to params.
+func (w *ServerInterfaceWrapper) SetVchaClusterModeAsyncLegacy(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetVchaClusterModeAsyncLegacy(ctx)
+	return err
+}
+
+// FailoverVchaClusterAsyncLegacy converts echo context to params.
+func (w *ServerInterfaceWrapper) FailoverVchaClusterAsyncLegacy(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.FailoverVchaClusterAsyncLegacy(ctx)
+	return err
+}
+
+// GetVchaClusterLegacy converts echo context to params.
+func (w *ServerInterfaceWrapper) GetVchaClusterLegacy(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetVchaClusterLegacy(ctx)
 	return err
 }
 
@@ -199,12 +402,43 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/vcenter/vcha/cluster?action=get", wrapper.GetVchaCluster, options.OperationMiddlewares["getVchaCluster"]...)
 	router.GET(options.BaseURL+"/api/vcenter/vcha/cluster/mode", wrapper.GetVchaClusterMode, options.OperationMiddlewares["getVchaClusterMode"]...)
 	router.PUT(options.BaseURL+"/api/vcenter/vcha/cluster/mode?vmw-task=true", wrapper.SetVchaClusterModeAsync, options.OperationMiddlewares["setVchaClusterModeAsync"]...)
+	router.POST(options.BaseURL+"/api/cis/tasks?action=list", wrapper.ListTasks, options.OperationMiddlewares["listTasks"]...)
+	router.GET(options.BaseURL+"/api/vcenter/vcha/operations", wrapper.GetVchaOperations, options.OperationMiddlewares["getVchaOperations"]...)
+	router.POST(options.BaseURL+"/api/vcenter/vcha/cluster/active?action=get", wrapper.GetVchaClusterActive, options.OperationMiddlewares["getVchaClusterActive"]...)
+	router.GET(options.BaseURL+"/api/vcenter/vcha/cluster/deployment-type", wrapper.GetVchaClusterDeploymentType, options.OperationMiddlewares["getVchaClusterDeploymentType"]...)
+	router.DELETE(options.BaseURL+"/rest/com/vmware/cis/session", wrapper.DeleteSessionLegacy, options.OperationMiddlewares["deleteSessionLegacy"]...)
+	router.POST(options.BaseURL+"/rest/com/vmware/cis/session", wrapper.CreateSessionLegacy, options.OperationMiddlewares["createSessionLegacy"]...)
+	router.POST(options.BaseURL+"/rest/com/vmware/cis/session?~action=get", wrapper.GetSessionLegacy, options.OperationMiddlewares["getSessionLegacy"]...)
+	router.GET(options.BaseURL+"/rest/cis/tasks/:task", wrapper.GetTaskLegacy, options.OperationMiddlewares["getTaskLegacy"]...)
+	router.POST(options.BaseURL+"/rest/vcenter/vcha/cluster?action=get", wrapper.GetVchaClusterLegacy, options.OperationMiddlewares["getVchaClusterLegacy"]...)
+	router.POST(options.BaseURL+"/rest/vcenter/vcha/cluster?action=failover&vmw-task=true", wrapper.FailoverVchaClusterAsyncLegacy, options.OperationMiddlewares["failoverVchaClusterAsyncLegacy"]...)
+	router.GET(options.BaseURL+"/rest/vcenter/vcha/cluster/mode", wrapper.GetVchaClusterModeLegacy, options.OperationMiddlewares["getVchaClusterModeLegacy"]...)
+	router.PUT(options.BaseURL+"/rest/vcenter/vcha/cluster/mode?vmw-task=true", wrapper.SetVchaClusterModeAsyncLegacy, options.OperationMiddlewares["setVchaClusterModeAsyncLegacy"]...)
 
 }
 
 type BadRequestJSONResponse StdErrorsError
 
 type DefaultErrorJSONResponse StdErrorsError
+
+type LegacyBadRequestJSONResponse LegacyError
+
+type LegacyDefaultErrorJSONResponse LegacyError
+
+type LegacyPayloadTooLargeJSONResponse LegacyError
+
+type LegacyServiceUnavailableJSONResponse LegacyError
+
+type LegacyUnauthenticatedResponseHeaders struct {
+	WWWAuthenticate *string
+}
+type LegacyUnauthenticatedJSONResponse struct {
+	Body LegacyError
+
+	Headers LegacyUnauthenticatedResponseHeaders
+}
+
+type LegacyUnauthorizedJSONResponse LegacyError
 
 type NotFoundJSONResponse StdErrorsError
 
@@ -327,6 +561,118 @@ type GetTaskdefaultJSONResponse struct {
 }
 
 func (response GetTaskdefaultJSONResponse) VisitGetTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTasksRequestObject struct {
+	Body *ListTasksJSONRequestBody
+}
+
+type ListTasksResponseObject interface {
+	VisitListTasksResponse(w http.ResponseWriter) error
+}
+
+type ListTasks200JSONResponse CisTasksListResult
+
+func (response ListTasks200JSONResponse) VisitListTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTasks400JSONResponse StdErrorsError
+
+func (response ListTasks400JSONResponse) VisitListTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTasks401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response ListTasks401JSONResponse) VisitListTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTasks403JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListTasks403JSONResponse) VisitListTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTasks500JSONResponse StdErrorsError
+
+func (response ListTasks500JSONResponse) VisitListTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTasks503JSONResponse struct{ ServiceUnavailableJSONResponse }
+
+func (response ListTasks503JSONResponse) VisitListTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTasksdefaultJSONResponse struct {
+	Body       StdErrorsError
+	StatusCode int
+}
+
+func (response ListTasksdefaultJSONResponse) VisitListTasksResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -535,6 +881,201 @@ type CreateSessiondefaultJSONResponse struct {
 }
 
 func (response CreateSessiondefaultJSONResponse) VisitCreateSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterActiveRequestObject struct {
+	Body *GetVchaClusterActiveJSONRequestBody
+}
+
+type GetVchaClusterActiveResponseObject interface {
+	VisitGetVchaClusterActiveResponse(w http.ResponseWriter) error
+}
+
+type GetVchaClusterActive200JSONResponse VchaClusterActiveInfo
+
+func (response GetVchaClusterActive200JSONResponse) VisitGetVchaClusterActiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterActive400JSONResponse StdErrorsError
+
+func (response GetVchaClusterActive400JSONResponse) VisitGetVchaClusterActiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterActive401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response GetVchaClusterActive401JSONResponse) VisitGetVchaClusterActiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterActive403JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetVchaClusterActive403JSONResponse) VisitGetVchaClusterActiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterActive404JSONResponse StdErrorsError
+
+func (response GetVchaClusterActive404JSONResponse) VisitGetVchaClusterActiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterActive500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response GetVchaClusterActive500JSONResponse) VisitGetVchaClusterActiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterActivedefaultJSONResponse struct {
+	Body       StdErrorsError
+	StatusCode int
+}
+
+func (response GetVchaClusterActivedefaultJSONResponse) VisitGetVchaClusterActiveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterDeploymentTypeRequestObject struct {
+}
+
+type GetVchaClusterDeploymentTypeResponseObject interface {
+	VisitGetVchaClusterDeploymentTypeResponse(w http.ResponseWriter) error
+}
+
+type GetVchaClusterDeploymentType200JSONResponse VchaClusterDeploymentTypeInfo
+
+func (response GetVchaClusterDeploymentType200JSONResponse) VisitGetVchaClusterDeploymentTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterDeploymentType401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response GetVchaClusterDeploymentType401JSONResponse) VisitGetVchaClusterDeploymentTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterDeploymentType403JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetVchaClusterDeploymentType403JSONResponse) VisitGetVchaClusterDeploymentTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterDeploymentType500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response GetVchaClusterDeploymentType500JSONResponse) VisitGetVchaClusterDeploymentTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterDeploymentTypedefaultJSONResponse struct {
+	Body       StdErrorsError
+	StatusCode int
+}
+
+func (response GetVchaClusterDeploymentTypedefaultJSONResponse) VisitGetVchaClusterDeploymentTypeResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -965,11 +1506,789 @@ func (response GetVchaClusterdefaultJSONResponse) VisitGetVchaClusterResponse(w 
 	return err
 }
 
+type GetVchaOperationsRequestObject struct {
+}
+
+type GetVchaOperationsResponseObject interface {
+	VisitGetVchaOperationsResponse(w http.ResponseWriter) error
+}
+
+type GetVchaOperations200JSONResponse VchaOperationsInfo
+
+func (response GetVchaOperations200JSONResponse) VisitGetVchaOperationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaOperations401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response GetVchaOperations401JSONResponse) VisitGetVchaOperationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaOperations403JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetVchaOperations403JSONResponse) VisitGetVchaOperationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaOperations500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response GetVchaOperations500JSONResponse) VisitGetVchaOperationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaOperationsdefaultJSONResponse struct {
+	Body       StdErrorsError
+	StatusCode int
+}
+
+func (response GetVchaOperationsdefaultJSONResponse) VisitGetVchaOperationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTaskLegacyRequestObject struct {
+	Task   string `json:"task"`
+	Params GetTaskLegacyParams
+}
+
+type GetTaskLegacyResponseObject interface {
+	VisitGetTaskLegacyResponse(w http.ResponseWriter) error
+}
+
+type GetTaskLegacy200JSONResponse LegacyTaskInfoValue
+
+func (response GetTaskLegacy200JSONResponse) VisitGetTaskLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTaskLegacy401JSONResponse struct {
+	LegacyUnauthenticatedJSONResponse
+}
+
+func (response GetTaskLegacy401JSONResponse) VisitGetTaskLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTaskLegacy403JSONResponse struct{ LegacyUnauthorizedJSONResponse }
+
+func (response GetTaskLegacy403JSONResponse) VisitGetTaskLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTaskLegacy404JSONResponse LegacyError
+
+func (response GetTaskLegacy404JSONResponse) VisitGetTaskLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTaskLegacy503JSONResponse struct {
+	LegacyServiceUnavailableJSONResponse
+}
+
+func (response GetTaskLegacy503JSONResponse) VisitGetTaskLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTaskLegacydefaultJSONResponse struct {
+	Body       LegacyError
+	StatusCode int
+}
+
+func (response GetTaskLegacydefaultJSONResponse) VisitGetTaskLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSessionLegacyRequestObject struct {
+}
+
+type DeleteSessionLegacyResponseObject interface {
+	VisitDeleteSessionLegacyResponse(w http.ResponseWriter) error
+}
+
+type DeleteSessionLegacy200Response struct {
+}
+
+func (response DeleteSessionLegacy200Response) VisitDeleteSessionLegacyResponse(w http.ResponseWriter) error {
+	w.WriteHeader(200)
+	return nil
+}
+
+type DeleteSessionLegacy401JSONResponse struct {
+	LegacyUnauthenticatedJSONResponse
+}
+
+func (response DeleteSessionLegacy401JSONResponse) VisitDeleteSessionLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSessionLegacy503JSONResponse struct {
+	LegacyServiceUnavailableJSONResponse
+}
+
+func (response DeleteSessionLegacy503JSONResponse) VisitDeleteSessionLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSessionLegacydefaultJSONResponse struct {
+	Body       LegacyError
+	StatusCode int
+}
+
+func (response DeleteSessionLegacydefaultJSONResponse) VisitDeleteSessionLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSessionLegacyRequestObject struct {
+	Params CreateSessionLegacyParams
+}
+
+type CreateSessionLegacyResponseObject interface {
+	VisitCreateSessionLegacyResponse(w http.ResponseWriter) error
+}
+
+type CreateSessionLegacy200JSONResponse LegacyStringValue
+
+func (response CreateSessionLegacy200JSONResponse) VisitCreateSessionLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSessionLegacy401JSONResponse struct {
+	LegacyUnauthenticatedJSONResponse
+}
+
+func (response CreateSessionLegacy401JSONResponse) VisitCreateSessionLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSessionLegacy503JSONResponse struct {
+	LegacyServiceUnavailableJSONResponse
+}
+
+func (response CreateSessionLegacy503JSONResponse) VisitCreateSessionLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSessionLegacydefaultJSONResponse struct {
+	Body       LegacyError
+	StatusCode int
+}
+
+func (response CreateSessionLegacydefaultJSONResponse) VisitCreateSessionLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessionLegacyRequestObject struct {
+}
+
+type GetSessionLegacyResponseObject interface {
+	VisitGetSessionLegacyResponse(w http.ResponseWriter) error
+}
+
+type GetSessionLegacy200JSONResponse LegacySessionInfoValue
+
+func (response GetSessionLegacy200JSONResponse) VisitGetSessionLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessionLegacy401JSONResponse struct {
+	LegacyUnauthenticatedJSONResponse
+}
+
+func (response GetSessionLegacy401JSONResponse) VisitGetSessionLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessionLegacy503JSONResponse struct {
+	LegacyServiceUnavailableJSONResponse
+}
+
+func (response GetSessionLegacy503JSONResponse) VisitGetSessionLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessionLegacydefaultJSONResponse struct {
+	Body       LegacyError
+	StatusCode int
+}
+
+func (response GetSessionLegacydefaultJSONResponse) VisitGetSessionLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterModeLegacyRequestObject struct {
+}
+
+type GetVchaClusterModeLegacyResponseObject interface {
+	VisitGetVchaClusterModeLegacyResponse(w http.ResponseWriter) error
+}
+
+type GetVchaClusterModeLegacy200JSONResponse LegacyModeInfoValue
+
+func (response GetVchaClusterModeLegacy200JSONResponse) VisitGetVchaClusterModeLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterModeLegacy400JSONResponse struct{ LegacyBadRequestJSONResponse }
+
+func (response GetVchaClusterModeLegacy400JSONResponse) VisitGetVchaClusterModeLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterModeLegacy401JSONResponse struct {
+	LegacyUnauthenticatedJSONResponse
+}
+
+func (response GetVchaClusterModeLegacy401JSONResponse) VisitGetVchaClusterModeLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterModeLegacy403JSONResponse struct{ LegacyUnauthorizedJSONResponse }
+
+func (response GetVchaClusterModeLegacy403JSONResponse) VisitGetVchaClusterModeLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterModeLegacydefaultJSONResponse struct {
+	Body       LegacyError
+	StatusCode int
+}
+
+func (response GetVchaClusterModeLegacydefaultJSONResponse) VisitGetVchaClusterModeLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetVchaClusterModeAsyncLegacyRequestObject struct {
+	Body *SetVchaClusterModeAsyncLegacyJSONRequestBody
+}
+
+type SetVchaClusterModeAsyncLegacyResponseObject interface {
+	VisitSetVchaClusterModeAsyncLegacyResponse(w http.ResponseWriter) error
+}
+
+type SetVchaClusterModeAsyncLegacy200JSONResponse LegacyStringValue
+
+func (response SetVchaClusterModeAsyncLegacy200JSONResponse) VisitSetVchaClusterModeAsyncLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetVchaClusterModeAsyncLegacy400JSONResponse struct{ LegacyBadRequestJSONResponse }
+
+func (response SetVchaClusterModeAsyncLegacy400JSONResponse) VisitSetVchaClusterModeAsyncLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetVchaClusterModeAsyncLegacy401JSONResponse struct {
+	LegacyUnauthenticatedJSONResponse
+}
+
+func (response SetVchaClusterModeAsyncLegacy401JSONResponse) VisitSetVchaClusterModeAsyncLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetVchaClusterModeAsyncLegacy403JSONResponse struct{ LegacyUnauthorizedJSONResponse }
+
+func (response SetVchaClusterModeAsyncLegacy403JSONResponse) VisitSetVchaClusterModeAsyncLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetVchaClusterModeAsyncLegacy413JSONResponse struct {
+	LegacyPayloadTooLargeJSONResponse
+}
+
+func (response SetVchaClusterModeAsyncLegacy413JSONResponse) VisitSetVchaClusterModeAsyncLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetVchaClusterModeAsyncLegacydefaultJSONResponse struct {
+	Body       LegacyError
+	StatusCode int
+}
+
+func (response SetVchaClusterModeAsyncLegacydefaultJSONResponse) VisitSetVchaClusterModeAsyncLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVchaClusterAsyncLegacyRequestObject struct {
+	Body *FailoverVchaClusterAsyncLegacyJSONRequestBody
+}
+
+type FailoverVchaClusterAsyncLegacyResponseObject interface {
+	VisitFailoverVchaClusterAsyncLegacyResponse(w http.ResponseWriter) error
+}
+
+type FailoverVchaClusterAsyncLegacy200JSONResponse LegacyStringValue
+
+func (response FailoverVchaClusterAsyncLegacy200JSONResponse) VisitFailoverVchaClusterAsyncLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVchaClusterAsyncLegacy400JSONResponse struct{ LegacyBadRequestJSONResponse }
+
+func (response FailoverVchaClusterAsyncLegacy400JSONResponse) VisitFailoverVchaClusterAsyncLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVchaClusterAsyncLegacy401JSONResponse struct {
+	LegacyUnauthenticatedJSONResponse
+}
+
+func (response FailoverVchaClusterAsyncLegacy401JSONResponse) VisitFailoverVchaClusterAsyncLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVchaClusterAsyncLegacy403JSONResponse struct{ LegacyUnauthorizedJSONResponse }
+
+func (response FailoverVchaClusterAsyncLegacy403JSONResponse) VisitFailoverVchaClusterAsyncLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVchaClusterAsyncLegacy413JSONResponse struct {
+	LegacyPayloadTooLargeJSONResponse
+}
+
+func (response FailoverVchaClusterAsyncLegacy413JSONResponse) VisitFailoverVchaClusterAsyncLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVchaClusterAsyncLegacydefaultJSONResponse struct {
+	Body       LegacyError
+	StatusCode int
+}
+
+func (response FailoverVchaClusterAsyncLegacydefaultJSONResponse) VisitFailoverVchaClusterAsyncLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterLegacyRequestObject struct {
+	Body *GetVchaClusterLegacyJSONRequestBody
+}
+
+type GetVchaClusterLegacyResponseObject interface {
+	VisitGetVchaClusterLegacyResponse(w http.ResponseWriter) error
+}
+
+type GetVchaClusterLegacy200JSONResponse LegacyClusterInfoValue
+
+func (response GetVchaClusterLegacy200JSONResponse) VisitGetVchaClusterLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterLegacy400JSONResponse struct{ LegacyBadRequestJSONResponse }
+
+func (response GetVchaClusterLegacy400JSONResponse) VisitGetVchaClusterLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterLegacy401JSONResponse struct {
+	LegacyUnauthenticatedJSONResponse
+}
+
+func (response GetVchaClusterLegacy401JSONResponse) VisitGetVchaClusterLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterLegacy403JSONResponse struct{ LegacyUnauthorizedJSONResponse }
+
+func (response GetVchaClusterLegacy403JSONResponse) VisitGetVchaClusterLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVchaClusterLegacydefaultJSONResponse struct {
+	Body       LegacyError
+	StatusCode int
+}
+
+func (response GetVchaClusterLegacydefaultJSONResponse) VisitGetVchaClusterLegacyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// GetTask Get Task
 	// (GET /api/cis/tasks/{task})
 	GetTask(ctx context.Context, request GetTaskRequestObject) (GetTaskResponseObject, error)
+	// ListTasks List Tasks
+	// (POST /api/cis/tasks?action=list)
+	ListTasks(ctx context.Context, request ListTasksRequestObject) (ListTasksResponseObject, error)
 	// DeleteSession Delete Session
 	// (DELETE /api/session)
 	DeleteSession(ctx context.Context, request DeleteSessionRequestObject) (DeleteSessionResponseObject, error)
@@ -979,6 +2298,12 @@ type StrictServerInterface interface {
 	// CreateSession Create Session
 	// (POST /api/session)
 	CreateSession(ctx context.Context, request CreateSessionRequestObject) (CreateSessionResponseObject, error)
+	// GetVchaClusterActive Get Vcha Cluster Active
+	// (POST /api/vcenter/vcha/cluster/active?action=get)
+	GetVchaClusterActive(ctx context.Context, request GetVchaClusterActiveRequestObject) (GetVchaClusterActiveResponseObject, error)
+	// GetVchaClusterDeploymentType Get Vcha Cluster Deployment Type
+	// (GET /api/vcenter/vcha/cluster/deployment-type)
+	GetVchaClusterDeploymentType(ctx context.Context, request GetVchaClusterDeploymentTypeRequestObject) (GetVchaClusterDeploymentTypeResponseObject, error)
 	// GetVchaClusterMode Get Vcha Cluster Mode
 	// (GET /api/vcenter/vcha/cluster/mode)
 	GetVchaClusterMode(ctx context.Context, request GetVchaClusterModeRequestObject) (GetVchaClusterModeResponseObject, error)
@@ -991,6 +2316,49 @@ type StrictServerInterface interface {
 	// GetVchaCluster Get Vcha Cluster
 	// (POST /api/vcenter/vcha/cluster?action=get)
 	GetVchaCluster(ctx context.Context, request GetVchaClusterRequestObject) (GetVchaClusterResponseObject, error)
+	// GetVchaOperations Get Vcha Operations
+	// (GET /api/vcenter/vcha/operations)
+	GetVchaOperations(ctx context.Context, request GetVchaOperationsRequestObject) (GetVchaOperationsResponseObject, error)
+	// GetTaskLegacy Get Task (legacy /rest)
+	// (GET /rest/cis/tasks/{task})
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetTaskLegacy(ctx context.Context, request GetTaskLegacyRequestObject) (GetTaskLegacyResponseObject, error)
+	// DeleteSessionLegacy Delete Session (legacy /rest)
+	// (DELETE /rest/com/vmware/cis/session)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	DeleteSessionLegacy(ctx context.Context, request DeleteSessionLegacyRequestObject) (DeleteSessionLegacyResponseObject, error)
+	// CreateSessionLegacy Create Session (legacy /rest)
+	// (POST /rest/com/vmware/cis/session)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	CreateSessionLegacy(ctx context.Context, request CreateSessionLegacyRequestObject) (CreateSessionLegacyResponseObject, error)
+	// GetSessionLegacy Get Session (legacy /rest)
+	// (POST /rest/com/vmware/cis/session?~action=get)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetSessionLegacy(ctx context.Context, request GetSessionLegacyRequestObject) (GetSessionLegacyResponseObject, error)
+	// GetVchaClusterModeLegacy Get Vcha Cluster Mode (legacy /rest)
+	// (GET /rest/vcenter/vcha/cluster/mode)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetVchaClusterModeLegacy(ctx context.Context, request GetVchaClusterModeLegacyRequestObject) (GetVchaClusterModeLegacyResponseObject, error)
+	// SetVchaClusterModeAsyncLegacy Set Vcha Cluster Mode Async (legacy /rest)
+	// (PUT /rest/vcenter/vcha/cluster/mode?vmw-task=true)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	SetVchaClusterModeAsyncLegacy(ctx context.Context, request SetVchaClusterModeAsyncLegacyRequestObject) (SetVchaClusterModeAsyncLegacyResponseObject, error)
+	// FailoverVchaClusterAsyncLegacy Failover Vcha Cluster Async (legacy /rest)
+	// (POST /rest/vcenter/vcha/cluster?action=failover&vmw-task=true)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	FailoverVchaClusterAsyncLegacy(ctx context.Context, request FailoverVchaClusterAsyncLegacyRequestObject) (FailoverVchaClusterAsyncLegacyResponseObject, error)
+	// GetVchaClusterLegacy Get Vcha Cluster (legacy /rest)
+	// (POST /rest/vcenter/vcha/cluster?action=get)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	GetVchaClusterLegacy(ctx context.Context, request GetVchaClusterLegacyRequestObject) (GetVchaClusterLegacyResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -1025,6 +2393,55 @@ func (sh *strictHandler) GetTask(ctx echo.Context, task string, params GetTaskPa
 		return err
 	} else if validResponse, ok := response.(GetTaskResponseObject); ok {
 		return validResponse.VisitGetTaskResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListTasks operation middleware
+func (sh *strictHandler) ListTasks(ctx echo.Context) error {
+	var request ListTasksRequestObject
+
+	var body ListTasksJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			return err
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTasks(ctx.Request().Context(), request.(ListTasksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTasks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListTasksResponseObject); ok {
+		return validResponse.VisitListTasksResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -1094,6 +2511,78 @@ func (sh *strictHandler) CreateSession(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(CreateSessionResponseObject); ok {
 		return validResponse.VisitCreateSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetVchaClusterActive operation middleware
+func (sh *strictHandler) GetVchaClusterActive(ctx echo.Context) error {
+	var request GetVchaClusterActiveRequestObject
+
+	var body GetVchaClusterActiveJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			return err
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetVchaClusterActive(ctx.Request().Context(), request.(GetVchaClusterActiveRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetVchaClusterActive")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetVchaClusterActiveResponseObject); ok {
+		return validResponse.VisitGetVchaClusterActiveResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetVchaClusterDeploymentType operation middleware
+func (sh *strictHandler) GetVchaClusterDeploymentType(ctx echo.Context) error {
+	var request GetVchaClusterDeploymentTypeRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetVchaClusterDeploymentType(ctx.Request().Context(), request.(GetVchaClusterDeploymentTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetVchaClusterDeploymentType")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetVchaClusterDeploymentTypeResponseObject); ok {
+		return validResponse.VisitGetVchaClusterDeploymentTypeResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -1258,6 +2747,290 @@ func (sh *strictHandler) GetVchaCluster(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetVchaClusterResponseObject); ok {
 		return validResponse.VisitGetVchaClusterResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetVchaOperations operation middleware
+func (sh *strictHandler) GetVchaOperations(ctx echo.Context) error {
+	var request GetVchaOperationsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetVchaOperations(ctx.Request().Context(), request.(GetVchaOperationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetVchaOperations")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetVchaOperationsResponseObject); ok {
+		return validResponse.VisitGetVchaOperationsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetTaskLegacy operation middleware
+func (sh *strictHandler) GetTaskLegacy(ctx echo.Context, task string, params GetTaskLegacyParams) error {
+	var request GetTaskLegacyRequestObject
+
+	request.Task = task
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTaskLegacy(ctx.Request().Context(), request.(GetTaskLegacyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTaskLegacy")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTaskLegacyResponseObject); ok {
+		return validResponse.VisitGetTaskLegacyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSessionLegacy operation middleware
+func (sh *strictHandler) DeleteSessionLegacy(ctx echo.Context) error {
+	var request DeleteSessionLegacyRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSessionLegacy(ctx.Request().Context(), request.(DeleteSessionLegacyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSessionLegacy")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSessionLegacyResponseObject); ok {
+		return validResponse.VisitDeleteSessionLegacyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateSessionLegacy operation middleware
+func (sh *strictHandler) CreateSessionLegacy(ctx echo.Context, params CreateSessionLegacyParams) error {
+	var request CreateSessionLegacyRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSessionLegacy(ctx.Request().Context(), request.(CreateSessionLegacyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSessionLegacy")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSessionLegacyResponseObject); ok {
+		return validResponse.VisitCreateSessionLegacyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetSessionLegacy operation middleware
+func (sh *strictHandler) GetSessionLegacy(ctx echo.Context) error {
+	var request GetSessionLegacyRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSessionLegacy(ctx.Request().Context(), request.(GetSessionLegacyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSessionLegacy")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSessionLegacyResponseObject); ok {
+		return validResponse.VisitGetSessionLegacyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetVchaClusterModeLegacy operation middleware
+func (sh *strictHandler) GetVchaClusterModeLegacy(ctx echo.Context) error {
+	var request GetVchaClusterModeLegacyRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetVchaClusterModeLegacy(ctx.Request().Context(), request.(GetVchaClusterModeLegacyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetVchaClusterModeLegacy")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetVchaClusterModeLegacyResponseObject); ok {
+		return validResponse.VisitGetVchaClusterModeLegacyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetVchaClusterModeAsyncLegacy operation middleware
+func (sh *strictHandler) SetVchaClusterModeAsyncLegacy(ctx echo.Context) error {
+	var request SetVchaClusterModeAsyncLegacyRequestObject
+
+	var body SetVchaClusterModeAsyncLegacyJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetVchaClusterModeAsyncLegacy(ctx.Request().Context(), request.(SetVchaClusterModeAsyncLegacyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetVchaClusterModeAsyncLegacy")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetVchaClusterModeAsyncLegacyResponseObject); ok {
+		return validResponse.VisitSetVchaClusterModeAsyncLegacyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// FailoverVchaClusterAsyncLegacy operation middleware
+func (sh *strictHandler) FailoverVchaClusterAsyncLegacy(ctx echo.Context) error {
+	var request FailoverVchaClusterAsyncLegacyRequestObject
+
+	var body FailoverVchaClusterAsyncLegacyJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FailoverVchaClusterAsyncLegacy(ctx.Request().Context(), request.(FailoverVchaClusterAsyncLegacyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FailoverVchaClusterAsyncLegacy")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(FailoverVchaClusterAsyncLegacyResponseObject); ok {
+		return validResponse.VisitFailoverVchaClusterAsyncLegacyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetVchaClusterLegacy operation middleware
+func (sh *strictHandler) GetVchaClusterLegacy(ctx echo.Context) error {
+	var request GetVchaClusterLegacyRequestObject
+
+	var body GetVchaClusterLegacyJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			return err
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetVchaClusterLegacy(ctx.Request().Context(), request.(GetVchaClusterLegacyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetVchaClusterLegacy")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetVchaClusterLegacyResponseObject); ok {
+		return validResponse.VisitGetVchaClusterLegacyResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -235,6 +235,27 @@ func (e VchaClusterConfigState) Valid() bool {
 	}
 }
 
+// Defines values for VchaClusterDeploymentType.
+const (
+	VchaClusterDeploymentTypeAUTO   VchaClusterDeploymentType = "AUTO"
+	VchaClusterDeploymentTypeMANUAL VchaClusterDeploymentType = "MANUAL"
+	VchaClusterDeploymentTypeNONE   VchaClusterDeploymentType = "NONE"
+)
+
+// Valid indicates whether the value is a known member of the VchaClusterDeploymentType enum.
+func (e VchaClusterDeploymentType) Valid() bool {
+	switch e {
+	case VchaClusterDeploymentTypeAUTO:
+		return true
+	case VchaClusterDeploymentTypeMANUAL:
+		return true
+	case VchaClusterDeploymentTypeNONE:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for VchaClusterIpFamily.
 const (
 	VchaClusterIpFamilyIPV4 VchaClusterIpFamily = "IPV4"
@@ -354,6 +375,164 @@ type CisTaskProgress struct {
 //
 // Example: RUNNING
 type CisTaskStatus string
+
+// CisTasksFilterSpec Which tasks match (`CisTasksFilterSpec`). At least one of `tasks` and `services` must be non-empty; an unset or empty field matches everything.
+//
+// Example: {"services":["com.vmware.vcenter.vcha.cluster"],"status":["RUNNING"]}
+type CisTasksFilterSpec struct {
+	// Operations Operation identifiers (`Task_Info.operation`); give the service too.
+	Operations *[]string `json:"operations,omitempty"`
+
+	// Services vAPI service identifiers (`Task_Info.service`).
+	Services *[]string `json:"services,omitempty"`
+
+	// Status Task statuses.
+	Status *[]CisTaskStatus `json:"status,omitempty"`
+
+	// Targets Targets of the operations.
+	Targets *[]StdDynamicID `json:"targets,omitempty"`
+
+	// Tasks Task identifiers.
+	Tasks *[]string `json:"tasks,omitempty"`
+
+	// Users Users who initiated the operations.
+	Users *[]string `json:"users,omitempty"`
+}
+
+// CisTasksGetSpec What to return for each task (`CisTasksGetSpec`).
+//
+// Example: {"exclude_result":true}
+type CisTasksGetSpec struct {
+	// ExcludeResult If true, `result` is left out.
+	ExcludeResult *bool `json:"exclude_result,omitempty"`
+
+	// ReturnAll If true, operation-specific data is returned too.
+	ReturnAll *bool `json:"return_all,omitempty"`
+}
+
+// CisTasksListRequestBody Request body of the task list (`CisTasksList`). `filter_spec` is currently required by the server although the schema marks it optional (checked by the operation, 400 INVALID_ARGUMENT).
+//
+// Example: {"filter_spec":{"services":["com.vmware.vcenter.vcha.cluster"]}}
+type CisTasksListRequestBody struct {
+	// FilterSpec Which tasks match (`CisTasksFilterSpec`). At least one of `tasks` and `services` must be non-empty; an unset or empty field matches everything.
+	//
+	// Example: {"services":["com.vmware.vcenter.vcha.cluster"],"status":["RUNNING"]}
+	FilterSpec *CisTasksFilterSpec `json:"filter_spec,omitempty"`
+
+	// ResultSpec What to return for each task (`CisTasksGetSpec`).
+	//
+	// Example: {"exclude_result":true}
+	ResultSpec *CisTasksGetSpec `json:"result_spec,omitempty"`
+}
+
+// CisTasksListResult Map of task identifier to task information.
+//
+// Example: {}
+type CisTasksListResult map[string]TaskInfo
+
+// LegacyClusterInfoValue `/rest` cluster info (`vcenter.vcha.cluster_resp`).
+type LegacyClusterInfoValue struct {
+	// Value VCHA configuration and health information (all fields optional).
+	//
+	// - `config_state`: configuration state; needs no active-node credentials.
+	// - `node1`, `node2`: the two failover-capable nodes. `node2` is
+	//   missing if the node is not cloned yet. One of them has role
+	//   `ACTIVE` and the other `PASSIVE`; `node1` is not always the active
+	//   one (the roles swap after a failover).
+	// - `witness`: the witness node; missing if not cloned yet.
+	// - `mode`: operating mode of the cluster.
+	// - `health_state`: last known health of the cluster.
+	// - `health_exception`: set when health information is unavailable;
+	//   missing when healthy.
+	// - `health_warnings`: reasons the cluster is not healthy; missing when
+	//   healthy.
+	// - `manual_failover_allowed`: whether a manual failover is allowed.
+	// - `auto_failover_allowed`: whether automatic failover is allowed.
+	//
+	//
+	// Example: {"config_state":"NOTCONFIGURED"}
+	Value VchaClusterInfo `json:"value"`
+}
+
+// LegacyError The error wrapper of the deprecated `/rest` API:
+// `{"type": "com.vmware.vapi.std.errors.<name>", "value": <error>}`,
+// where `<name>` is the lower-case vAPI error name (`unauthenticated`,
+// `not_found`, `service_unavailable`, …) and `value` the standard error
+// structure (`error_type` included since vSphere 7.0).
+// failoverkit choice: the mock always sends `value.error_type`, equal
+// to the upper-case form of `<name>`.
+//
+// Example: {"type":"com.vmware.vapi.std.errors.not_found","value":{"error_type":"NOT_FOUND","messages":[{"args":[],"default_message":"Task not found.","id":"com.vmware.cis.tasks.not_found"}]}}
+type LegacyError struct {
+	// Type Fully qualified vAPI error type.
+	Type string `json:"type"`
+
+	// Value The standard vAPI error structure (`com.vmware.vapi.std.errors.*`),
+	// sent unwrapped as the body of every `/api` error response. The error
+	// is identified by `error_type`; several error types can share one HTTP
+	// status.
+	//
+	// failoverkit choice: `error_type` is optional in the vendor schema but
+	// always sent by vCenter `/api`; it stays optional here (not required)
+	// and the failoverkit mock always sends it.
+	//
+	//
+	// Example: {"error_type":"ERROR","messages":[{"args":[],"default_message":"An internal error occurred.","id":"com.vmware.vcenter.vcha.cluster.error"}]}
+	Value StdErrorsError `json:"value"`
+}
+
+// LegacyModeInfoValue `/rest` cluster mode (`vcenter.vcha.cluster.mode_resp`).
+type LegacyModeInfoValue struct {
+	// Value Mode of a VCHA cluster.
+	//
+	// Example: {"mode":"ENABLED"}
+	Value VchaClusterModeInfo `json:"value"`
+}
+
+// LegacySessionInfoValue `/rest` session info (`cis.session_resp`).
+type LegacySessionInfoValue struct {
+	// Value Information about a session.
+	//
+	// Example: {"created_time":"2025-01-01T10:00:00.000Z","last_accessed_time":"2025-01-01T10:05:42.317Z","user":"Administrator@vsphere.local"}
+	Value CisSessionInfo `json:"value"`
+}
+
+// LegacyStringValue A `/rest` answer wrapping a string: a session token (`cis.session.create_resp`) or a task id (`vcenter.vcha.cluster.failover_task_resp`, `vcenter.vcha.cluster.mode.set_task_resp`).
+//
+// Example: {"value":"task-1042:com.vmware.vcenter.vcha.cluster"}
+type LegacyStringValue struct {
+	Value string `json:"value"`
+}
+
+// LegacyTaskInfoValue `/rest` task info (`cis.tasks_resp`).
+type LegacyTaskInfoValue struct {
+	// Value Information about a CIS task (`com.vmware.cis.task.Info`). The
+	// presence of several fields depends on `status` (vAPI union rules;
+	// not expressed in this schema, checked by the conformance suite):
+	//
+	// | status | must be present | may be present |
+	// |---|---|---|
+	// | PENDING | (none) | none of `start_time`, `end_time`, `progress`, `result`, `error` |
+	// | RUNNING | `start_time`, `progress` | `result` |
+	// | BLOCKED | `start_time`, `progress` | `result` |
+	// | SUCCEEDED | `start_time`, `end_time`, `progress` | `result` |
+	// | FAILED | `start_time`, `end_time`, `progress` | `result`, `error` (if missing, the failure is described in `result`) |
+	//
+	// failoverkit choice: failover tasks have service
+	// `com.vmware.vcenter.vcha.cluster`, operation `failover` (without the
+	// `$task` suffix), `cancelable: false`, no `target` and no `result`.
+	// failoverkit choice: mode set tasks have service
+	// `com.vmware.vcenter.vcha.cluster.mode`, operation `set`,
+	// `cancelable: false`, no `target` and no `result`.
+	// failoverkit choice: `progress` is always sent in the four
+	// non-PENDING states, and a task leaves PENDING well within one second
+	// (govmomi's `WaitForCompletion` stops polling at any status other than
+	// RUNNING).
+	//
+	//
+	// Example: {"cancelable":false,"description":{"args":[],"default_message":"Initiate failover","id":"com.vmware.vcenter.vcha.cluster.failover"},"operation":"failover","progress":{"completed":40,"message":{"args":[],"default_message":"Failover in progress","id":"com.vmware.vcenter.vcha.cluster.failover.progress"},"total":100},"service":"com.vmware.vcenter.vcha.cluster","start_time":"2025-01-01T10:00:00.000Z","status":"RUNNING","user":"VSPHERE.LOCAL\\Administrator"}
+	Value TaskInfo `json:"value"`
+}
 
 // StdDynamicID Identifier of a resource of any type (used as the task `target`).
 //
@@ -592,7 +771,7 @@ type TaskInfo struct {
 	// Example: {"completed":40,"message":{"args":[],"default_message":"Failover in progress","id":"com.vmware.vcenter.vcha.cluster.failover.progress"},"total":100}
 	Progress *CisTaskProgress `json:"progress,omitempty"`
 
-	// Result Result of the operation (any JSON value). Missing for void operations such as the VCHA failover and mode set, and when `exclude_result` is true.
+	// Result Result of the operation (any JSON value). Missing for void operations such as the VCHA failover and mode set, and when `exclude_result` is true. The schema has no `type` and therefore no `nullable` (OpenAPI 3.0.3 gives `nullable` a meaning only beside `type`). failoverkit choice: `null` is not a valid `result` (the validator failoverkit uses, kin-openapi, admits null only with `nullable`; the vAPI REST encoding leaves an unset optional field out rather than sending null).
 	Result interface{} `json:"result,omitempty"`
 
 	// Service Identifier of the service containing the operation (vAPI service id).
@@ -629,6 +808,26 @@ type TaskInfo struct {
 // Example: 2025-01-01T10:00:00.000Z
 type VapiDateTime = string
 
+// VchaClusterActiveInfo The active node's networks and placement (`VcenterVchaClusterActiveInfo`). `ha` is missing when the second NIC is not configured; `placement` is missing for partial answers.
+//
+// Example: {"management":{"ip_family":"IPV4","ipv4":{"address":"192.168.110.10","prefix":24}}}
+type VchaClusterActiveInfo struct {
+	// Ha IP settings of an interface (`VcenterVchaIpSpec`).
+	//
+	// Example: {"ip_family":"IPV4","ipv4":{"address":"192.168.110.10","prefix":24}}
+	Ha *VchaIpSpec `json:"ha,omitempty"`
+
+	// Management IP settings of an interface (`VcenterVchaIpSpec`).
+	//
+	// Example: {"ip_family":"IPV4","ipv4":{"address":"192.168.110.10","prefix":24}}
+	Management VchaIpSpec `json:"management"`
+
+	// Placement Placement of a node's virtual machine.
+	//
+	// Example: {"datacenter":"datacenter-3","datacenter_name":"DC01","host":"host-10","host_name":"esx01.example.com","management_network":"network-13","management_network_name":"VM Network","management_network_type":"STANDARD_PORTGROUP","management_vcenter_name":"vcsa-mgmt.example.com","storage":{"datastore":"datastore-14","datastore_name":"datastore1"},"vm_name":"vcsa01"}
+	Placement *VchaPlacementInfo `json:"placement,omitempty"`
+}
+
 // VchaClusterClusterMode Operating mode of a VCHA cluster.
 //
 // - `ENABLED`: state replication between the active and passive node is enabled and automatic failover is allowed.
@@ -656,6 +855,30 @@ type VchaClusterClusterState string
 //
 // Example: CONFIGURED
 type VchaClusterConfigState string
+
+// VchaClusterDeploymentType How the VCHA cluster was deployed.
+//
+// - `NONE`: VCHA is not configured.
+// - `AUTO`: the cluster was deployed automatically.
+// - `MANUAL`: the cluster was deployed manually.
+//
+// Example: AUTO
+type VchaClusterDeploymentType string
+
+// VchaClusterDeploymentTypeInfo Deployment type of the VCHA cluster (`VcenterVchaClusterDeploymentTypeInfo`).
+//
+// Example: {"deployment_type":"AUTO"}
+type VchaClusterDeploymentTypeInfo struct {
+	// DeploymentType How the VCHA cluster was deployed.
+	//
+	// - `NONE`: VCHA is not configured.
+	// - `AUTO`: the cluster was deployed automatically.
+	// - `MANUAL`: the cluster was deployed manually.
+	//
+	//
+	// Example: AUTO
+	DeploymentType VchaClusterDeploymentType `json:"deployment_type"`
+}
 
 // VchaClusterErrorCondition An error condition that makes the cluster unhealthy, with an optional recommendation.
 //
@@ -986,6 +1209,61 @@ type VchaDiskInfo struct {
 	DatastoreName string `json:"datastore_name"`
 }
 
+// VchaIpSpec IP settings of an interface (`VcenterVchaIpSpec`).
+//
+// Example: {"ip_family":"IPV4","ipv4":{"address":"192.168.110.10","prefix":24}}
+type VchaIpSpec struct {
+	// DefaultGateway Default gateway.
+	DefaultGateway *string `json:"default_gateway,omitempty"`
+
+	// DnsServers DNS servers.
+	DnsServers *[]string `json:"dns_servers,omitempty"`
+
+	// IpFamily IP protocol version.
+	//
+	// - `IPV4`: IPv4 address family.
+	// - `IPV6`: IPv6 address family.
+	//
+	//
+	// Example: IPV4
+	IpFamily VchaClusterIpFamily `json:"ip_family"`
+
+	// Ipv4 IPv4 settings (`VcenterVchaIpv4Spec`).
+	//
+	// Example: {"address":"192.168.110.10","prefix":24}
+	Ipv4 *VchaIpv4Spec `json:"ipv4,omitempty"`
+
+	// Ipv6 IPv6 settings (`VcenterVchaIpv6Spec`).
+	//
+	// Example: {"address":"fd00:110::10","prefix":64}
+	Ipv6 *VchaIpv6Spec `json:"ipv6,omitempty"`
+}
+
+// VchaIpv4Spec IPv4 settings (`VcenterVchaIpv4Spec`).
+//
+// Example: {"address":"192.168.110.10","prefix":24}
+type VchaIpv4Spec struct {
+	// Address IPv4 address.
+	Address string `json:"address"`
+
+	// Prefix CIDR prefix; missing if `subnet_mask` is given.
+	Prefix *int64 `json:"prefix,omitempty"`
+
+	// SubnetMask Subnet mask; missing if `prefix` is given.
+	SubnetMask *string `json:"subnet_mask,omitempty"`
+}
+
+// VchaIpv6Spec IPv6 settings (`VcenterVchaIpv6Spec`).
+//
+// Example: {"address":"fd00:110::10","prefix":64}
+type VchaIpv6Spec struct {
+	// Address IPv6 address.
+	Address string `json:"address"`
+
+	// Prefix CIDR prefix.
+	Prefix int64 `json:"prefix"`
+}
+
 // VchaNetworkType Type of a network.
 //
 // - `STANDARD_PORTGROUP`: vSphere standard portgroup network.
@@ -993,6 +1271,17 @@ type VchaDiskInfo struct {
 //
 // Example: STANDARD_PORTGROUP
 type VchaNetworkType string
+
+// VchaOperationsInfo VCHA operations that are disabled and that are running (`VcenterVchaOperationsInfo`), as operation ids such as `com.vmware.vcenter.vcha.cluster.failover`.
+//
+// Example: {"active":[],"disabled":["com.vmware.vcenter.vcha.cluster.deploy"]}
+type VchaOperationsInfo struct {
+	// Active Operations that are running now.
+	Active []string `json:"active"`
+
+	// Disabled Operations that are not allowed now.
+	Disabled []string `json:"disabled"`
+}
 
 // VchaPlacementInfo Placement of a node's virtual machine.
 //
@@ -1088,6 +1377,72 @@ type BadRequest = StdErrorsError
 // Example: {"error_type":"ERROR","messages":[{"args":[],"default_message":"An internal error occurred.","id":"com.vmware.vcenter.vcha.cluster.error"}]}
 type DefaultError = StdErrorsError
 
+// LegacyBadRequest The error wrapper of the deprecated `/rest` API:
+// `{"type": "com.vmware.vapi.std.errors.<name>", "value": <error>}`,
+// where `<name>` is the lower-case vAPI error name (`unauthenticated`,
+// `not_found`, `service_unavailable`, …) and `value` the standard error
+// structure (`error_type` included since vSphere 7.0).
+// failoverkit choice: the mock always sends `value.error_type`, equal
+// to the upper-case form of `<name>`.
+//
+// Example: {"type":"com.vmware.vapi.std.errors.not_found","value":{"error_type":"NOT_FOUND","messages":[{"args":[],"default_message":"Task not found.","id":"com.vmware.cis.tasks.not_found"}]}}
+type LegacyBadRequest = LegacyError
+
+// LegacyDefaultError The error wrapper of the deprecated `/rest` API:
+// `{"type": "com.vmware.vapi.std.errors.<name>", "value": <error>}`,
+// where `<name>` is the lower-case vAPI error name (`unauthenticated`,
+// `not_found`, `service_unavailable`, …) and `value` the standard error
+// structure (`error_type` included since vSphere 7.0).
+// failoverkit choice: the mock always sends `value.error_type`, equal
+// to the upper-case form of `<name>`.
+//
+// Example: {"type":"com.vmware.vapi.std.errors.not_found","value":{"error_type":"NOT_FOUND","messages":[{"args":[],"default_message":"Task not found.","id":"com.vmware.cis.tasks.not_found"}]}}
+type LegacyDefaultError = LegacyError
+
+// LegacyPayloadTooLarge The error wrapper of the deprecated `/rest` API:
+// `{"type": "com.vmware.vapi.std.errors.<name>", "value": <error>}`,
+// where `<name>` is the lower-case vAPI error name (`unauthenticated`,
+// `not_found`, `service_unavailable`, …) and `value` the standard error
+// structure (`error_type` included since vSphere 7.0).
+// failoverkit choice: the mock always sends `value.error_type`, equal
+// to the upper-case form of `<name>`.
+//
+// Example: {"type":"com.vmware.vapi.std.errors.not_found","value":{"error_type":"NOT_FOUND","messages":[{"args":[],"default_message":"Task not found.","id":"com.vmware.cis.tasks.not_found"}]}}
+type LegacyPayloadTooLarge = LegacyError
+
+// LegacyServiceUnavailable The error wrapper of the deprecated `/rest` API:
+// `{"type": "com.vmware.vapi.std.errors.<name>", "value": <error>}`,
+// where `<name>` is the lower-case vAPI error name (`unauthenticated`,
+// `not_found`, `service_unavailable`, …) and `value` the standard error
+// structure (`error_type` included since vSphere 7.0).
+// failoverkit choice: the mock always sends `value.error_type`, equal
+// to the upper-case form of `<name>`.
+//
+// Example: {"type":"com.vmware.vapi.std.errors.not_found","value":{"error_type":"NOT_FOUND","messages":[{"args":[],"default_message":"Task not found.","id":"com.vmware.cis.tasks.not_found"}]}}
+type LegacyServiceUnavailable = LegacyError
+
+// LegacyUnauthenticated The error wrapper of the deprecated `/rest` API:
+// `{"type": "com.vmware.vapi.std.errors.<name>", "value": <error>}`,
+// where `<name>` is the lower-case vAPI error name (`unauthenticated`,
+// `not_found`, `service_unavailable`, …) and `value` the standard error
+// structure (`error_type` included since vSphere 7.0).
+// failoverkit choice: the mock always sends `value.error_type`, equal
+// to the upper-case form of `<name>`.
+//
+// Example: {"type":"com.vmware.vapi.std.errors.not_found","value":{"error_type":"NOT_FOUND","messages":[{"args":[],"default_message":"Task not found.","id":"com.vmware.cis.tasks.not_found"}]}}
+type LegacyUnauthenticated = LegacyError
+
+// LegacyUnauthorized The error wrapper of the deprecated `/rest` API:
+// `{"type": "com.vmware.vapi.std.errors.<name>", "value": <error>}`,
+// where `<name>` is the lower-case vAPI error name (`unauthenticated`,
+// `not_found`, `service_unavailable`, …) and `value` the standard error
+// structure (`error_type` included since vSphere 7.0).
+// failoverkit choice: the mock always sends `value.error_type`, equal
+// to the upper-case form of `<name>`.
+//
+// Example: {"type":"com.vmware.vapi.std.errors.not_found","value":{"error_type":"NOT_FOUND","messages":[{"args":[],"default_message":"Task not found.","id":"com.vmware.cis.tasks.not_found"}]}}
+type LegacyUnauthorized = LegacyError
+
 // NotFound The standard vAPI error structure (`com.vmware.vapi.std.errors.*`),
 // sent unwrapped as the body of every `/api` error response. The error
 // is identified by `error_type`; several error types can share one HTTP
@@ -1169,6 +1524,27 @@ type GetTaskParams struct {
 	ExcludeResult *bool `form:"exclude_result,omitempty" json:"exclude_result,omitempty"`
 }
 
+// GetTaskLegacyParams defines parameters for GetTaskLegacy.
+type GetTaskLegacyParams struct {
+	// SpecReturnAll Same as `return_all` of `getTask`.
+	SpecReturnAll *bool `form:"spec.return_all,omitempty" json:"spec.return_all,omitempty"`
+
+	// SpecExcludeResult Same as `exclude_result` of `getTask`.
+	SpecExcludeResult *bool `form:"spec.exclude_result,omitempty" json:"spec.exclude_result,omitempty"`
+}
+
+// CreateSessionLegacyParams defines parameters for CreateSessionLegacy.
+type CreateSessionLegacyParams struct {
+	// VmwareUseHeaderAuthn CSRF guard for browser clients: `true` asks the server to authenticate later calls by the `vmware-api-session-id` header only, not by a cookie. govmomi always sends `true`.
+	VmwareUseHeaderAuthn *string `json:"vmware-use-header-authn,omitempty"`
+}
+
+// ListTasksJSONRequestBody defines body for ListTasks for application/json ContentType.
+type ListTasksJSONRequestBody = CisTasksListRequestBody
+
+// GetVchaClusterActiveJSONRequestBody defines body for GetVchaClusterActive for application/json ContentType.
+type GetVchaClusterActiveJSONRequestBody = VchaClusterGetRequestBody
+
 // SetVchaClusterModeAsyncJSONRequestBody defines body for SetVchaClusterModeAsync for application/json ContentType.
 type SetVchaClusterModeAsyncJSONRequestBody = VchaClusterModeSetTaskRequestBody
 
@@ -1177,3 +1553,18 @@ type FailoverVchaClusterAsyncJSONRequestBody = VchaClusterFailoverTaskRequestBod
 
 // GetVchaClusterJSONRequestBody defines body for GetVchaCluster for application/json ContentType.
 type GetVchaClusterJSONRequestBody = VchaClusterGetRequestBody
+
+// SetVchaClusterModeAsyncLegacyJSONRequestBody defines body for SetVchaClusterModeAsyncLegacy for application/json ContentType.
+//
+// Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+type SetVchaClusterModeAsyncLegacyJSONRequestBody = VchaClusterModeSetTaskRequestBody
+
+// FailoverVchaClusterAsyncLegacyJSONRequestBody defines body for FailoverVchaClusterAsyncLegacy for application/json ContentType.
+//
+// Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+type FailoverVchaClusterAsyncLegacyJSONRequestBody = VchaClusterFailoverTaskRequestBody
+
+// GetVchaClusterLegacyJSONRequestBody defines body for GetVchaClusterLegacy for application/json ContentType.
+//
+// Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+type GetVchaClusterLegacyJSONRequestBody = VchaClusterGetRequestBody

@@ -31,7 +31,7 @@ func (v *Validator) ValidateAnswer(ctx context.Context, req *http.Request, route
 	case status < 400:
 		return &NoOperationError{Status: status}
 	default:
-		return v.ValidateErrorShape(header, body)
+		return v.validateErrorShape(v.errorSchemaFor(req.URL.Path), header, body)
 	}
 }
 
@@ -59,6 +59,10 @@ var ErrMalformedJSON = errors.New("malformed JSON")
 // that decodes (ErrMalformedJSON otherwise) to the API's error object, the
 // schema its spec.Info names (a schema error otherwise).
 func (v *Validator) ValidateErrorShape(header http.Header, body []byte) error {
+	return v.validateErrorShape(v.ErrorSchema(), header, body)
+}
+
+func (v *Validator) validateErrorShape(schema string, header http.Header, body []byte) error {
 	if ct := header.Get("Content-Type"); !IsJSON(ct) {
 		return &ContentTypeError{Got: ct}
 	}
@@ -66,7 +70,13 @@ func (v *Validator) ValidateErrorShape(header http.Header, body []byte) error {
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return ErrMalformedJSON
 	}
-	return v.ValidateSchema(v.ErrorSchema(), doc)
+	return v.ValidateSchema(schema, doc)
+}
+
+// errorSchemaFor is the error schema of requests to path.
+func (v *Validator) errorSchemaFor(path string) string {
+	info, _ := spec.Lookup(v.API)
+	return info.ErrorSchemaFor(path)
 }
 
 // ErrorSchema is the component schema of the API's error bodies.

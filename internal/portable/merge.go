@@ -76,10 +76,10 @@ func mergedDescription(vs []variant) string {
 		"(anyOf) of the operations' own; mock tools that pick the lowest 2xx answer (Prism) need " +
 		"`Prefer: code=NNN` to return another operation's answer.\n\n")
 	for _, v := range vs {
-		fmt.Fprintf(&b, "- `?%s`: **%s** (`%s`)\n", v.raw, v.op.Summary, v.op.OperationID)
+		fmt.Fprintf(&b, "- `%s`: **%s** (`%s`)\n", v.label(), v.op.Summary, v.op.OperationID)
 	}
 	for _, v := range vs {
-		fmt.Fprintf(&b, "\n## `?%s`: %s\n\n%s", v.raw, v.op.Summary, v.op.Description)
+		fmt.Fprintf(&b, "\n## `%s`: %s\n\n%s", v.label(), v.op.Summary, v.op.Description)
 	}
 	return b.String()
 }

@@ -41,7 +41,7 @@ type labelled[T any] struct {
 func joinLabels[T any](parts []labelled[T]) string {
 	var s []string
 	for _, p := range parts {
-		s = append(s, "`?"+p.v.label()+"` ("+p.v.op.OperationID+")")
+		s = append(s, "`"+p.v.label()+"` ("+p.v.op.OperationID+")")
 	}
 	return strings.Join(s, ", ")
 }
@@ -125,7 +125,7 @@ func mergeResponse(parts []labelled[*openapi3.ResponseRef]) *openapi3.ResponseRe
 	headers := openapi3.Headers{}
 	for _, p := range parts {
 		r := p.val.Value
-		descs = append(descs, "`?"+p.v.label()+"` ("+p.v.op.OperationID+"): "+deref(r.Description))
+		descs = append(descs, "`"+p.v.label()+"` ("+p.v.op.OperationID+"): "+deref(r.Description))
 		if r.Content != nil {
 			contents = append(contents, labelled[openapi3.Content]{p.v, r.Content})
 		}

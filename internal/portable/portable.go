@@ -16,12 +16,21 @@ type variant struct {
 	op    *openapi3.Operation
 }
 
-// label names the variant in merged descriptions, e.g. "action=failover&vmw-task=true".
-func (v variant) label() string { return v.raw }
+// label names the variant in merged descriptions, e.g.
+// "?action=failover&vmw-task=true", or "no query" for the operation keyed on
+// the bare path.
+func (v variant) label() string {
+	if v.raw == "" {
+		return "no query"
+	}
+	return "?" + v.raw
+}
 
-// Convert rewrites doc in place (see the package doc). It fails when a
-// query-keyed operation would collide with an operation already keyed on
-// the bare path and method, or when a fixed query repeats a key.
+// Convert rewrites doc in place (see the package doc). An operation keyed
+// on the bare path and method of query-keyed ones (the legacy session create
+// `POST /rest/com/vmware/cis/session` beside `?~action=get`) joins them as
+// the variant without a query, so the query keys become optional there. It
+// fails when a fixed query repeats a key.
 func Convert(doc *openapi3.T) error {
 	groups, order, err := collect(doc)
 	if err != nil {
@@ -34,10 +43,11 @@ func Convert(doc *openapi3.T) error {
 			item = &openapi3.PathItem{}
 			doc.Paths.Set(base, item)
 		}
-		if item.GetOperation(method) != nil {
-			return fmt.Errorf("%s %s: already defined without a query string; cannot add the query-keyed variants", method, base)
+		vs := groups[key]
+		if bare := item.GetOperation(method); bare != nil {
+			vs = append([]variant{{query: url.Values{}, op: bare}}, vs...)
 		}
-		item.SetOperation(method, mergeVariants(groups[key]))
+		item.SetOperation(method, mergeVariants(vs))
 	}
 	return nil
 }

@@ -94,17 +94,28 @@ func TestConvert_MergesSharedPathAndDeclaresQueries(t *testing.T) {
 	assert.True(t, p.Required)
 }
 
-func TestConvert_RefusesACollisionWithTheBarePath(t *testing.T) {
+// The legacy session create is keyed on the bare path beside its
+// ?~action=get variant: both join, the query key optional.
+func TestConvert_MergesTheBarePathAsTheVariantWithoutQuery(t *testing.T) {
 	doc, err := openapi3.NewLoader().LoadFromData([]byte(`openapi: 3.0.3
 info: {title: t, version: "1"}
 paths:
-  /m:
-    put: {operationId: a, responses: {"200": {description: ok}}}
-  /m?vmw-task=true:
-    put: {operationId: b, responses: {"200": {description: ok}}}
+  /s:
+    post: {operationId: create, summary: Create, responses: {"200": {description: token}}}
+  /s?~action=get:
+    post: {operationId: get, summary: Get, responses: {"200": {description: info}}}
 `))
 	require.NoError(t, err)
-	assert.ErrorContains(t, Convert(doc), "PUT /m: already defined")
+	require.NoError(t, Convert(doc))
+	require.NoError(t, doc.Validate(context.Background()))
+	op := doc.Paths.Value("/s").Post
+	assert.Equal(t, "createOrGet", op.OperationID)
+	p := op.Parameters.GetByInAndName("query", "~action")
+	require.NotNil(t, p)
+	assert.False(t, p.Required, "the create sends no ~action")
+	assert.Equal(t, []any{"get"}, enumOf(p))
+	assert.Equal(t, map[string]any{"create": "", "get": "~action=get"}, op.Extensions[VariantsExtension])
+	assert.Contains(t, op.Description, "`no query`: **Create**")
 }
 
 func TestDropTypelessNullable(t *testing.T) {

@@ -1,0 +1,113 @@
+package server
+
+import (
+	"time"
+
+	"github.com/failoverkit/failoverkit/gen/vcha"
+)
+
+// What a VCHA failover does to clients at its switch-over point (failoverkit
+// choice, see the spec's "The failover outage"): the vSphere API answers 503
+// SERVICE_UNAVAILABLE for the outage length while the passive node takes
+// over, every session ends, and the former active node, now PASSIVE, stays
+// DOWN (cluster DEGRADED, failover not allowed) until it has rejoined, the
+// rejoin time after the outage.
+
+// The vSphere API's settings (Config.Settings, `failoverkit mock` flags).
+const (
+	settingVCHAOutage = "vcha-outage"
+	settingVCHARejoin = "vcha-rejoin"
+)
+
+// vchaSettings declares them.
+var vchaSettings = []Setting{
+	{
+		Name: settingVCHAOutage,
+		Help: "after a VCHA failover's switch-over, answer every vSphere request with 503 for this long and end every session " +
+			"(0: off, the failover keeps sessions; default: the task duration; library default: off)",
+		CommandDefault: func(taskDuration time.Duration) time.Duration { return taskDuration },
+	},
+	{
+		Name: settingVCHARejoin,
+		Help: "after a VCHA failover (and its outage), keep the former active node DOWN, the cluster DEGRADED, for this long " +
+			"(default: the task duration)",
+		CommandDefault: func(taskDuration time.Duration) time.Duration { return taskDuration },
+	},
+}
+
+// WithVCHAOutage turns the VCHA failover outage on for d (0: off, the
+// default of New and Test): see the spec's "The failover outage".
+func WithVCHAOutage(d time.Duration) Option { return withSetting(settingVCHAOutage, d) }
+
+// WithVCHARejoin sets how long the former active node stays DOWN after a
+// VCHA failover and its outage (default: the task duration).
+func WithVCHARejoin(d time.Duration) Option { return withSetting(settingVCHARejoin, d) }
+
+// withSetting sets one API setting, leaving the caller's map untouched.
+func withSetting(name string, d time.Duration) Option {
+	return func(cfg *Config, _ *[]Fault) {
+		s := make(map[string]time.Duration, len(cfg.Settings)+1)
+		for k, v := range cfg.Settings {
+			s[k] = v
+		}
+		s[name] = d
+		cfg.Settings = s
+	}
+}
+
+// vchaRejoin is the former active node on its way back.
+type vchaRejoin struct {
+	runtime *vcha.VchaClusterNodeRuntimeInfo
+	at      time.Time
+}
+
+// outageLength is the configured outage (0: off).
+func (m *vchaMock) outageLength() time.Duration {
+	d, _ := m.env.setting(settingVCHAOutage)
+	return max(d, 0)
+}
+
+// rejoinLength is the configured rejoin time (default: the task duration).
+func (m *vchaMock) rejoinLength() time.Duration {
+	d, ok := m.env.setting(settingVCHARejoin)
+	if !ok {
+		d = m.env.taskDuration
+	}
+	return max(d, 0)
+}
+
+// switchOver plays out a failover's switch-over at end, after the roles
+// swapped. The caller holds m.mu.
+func (m *vchaMock) switchOver(end time.Time) {
+	outage := m.outageLength()
+	if outage > 0 {
+		m.env.beginOutage(end, outage)
+	}
+	down := outage + m.rejoinLength()
+	if down <= 0 {
+		return
+	}
+	for _, n := range []*vcha.VchaClusterNodeInfo{m.cluster.Node1, m.cluster.Node2} {
+		if rt := runtimeOf(n); rt != nil && rt.Role != nil && *rt.Role == vcha.VchaClusterNodeRolePASSIVE {
+			rt.State = new(vcha.VchaClusterNodeStateDOWN)
+			m.rejoin = &vchaRejoin{runtime: rt, at: end.Add(down)}
+		}
+	}
+}
+
+// rejoinDue brings the former active node back UP once its rejoin time has
+// come. The caller holds m.mu.
+func (m *vchaMock) rejoinDue(now time.Time) {
+	if m.rejoin != nil && !now.Before(m.rejoin.at) {
+		m.rejoin.runtime.State = new(vcha.VchaClusterNodeStateUP)
+		m.rejoin = nil
+	}
+}
+
+// tick brings the mock to now: tasks due finish (a failover's switch-over
+// may open the outage), a rejoin due completes.
+func (m *vchaMock) tick(now time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.advance(now)
+}
