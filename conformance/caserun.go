@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/failoverkit/failoverkit/internal/oasvalidate"
@@ -164,4 +165,22 @@ func (r *caseRun) cleanup() {
 	for i := len(r.cleanups) - 1; i >= 0; i-- {
 		r.cleanups[i](ctx)
 	}
+}
+
+// bindingCode reports whether answering got where code is wanted fails a
+// case: when the API lists its documented codes, only a documented wanted
+// code binds, and not when got is documented as interchangeable with it.
+func bindingCode(info spec.Info, code, got string) bool {
+	if info.DocumentedCodes == nil {
+		return true
+	}
+	if !slices.Contains(info.DocumentedCodes, code) {
+		return false
+	}
+	for _, group := range info.InterchangeableCodes {
+		if slices.Contains(group, code) && slices.Contains(group, got) {
+			return false
+		}
+	}
+	return true
 }

@@ -45,6 +45,7 @@ func vcavCases() []Case {
 			Summary: "a failover on a site that does not exist answers 404 SiteNotFound and starts nothing"},
 	}
 	cs = append(cs, vcavBehaviourCases()...)
+	cs = append(cs, vcavReadCases()...)
 	cs = append(cs, vcavBodyCases()...)
 	cs = append(cs,
 		Case{Name: "vcav.failover.test-state", Operation: "failoverVmReplication", Kind: KindStateful, Destructive: true, run: vcavFailoverTestState,

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -198,22 +197,5 @@ func (c *apiClient) validate(ctx context.Context, ex *exchange) error {
 	if err != nil {
 		return err
 	}
-	return c.v.ValidateAnswer(ctx, vr, ex.route, ex.params, ex.status, answeredAs(ex), ex.body)
-}
-
-// answeredAs is the response header validated: an answer in the vendor
-// media type the request asked for in Accept (e.g.
-// application/vnd.vmware.h4-v4+json) is validated as the JSON it is.
-func answeredAs(ex *exchange) http.Header {
-	if ex.req.accept == "" {
-		return ex.header
-	}
-	want, _, err1 := mime.ParseMediaType(ex.req.accept)
-	got, _, err2 := mime.ParseMediaType(ex.header.Get("Content-Type"))
-	if err1 != nil || err2 != nil || got != want {
-		return ex.header
-	}
-	h := ex.header.Clone()
-	h.Set("Content-Type", "application/json;charset=UTF-8")
-	return h
+	return c.v.ValidateAnswer(ctx, vr, ex.route, ex.params, ex.status, ex.header, ex.body)
 }

@@ -143,8 +143,44 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pe := p.inspectRequest(r, body)
-	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), proxyKey{}, pe)))
+	p.rp.ServeHTTP(p.spelled(w), r.WithContext(context.WithValue(r.Context(), proxyKey{}, pe)))
 }
+
+// spelled wraps w so that the headers the API spells in a vendor way
+// (X-VCAV-Auth) reach the client spelled so: Go's HTTP client canonicalises
+// the names it reads from the target, and the vendor's spelling matters to
+// clients that grep for it (VMware KB 315136).
+func (p *Proxy) spelled(w http.ResponseWriter) http.ResponseWriter {
+	info, _ := spec.Lookup(p.api)
+	if len(info.HeaderSpellings) == 0 {
+		return w
+	}
+	return &spellingWriter{ResponseWriter: w, names: info.HeaderSpellings}
+}
+
+// spellingWriter moves each of names from its canonical key to its own
+// spelling just before the header is written.
+type spellingWriter struct {
+	http.ResponseWriter
+	names []string
+}
+
+// WriteHeader respells the headers, then writes them.
+func (s *spellingWriter) WriteHeader(code int) {
+	h := s.Header()
+	for _, name := range s.names {
+		if canon := http.CanonicalHeaderKey(name); canon != name {
+			if vs, ok := h[canon]; ok {
+				delete(h, canon)
+				h[name] = vs
+			}
+		}
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap gives http.ResponseController the underlying writer (flushes).
+func (s *spellingWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // readUpTo reads at most limit bytes; complete is false when there is more.
 func readUpTo(rc io.ReadCloser, limit int64) (body []byte, complete bool, err error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -231,6 +232,9 @@ func classify(name string, err error) (Status, string, []*Finding) {
 		return StatusSkip, skip.reason, nil
 	}
 	fs := collectFindings(err)
+	if len(fs) > 0 && !failing(fs) && len(collectOthers(err)) == 0 {
+		return StatusPass, fmt.Sprintf("%d note(s)", len(fs)), fs
+	}
 	if len(fs) > 0 {
 		reason := fmt.Sprintf("%d finding(s)", len(fs))
 		if len(fs) == 1 {
@@ -243,6 +247,32 @@ func classify(name string, err error) (Status, string, []*Finding) {
 		ce.Case = name
 	}
 	return StatusError, err.Error(), nil
+}
+
+// failing reports whether any finding fails its case.
+func failing(fs []*Finding) bool {
+	return slices.ContainsFunc(fs, func(f *Finding) bool { return f.Level != LevelNote })
+}
+
+// collectOthers gathers the leaves of an error tree that are not findings
+// (a transport failure beside notes still errors the case).
+func collectOthers(err error) []error {
+	var f *Finding
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case interface{ Unwrap() []error }:
+		var out []error
+		for _, sub := range e.Unwrap() {
+			out = append(out, collectOthers(sub)...)
+		}
+		return out
+	default:
+		if errors.As(err, &f) {
+			return nil
+		}
+		return []error{err}
+	}
 }
 
 // collectFindings gathers every *Finding in an error tree (errors.Join),

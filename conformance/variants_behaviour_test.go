@@ -123,9 +123,9 @@ func vcavBehaviourVariants() []variant {
 				c.body = []byte(`{"code":"NotAcceptable","msg":"Not acceptable.","args":[]}`)
 				c.header.Del("X-VCAV-Auth")
 			}), "vcav.session.vendor-accept"},
-		{"vendor-accept-wrong-type", "a request with the vendor's versioned Accept is answered in another vendor version",
+		{"vendor-accept-not-json", "a request with the vendor's versioned Accept is answered in a type that is not JSON",
 			onResponses(spec.VCAV, func(r *http.Request) bool { return strings.Contains(r.Header.Get("Accept"), "vnd.vmware") }, func(_ *http.Request, c *capture) {
-				c.header.Set("Content-Type", "application/vnd.vmware.h4-v3+json;charset=UTF-8")
+				c.header.Set("Content-Type", "application/vnd.vmware.h4-v4+xml;charset=UTF-8")
 			}), "vcav.session.vendor-accept"},
 	}
 }

@@ -203,9 +203,14 @@ func (r *caseRun) vcavRefusal(ctx context.Context, req request, status int, code
 	return r.vcavExpectState(ctx, token, id, state)
 }
 
-// pollVCAVTask polls GET /tasks/{id} until the task leaves RUNNING (and
-// QUEUED), holding the polls to each other: progress never decreases, the
-// state never returns to RUNNING once final, startTime never changes.
+// vcavTerminal reports whether a task state is final. SUCCEEDED and FAILED
+// are; every other state (RUNNING, QUEUED, one the suite does not know) is
+// pending, as VMware's terraform provider treats QUEUED.
+func vcavTerminal(state string) bool { return state == "SUCCEEDED" || state == "FAILED" }
+
+// pollVCAVTask polls GET /tasks/{id} until the task reaches a final state,
+// holding the polls to each other: progress never decreases, the state
+// never changes once final, startTime never changes.
 func (r *caseRun) pollVCAVTask(ctx context.Context, token, id string) (*exchange, error) {
 	req := request{op: "getTask", method: http.MethodGet, path: "/tasks/" + url.PathEscape(id), header: vcavHeader(token)}
 	var prev *exchange
@@ -217,7 +222,7 @@ func (r *caseRun) pollVCAVTask(ctx context.Context, token, id string) (*exchange
 		prev = ex
 		state, _ := lookupString(ex.doc, "state")
 		progress, _ := lookup(ex.doc, "progress")
-		return fmt.Sprintf("%s %v%%", state, progress), !vcavPending(state)
+		return fmt.Sprintf("%s %v%%", state, progress), vcavTerminal(state)
 	}, nil)
 	if err != nil {
 		return final, err
@@ -227,7 +232,7 @@ func (r *caseRun) pollVCAVTask(ctx context.Context, token, id string) (*exchange
 }
 
 // vcavPending reports a state in which a task has not finished.
-func vcavPending(state string) bool { return state == "RUNNING" || state == "QUEUED" }
+func vcavPending(state string) bool { return !vcavTerminal(state) }
 
 // vcavPollsAgree holds a later read of a task to an earlier one.
 func (r *caseRun) vcavPollsAgree(prev, ex *exchange) error {
@@ -249,12 +254,12 @@ func (r *caseRun) vcavPollsAgree(prev, ex *exchange) error {
 }
 
 // checkVCAVTask checks what the spec says about a failover task of
-// replication id beyond its schema: endTime is -1 exactly while RUNNING, and
+// replication id beyond its schema: endTime is -1 exactly while pending, and
 // the workflow names the replication (failoverkit choice).
 func (r *caseRun) checkVCAVTask(ex *exchange, id string) error {
 	state, _ := lookupString(ex.doc, "state")
 	end, _ := lookup(ex.doc, "endTime")
-	if running := vcavPending(state); running != (end == float64(-1)) {
+	if running := !vcavTerminal(state); running != (end == float64(-1)) {
 		return r.finding(ex, InBody, "endTime", fmt.Sprintf("is %v in a %s task: it must be -1 exactly while the task runs", end, state), nil)
 	}
 	for _, kv := range [][2]string{{"workflowInfo.type", "failover"}, {"workflowInfo.resourceType", "vmReplication"}, {"workflowInfo.resourceId", id}} {

@@ -19,8 +19,6 @@ func init() { // a function: the checks refer back to facts
 	vcavFacts = apiFacts{
 		envPrefix:   "FAILOVERKIT_VCAV",
 		tokenHeader: vcavAuthHeader,
-		// vcav.md §12 item 11: the codes documented for real appliances.
-		documentedCodes: []string{"NotAuthenticated", "VmReplicationNotFound", "SiteNotFound"},
 		decoders: map[string]func(*http.Response) error{
 			"login":                 decodeWith(vcavgen.ParseLoginResponse),
 			"getSession":            decodeWith(vcavgen.ParseGetSessionResponse),

@@ -17,8 +17,6 @@ func init() { // a function: the checks refer back to facts
 	vchaFacts = apiFacts{
 		envPrefix:   "FAILOVERKIT_VCHA",
 		tokenHeader: vchaAuthHeader,
-		// vcha.md: the error types confirmed for these operations.
-		documentedCodes: []string{"UNAUTHENTICATED", "UNAUTHORIZED", "NOT_FOUND", "INVALID_ARGUMENT"},
 		decoders: map[string]func(*http.Response) error{
 			"createSession":            decodeWith(vchagen.ParseCreateSessionResponse),
 			"getSession":               decodeWith(vchagen.ParseGetSessionResponse),

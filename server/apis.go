@@ -48,6 +48,8 @@ type apiDef struct {
 	fixture fixtureSection
 	// newSim builds the API's simulation on env; New loads its fixture.
 	newSim func(*env) simulator
+	// mintToken makes session tokens (nil: hexToken).
+	mintToken func() (string, error)
 	// settings are the API's own duration settings (Config.Settings).
 	settings []Setting
 	// loginHelp tells people how to log in to base as each fixture user,

@@ -27,7 +27,7 @@ func TestBanner_EveryLinkAndLoginWorks(t *testing.T) {
 
 	posts := regexp.MustCompile(`POST (\S+) (\{.*?\})  `).FindAllStringSubmatch(text, -1)
 	basics := regexp.MustCompile(`POST (\S+) with HTTP Basic (\S+):(\S+)  `).FindAllStringSubmatch(text, -1)
-	require.Len(t, posts, 2, text)
+	require.Len(t, posts, 3, text) // the default VCAV users: localUser, vcdCredentials, ssoCredentials
 	require.Len(t, basics, 2, text)
 	for _, p := range posts {
 		resp, err := http.Post(p[1], "application/json", strings.NewReader(p[2]))

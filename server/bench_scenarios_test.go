@@ -33,7 +33,7 @@ func tokenOf(api spec.API, a benchAnswer) (string, error) {
 		return "", fmt.Errorf("%s login: status %d: %.300s", api, a.status, a.body)
 	}
 	if api == spec.VCAV {
-		return a.header.Get("X-VCAV-Auth"), nil
+		return exactHeader(a.header, "X-VCAV-Auth"), nil
 	}
 	var token string
 	err := json.Unmarshal(a.body, &token)

@@ -14,7 +14,7 @@ import (
 
 func TestSessionStore_TokensAndExpiry(t *testing.T) {
 	clock := NewManualClock(testStart)
-	s := newSessionStore(clock, time.Minute)
+	s := newSessionStore(clock, time.Minute, nil)
 	u := User{Name: "root", Password: "vmware"}
 
 	tok, sess, err := s.create(u)

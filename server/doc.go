@@ -27,7 +27,10 @@
 // Every request is routed and validated against the API's OpenAPI document
 // (package spec) before a handler runs, authenticated the way that API
 // does (a token header, or HTTP Basic at login), and refused in that
-// vendor's own error shape, never with a panic or a bare 500. Asynchronous
+// vendor's own error shape, never with a panic or a bare 500. An API's
+// declared media-type policy and header spellings shape every answer
+// (negotiate.go): VCAV answers the versioned vendor type a client asks
+// for, and spells X-VCAV-Auth so on the wire. Asynchronous
 // operations return tasks that run through RUNNING to SUCCEEDED or FAILED
 // and then change state: a VCAV failover moves the replication's recovery
 // state from NOT_STARTED through IN_PROGRESS to COMPLETE; a VCHA failover

@@ -285,7 +285,7 @@ func TestServeConfig_TimeoutsDefaultAndOverride(t *testing.T) {
 // (plus minSweepAt) without scanning on every login.
 func TestSessionStore_SweepIsAmortized(t *testing.T) {
 	clock := NewManualClock(testStart)
-	s := newSessionStore(clock, time.Minute)
+	s := newSessionStore(clock, time.Minute, nil)
 	for i := range 20 * minSweepAt {
 		_, _, err := s.create(User{Name: "root"})
 		require.NoError(t, err)

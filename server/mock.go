@@ -82,7 +82,7 @@ func New(opts ...Option) (*Mock, error) {
 	for _, d := range defs {
 		e := &env{
 			clock:         cfg.Clock,
-			sessions:      newSessionStore(cfg.Clock, cfg.SessionIdleTimeout),
+			sessions:      newSessionStore(cfg.Clock, cfg.SessionIdleTimeout, d.mintToken),
 			outage:        &outage{},
 			taskDuration:  cfg.TaskDuration,
 			taskRetention: cfg.TaskRetention,
@@ -198,6 +198,10 @@ func (m *Mock) newEcho(v simulator, e0 *env) (*echo.Echo, error) {
 	e.HTTPErrorHandler = m.errorHandler(v)
 	e.Pre(m.logRequests(v.api()))
 	e.Pre(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	info, _ := spec.Lookup(v.api())
+	if shape := answerShaping(info); shape != nil {
+		e.Pre(shape)
+	}
 	e.Pre(limitHeaders(DefaultHeaderLimit))
 	e.Pre(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   fmt.Sprint(DefaultBodyLimit) + "B",
@@ -274,6 +278,9 @@ func (m *Mock) errorHandler(v simulator) func(error, echo.Context) {
 			if p, internal = asProblem(err); internal {
 				m.log.Error("request failed", "api", v.api(), "operation", stateFrom(c.Request().Context()).op, "error", err)
 			}
+		}
+		for k, vs := range p.Header {
+			c.Response().Header()[k] = vs
 		}
 		if werr := v.writeProblem(c, p); werr != nil {
 			m.log.Error("write error response", "api", v.api(), "error", werr)

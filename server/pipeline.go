@@ -38,6 +38,9 @@ type requestState struct {
 	hasBasic bool
 	fault    Fault
 	hasFault bool
+	// mediaType is the media type negotiated for the answer ("" for
+	// application/json; see answerShaping).
+	mediaType string
 }
 
 // withRequestState returns req with a new, empty state in its context.
@@ -140,7 +143,11 @@ func (p *pipeline) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		route, params, err := p.v.Route(req)
 		if err != nil {
-			return routeProblem(req, err)
+			prob := routeProblem(req, err)
+			if prob.Kind == KindMethodNotAllowed {
+				prob.Header = http.Header{"Allow": {strings.Join(p.v.Router.AllowedMethods(req), ", ")}}
+			}
+			return prob
 		}
 		st := stateFrom(req.Context())
 		st.op = route.Operation.OperationID

@@ -25,6 +25,7 @@ const (
 	KindHeadersTooLarge                     // header fields over the limit: 431
 	KindNonTask                             // vSphere task-only operation called without vmw-task=true: 400
 	KindUnavailable                         // the mock refuses for now (fault injection): 503
+	KindNotAcceptable                       // no media type the API serves is acceptable: 406
 )
 
 // Problem is an error the mock answers in the vendor's error shape. Message
@@ -33,8 +34,14 @@ type Problem struct {
 	Kind    ProblemKind
 	Message string
 	Args    []string
-	// Status overrides the kind's usual HTTP status (fault injection).
+	// Status overrides the kind's usual HTTP status (fault injection, an
+	// API's own refusals).
 	Status int
+	// Code, when set, is the API's error code for this refusal (decided by
+	// one of its handlers); otherwise the API derives it from Kind.
+	Code string
+	// Header holds response headers the refusal carries (Allow on a 405).
+	Header http.Header
 }
 
 func (p *Problem) Error() string { return p.Message }

@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"sync"
 	"time"
@@ -13,11 +14,17 @@ type Session struct {
 	User       User
 	Created    time.Time
 	LastAccess time.Time
-	key        [sha256.Size]byte
+	// Realms are the further realms the session has been extended to, each
+	// with the identity it has there (VCAV: remote site → organization).
+	// The map is never changed in place: extend replaces it, so copies of a
+	// Session may share it.
+	Realms map[string]string
+	key    [sha256.Size]byte
 }
 
-// sessionStore keeps the sessions of one API. Tokens are 128 random bits
-// from crypto/rand, hex-encoded. Only their SHA-256 is stored and looked up,
+// sessionStore keeps the sessions of one API. Tokens come from the API's
+// minter (hexToken unless it declares another), random bits from
+// crypto/rand. Only their SHA-256 is stored and looked up,
 // so a lookup's timing depends on the hash, not on how much of a guessed
 // token is right, and a dump of the store reveals no usable token.
 type sessionStore struct {
@@ -28,22 +35,45 @@ type sessionStore struct {
 	// sweepAt is the store size at which the next login sweeps out expired
 	// sessions (see create).
 	sweepAt int
+	// mint makes a new token.
+	mint func() (string, error)
+}
+
+// hexToken is a token of 128 random bits, hex-encoded (32 characters).
+func hexToken() (string, error) {
+	var raw [16]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(raw[:]), nil
+}
+
+// base64Token is a token of 160 random bits in standard base64: 28
+// characters with +, / and = (the shape of VCDA's tokens, VMware KB 315136).
+func base64Token() (string, error) {
+	var raw [20]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(raw[:]), nil
 }
 
 // minSweepAt is the smallest store size that triggers a sweep.
 const minSweepAt = 1024
 
-func newSessionStore(clock Clock, idle time.Duration) *sessionStore {
-	return &sessionStore{clock: clock, idle: idle, byKey: map[[sha256.Size]byte]*Session{}}
+func newSessionStore(clock Clock, idle time.Duration, mint func() (string, error)) *sessionStore {
+	if mint == nil {
+		mint = hexToken
+	}
+	return &sessionStore{clock: clock, idle: idle, byKey: map[[sha256.Size]byte]*Session{}, mint: mint}
 }
 
 // create logs u in and returns the new token and a copy of the session.
 func (s *sessionStore) create(u User) (string, Session, error) {
-	var raw [16]byte
-	if _, err := rand.Read(raw[:]); err != nil {
+	token, err := s.mint()
+	if err != nil {
 		return "", Session{}, err
 	}
-	token := hex.EncodeToString(raw[:])
 	now := s.clock.Now()
 	sess := &Session{User: u, Created: now, LastAccess: now, key: sha256.Sum256([]byte(token))}
 	s.mu.Lock()
@@ -76,6 +106,24 @@ func (s *sessionStore) lookup(token string) (Session, bool) {
 	}
 	sess.LastAccess = now
 	return *sess, true
+}
+
+// extend records that the live session sess is now also authenticated to
+// realm as id, and returns the updated copy; false when it has ended.
+func (s *sessionStore) extend(sess Session, realm, id string) (Session, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	live, ok := s.byKey[sess.key]
+	if !ok {
+		return Session{}, false
+	}
+	realms := make(map[string]string, len(live.Realms)+1)
+	for k, v := range live.Realms {
+		realms[k] = v
+	}
+	realms[realm] = id
+	live.Realms = realms
+	return *live, true
 }
 
 // remove ends the session (logout). It reports whether it was live.

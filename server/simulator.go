@@ -47,6 +47,8 @@ func statusOf(p *Problem) int {
 		return http.StatusRequestHeaderFieldsTooLarge
 	case KindUnavailable:
 		return http.StatusServiceUnavailable
+	case KindNotAcceptable:
+		return http.StatusNotAcceptable
 	default:
 		return http.StatusInternalServerError
 	}

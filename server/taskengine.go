@@ -36,11 +36,14 @@ type task[K, E any] struct {
 	done   bool
 }
 
-// taskSubject is the resource a task acts on and the site that runs it.
+// taskSubject is the resource a task acts on (id "" for none), the site
+// that runs it, and the correlation id the request that started it
+// carried, if any.
 type taskSubject struct {
-	id   string
-	name *string
-	site string
+	id     string
+	name   *string
+	site   string
+	corrID string
 }
 
 // taskEffect is what a task does to state when it ends.

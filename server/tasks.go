@@ -10,12 +10,17 @@ import (
 type taskTiming struct {
 	Start    time.Time
 	Duration time.Duration
+	// Queue is how long the task waits queued after Start before it runs.
+	Queue time.Duration
 	// Hang keeps the task running forever (fault injection).
 	Hang bool
 }
 
 // deadline is when the task finishes.
-func (t taskTiming) deadline() time.Time { return t.Start.Add(t.Duration) }
+func (t taskTiming) deadline() time.Time { return t.Start.Add(t.Queue + t.Duration) }
+
+// queued reports whether the task still waits to run at now.
+func (t taskTiming) queued(now time.Time) bool { return now.Before(t.Start.Add(t.Queue)) }
 
 // due reports whether the task has reached its end at now.
 func (t taskTiming) due(now time.Time) bool { return !t.Hang && !now.Before(t.deadline()) }
@@ -34,7 +39,7 @@ func (t taskTiming) linear(now time.Time) int {
 	if t.Duration <= 0 {
 		return 0
 	}
-	el := now.Sub(t.Start)
+	el := now.Sub(t.Start.Add(t.Queue))
 	if el <= 0 {
 		return 0
 	}

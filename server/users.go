@@ -21,6 +21,12 @@ type User struct {
 	Org string `json:"org,omitempty"`
 	// Roles are reported by GET /sessions (VCAV only).
 	Roles []string `json:"roles,omitempty"`
+	// VcdCookie and VcdAccessToken, when set, are the Cloud Director
+	// session cookie and access token that log this user in (VCAV
+	// vcdCookie and vcdAccessToken logins, and sessions/extend). Secrets:
+	// never shown, like the password.
+	VcdCookie      string `json:"vcdCookie,omitempty"`
+	VcdAccessToken string `json:"vcdAccessToken,omitempty"`
 	// Privileges are the vSphere privileges, e.g. Global.VCServer (vSphere only).
 	Privileges []string `json:"privileges,omitempty"`
 }
@@ -44,7 +50,7 @@ func (u User) checkPassword(pw string) bool {
 
 // redacted returns u with the password blanked, for state dumps.
 func (u User) redacted() User {
-	u.Password = ""
+	u.Password, u.VcdCookie, u.VcdAccessToken = "", "", ""
 	return u
 }
 

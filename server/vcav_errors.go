@@ -16,6 +16,8 @@ import (
 // failoverkit choices.
 const (
 	vcavCodeBadRequest           = "BadRequest"
+	vcavCodeBadUserInput         = "BadUserInput"
+	vcavCodeNotAcceptable        = "NotAcceptable"
 	vcavCodeNotAuthenticated     = "NotAuthenticated"
 	vcavCodeRemoteAuthentication = "RemoteAuthenticationFailure"
 	vcavCodeForbidden            = "Forbidden"
@@ -35,8 +37,25 @@ const (
 // its stack traces.
 const vcavExceptionPackage = "com.vmware.h4.api.error.exceptions."
 
-// writeProblem answers p as a VCAV ApiError with the status statusOf gives.
+// vcavChallenge is the WWW-Authenticate value of a 401 NotAuthenticated
+// answer. failoverkit choice: exactly the challenge VMware's PowerCLI
+// module for VCDA looks for to detect an expired session
+// (Private/Invoke-VCDARequest.ps1); RemoteAuthenticationFailure answers
+// carry none, so that module reports them as "remote site not
+// authenticated" rather than as a lost connection.
+const vcavChallenge = "Authentication Token Required"
+
+// writeProblem answers p as a VCAV ApiError with the status statusOf gives
+// and the code p names, or the code of its kind. Every 401
+// NotAuthenticated carries vcavChallenge.
 func (m *vcavMock) writeProblem(c echo.Context, p *Problem) error {
+	code := p.Code
+	if code == "" {
+		code = vcavProblemCode(p.Kind)
+	}
+	if statusOf(p) == http.StatusUnauthorized && code == vcavCodeNotAuthenticated {
+		c.Response().Header()[echo.HeaderWWWAuthenticate] = []string{vcavChallenge}
+	}
 	args := p.Args
 	switch {
 	case args != nil:
@@ -45,7 +64,7 @@ func (m *vcavMock) writeProblem(c echo.Context, p *Problem) error {
 	case p.Kind == KindHeadersTooLarge:
 		args = []string{fmt.Sprint(DefaultHeaderLimit)}
 	}
-	return c.JSON(statusOf(p), vcavError(vcavProblemCode(p.Kind), p.Message, args...))
+	return c.JSON(statusOf(p), vcavError(code, p.Message, args...))
 }
 
 // vcavProblemCode maps a problem kind to the ApiError code.
@@ -67,6 +86,8 @@ func vcavProblemCode(k ProblemKind) string {
 		return vcavCodeHeadersTooLarge
 	case KindUnavailable:
 		return vcavCodeUnavailable
+	case KindNotAcceptable:
+		return vcavCodeNotAcceptable
 	default:
 		return vcavCodeServerFailure
 	}
@@ -86,10 +107,26 @@ func vcavError(code, msg string, args ...string) vcav.ApiError {
 }
 
 // vcavRefusal is an error answer decided by a handler: the HTTP status and
-// the ApiError. Handlers turn it into their operation's typed response.
+// the ApiError. Handlers return it as their error (see problem), and the
+// error handler answers it through writeProblem, with the negotiated media
+// type and, on a 401 NotAuthenticated, the challenge.
 type vcavRefusal struct {
 	status int
 	body   vcav.ApiError
+}
+
+// problem is r as the Problem a handler returns.
+func (r *vcavRefusal) problem() *Problem {
+	var args []string
+	if r.body.Args != nil {
+		args = *r.body.Args
+	}
+	return &Problem{Kind: kindOfStatus(r.status), Status: r.status, Code: r.body.Code, Message: r.body.Msg, Args: args}
+}
+
+// vcavBadUserInput refuses a malformed parameter (400 BadUserInput).
+func vcavBadUserInput(msg string, args ...string) *vcavRefusal {
+	return &vcavRefusal{http.StatusBadRequest, vcavError(vcavCodeBadUserInput, msg, args...)}
 }
 
 // vcavSiteNotFound refuses a site the deployment does not know.
@@ -124,9 +161,9 @@ func vcavLoginFailed() vcav.ApiError {
 }
 
 // vcavUnsupportedLogin is the 401 body of a login type the mock does not
-// simulate (tokens and cookies).
+// simulate (SAML tokens).
 func vcavUnsupportedLogin(loginType string) vcav.ApiError {
 	return vcavError(vcavCodeNotAuthenticated, fmt.Sprintf(
-		"Authentication failed. failoverkit does not simulate %s logins; use localUser, ssoCredentials or vcdCredentials.",
+		"Authentication failed. failoverkit does not simulate %s logins; use localUser, ssoCredentials, vcdCredentials, vcdCookie or vcdAccessToken.",
 		loginType), loginType)
 }

@@ -30,21 +30,22 @@ func (m *vcavMock) FailoverVmReplication(ctx context.Context, req vcav.FailoverV
 	badSettings, taskID := vcavCheckFailoverSettings(req.Body), uuid.NewString()
 	now := m.begin()
 	defer m.end()
-	if refusal := m.checkSite(req.Params.Site); refusal != nil {
-		return vcavFailoverRefused(refusal), nil
+	site, refusal := m.checkSite(ctx, req.Params.Site)
+	if refusal != nil {
+		return nil, refusal.problem()
 	}
 	if msg := badSettings; msg != "" {
-		return vcavFailoverRefused(&vcavRefusal{http.StatusBadRequest, vcavError(vcavCodeBadRequest, msg, "type")}), nil
+		return nil, (&vcavRefusal{http.StatusBadRequest, vcavError(vcavCodeBadRequest, msg, "type")}).problem()
 	}
 	r, ok := m.repls[req.ReplicationId]
 	if !ok {
-		return vcavFailoverRefused(vcavReplicationNotFound(req.ReplicationId)), nil
+		return nil, vcavReplicationNotFound(req.ReplicationId).problem()
 	}
 	if refusal := vcavRecoveryStateRefusal(r); refusal != nil {
-		return vcavFailoverRefused(refusal), nil
+		return nil, refusal.problem()
 	}
 	vcavSetRecoveryState(r, vcav.RecoveryStateINPROGRESS, now)
-	t := m.startTask(ctx, taskID, now, vcavFailoverKind, taskSubject{id: r.Id, name: r.VmName}, m.failoverEffect(r.Id))
+	t := m.startTask(ctx, taskID, now, vcavFailoverKind, taskSubject{id: r.Id, name: r.VmName, site: site, corrID: derefOr(req.Params.OperationID, "")}, m.failoverEffect(r.Id))
 	return vcav.FailoverVmReplication202JSONResponse(vcavReplicationTask(t, now)), nil
 }
 
@@ -60,18 +61,6 @@ func vcavCheckFailoverSettings(body *vcav.VmReplicationFailoverSettings) string 
 		return msg
 	}
 	return ""
-}
-
-// vcavFailoverRefused turns a refusal into the operation's typed response.
-func vcavFailoverRefused(r *vcavRefusal) vcav.FailoverVmReplicationResponseObject {
-	switch r.status {
-	case http.StatusBadRequest:
-		return vcav.FailoverVmReplication400JSONResponse{FailoverBadRequestJSONResponse: vcav.FailoverBadRequestJSONResponse(r.body)}
-	case http.StatusUnauthorized:
-		return vcav.FailoverVmReplication401JSONResponse{UnauthorizedJSONResponse: vcav.UnauthorizedJSONResponse(r.body)}
-	default:
-		return vcav.FailoverVmReplication404JSONResponse{NotFoundJSONResponse: vcav.NotFoundJSONResponse(r.body)}
-	}
 }
 
 // vcavRecoveryStateRefusal returns the 400 InvalidRecoveryState refusal for a

@@ -24,20 +24,59 @@ type VCAVFixture struct {
 	// one of the others is refused with 401 RemoteAuthenticationFailure; a
 	// site not listed here with 404 SiteNotFound.
 	Sites []VCAVSite `json:"sites"`
+	// VcSites are the on-premises vCenter sites paired with the cloud
+	// (GET /vc-sites).
+	VcSites []VCAVVcSite `json:"vcSites,omitempty"`
+	// About is what GET /diagnostics/about answers (nil: vcavDefaultAbout).
+	About *vcav.AboutInfo `json:"about,omitempty"`
+	// Health is the CloudHealthInfo of the health read and the health
+	// task's result; currentTime is the mock's clock when it is read, and
+	// productName, buildVersion, buildDate and instanceId default to About's.
+	Health *vcav.CloudHealthInfo `json:"health,omitempty"`
 	// Users are the accounts POST /sessions accepts; Type is the login type
-	// that accepts each (localUser, ssoCredentials or vcdCredentials).
+	// that accepts each with a password (localUser, ssoCredentials or
+	// vcdCredentials); a user with vcdCookie or vcdAccessToken also logs in
+	// with that value. Names compare ignoring case for vcdCredentials users
+	// (Cloud Director's rule).
 	Users []User `json:"users"`
 	// Replications are the VM replications, in any order (the API lists them
 	// ordered by id).
 	Replications []vcav.SingleVmReplicationInfo `json:"replications"`
+	// Instances are the point-in-time instances of replications, by
+	// replication id, newest first; a replication left out lists its
+	// destinationState.latestInstance.
+	Instances map[string][]vcav.InstanceInfo `json:"instances,omitempty"`
+	// NetworkSettings are the stored network settings of replications, by
+	// replication id; a replication left out has empty settings.
+	NetworkSettings map[string]vcav.ReplicationNetworkSettings `json:"networkSettings,omitempty"`
 }
 
-// VCAVSite is one site of a VCDA deployment.
+// VCAVSite is one site of a VCDA deployment, as GET /sites shows it.
 type VCAVSite struct {
 	// Name is the site name used in site query parameters and in the
 	// replications' source.site and destination.site.
 	Name string `json:"name"`
-	// Description is free text for people reading the fixture.
+	// Description is free text, answered as the site's description.
+	Description string `json:"description,omitempty"`
+	// APIURL, APIPublicURL, APIThumbprint, APIVersion and BuildVersion are
+	// answered as apiUrl, apiPublicUrl, apiThumbprint, apiVersion and
+	// buildVersion (left out when empty).
+	APIURL        string `json:"apiUrl,omitempty"`
+	APIPublicURL  string `json:"apiPublicUrl,omitempty"`
+	APIThumbprint string `json:"apiThumbprint,omitempty"`
+	APIVersion    string `json:"apiVersion,omitempty"`
+	BuildVersion  string `json:"buildVersion,omitempty"`
+	// Users are the Cloud Director users of a remote site: their
+	// credentials, vcdCookie or vcdAccessToken extend a session to the site
+	// (POST /sessions/extend). Ignored on the local site.
+	Users []User `json:"users,omitempty"`
+}
+
+// VCAVVcSite is an on-premises vCenter site (GET /vc-sites).
+type VCAVVcSite struct {
+	// Name is the site name.
+	Name string `json:"name"`
+	// Description is free text, answered as the site's description.
 	Description string `json:"description,omitempty"`
 }
 
@@ -61,6 +100,14 @@ func (f *VCAVFixture) validate() error {
 	if err := validateUsers(f.Users, vcavUserType); err != nil {
 		return err
 	}
+	for i, site := range f.Sites {
+		if err := validateUsers(site.Users, vcavUserType); err != nil {
+			return fmt.Errorf("sites[%d].%w", i, err)
+		}
+	}
+	for _, v := range f.VcSites {
+		sites[v.Name] = true // replications may come from (or go to) a vCenter site
+	}
 	seen := map[string]int{}
 	for i, r := range f.Replications {
 		if err := validateVCAVReplication(r, i, sites); err != nil {
@@ -70,6 +117,31 @@ func (f *VCAVFixture) validate() error {
 			return fmt.Errorf("replications[%d].id: %q duplicates replications[%d].id", i, r.Id, j)
 		}
 		seen[r.Id] = i
+	}
+	return f.validateReads()
+}
+
+// validateReads checks the fixture's read-only parts: vc-sites have names,
+// and instances and network settings belong to listed replications.
+func (f *VCAVFixture) validateReads() error {
+	for i, s := range f.VcSites {
+		if s.Name == "" {
+			return fmt.Errorf("vcSites[%d].name: required", i)
+		}
+	}
+	known := map[string]bool{}
+	for _, r := range f.Replications {
+		known[r.Id] = true
+	}
+	for id := range f.Instances {
+		if !known[id] {
+			return fmt.Errorf("instances.%s: not one of the replications", id)
+		}
+	}
+	for id := range f.NetworkSettings {
+		if !known[id] {
+			return fmt.Errorf("networkSettings.%s: not one of the replications", id)
+		}
 	}
 	return nil
 }

@@ -96,10 +96,10 @@ vcav:
 func TestVCAVFixture_LoadStateAndReset(t *testing.T) {
 	f := vcavFixture(t, func(f *VCAVFixture) {
 		f.Replications = f.Replications[:1]
-		f.Users = append(f.Users, User{Name: "administrator@vsphere.local", Password: "sso-pw", Type: "ssoCredentials"})
+		f.Users = append(f.Users, User{Name: "sso-admin@vsphere.local", Password: "sso-pw", Type: "ssoCredentials"})
 	})
 	tm := newTestMock(t, WithFixture(f), WithInstantTasks())
-	token := vcavLogin(t, tm, `{"type":"ssoCredentials","username":"administrator@vsphere.local","password":"sso-pw"}`)
+	token := vcavLogin(t, tm, `{"type":"ssoCredentials","username":"sso-admin@vsphere.local","password":"sso-pw"}`)
 	vcavStartFailover(t, tm, token, vcavReadyID)
 
 	st := tm.State()
@@ -107,7 +107,15 @@ func TestVCAVFixture_LoadStateAndReset(t *testing.T) {
 	assert.Equal(t, vcav.RecoveryStateCOMPLETE, vcavRecovery(st.VCAV.Replications[0]), "State finishes due tasks")
 	for _, u := range st.VCAV.Users {
 		assert.Empty(t, u.Password)
+		assert.Empty(t, u.VcdCookie, "cookies are secrets too")
+		assert.Empty(t, u.VcdAccessToken)
 	}
+	for _, site := range st.VCAV.Sites {
+		for _, u := range site.Users {
+			assert.Empty(t, u.Password+u.VcdCookie+u.VcdAccessToken, "remote users are redacted too")
+		}
+	}
+	assert.NotEmpty(t, tm.vcavSim().sites[0].Users[0].VcdCookie, "the dump is a copy: the mock keeps them")
 	assert.Equal(t, "vmware", f.VCAV.Users[0].Password, "the caller's fixture is not touched")
 	assert.Equal(t, vcav.RecoveryStateNOTSTARTED, vcavRecovery(f.VCAV.Replications[0]))
 

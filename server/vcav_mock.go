@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"slices"
 	"sync"
 	"time"
@@ -26,8 +27,13 @@ type vcavMock struct {
 	mu        sync.Mutex
 	localSite string
 	sites     []VCAVSite
+	vcSites   []VCAVVcSite
+	about     *vcav.AboutInfo
+	health    *vcav.CloudHealthInfo
 	users     []User
 	repls     map[string]*vcav.SingleVmReplicationInfo
+	instances map[string][]vcav.InstanceInfo
+	networks  map[string]vcav.ReplicationNetworkSettings
 	// order holds the replication ids sorted, the order lists use.
 	order []string
 	// tasks are the tasks of the replications' operations; end deflates
@@ -79,8 +85,10 @@ func (m *vcavMock) load(f *Fixture) error {
 	slices.Sort(order)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.localSite, m.sites, m.users = src.LocalSite, src.Sites, src.Users
+	m.localSite, m.sites, m.vcSites, m.users = src.LocalSite, src.Sites, src.VcSites, src.Users
+	m.about, m.health = src.About, src.Health
 	m.repls, m.order = repls, order
+	m.instances, m.networks = src.Instances, src.NetworkSettings
 	m.clearTasks()
 	return nil
 }
@@ -98,8 +106,16 @@ func (m *vcavMock) snapshot(f *Fixture) {
 	for i, id := range m.order {
 		repls[i] = vcavCloneReplication(m.repls[id])
 	}
+	sites := slices.Clone(m.sites)
+	for i := range sites {
+		sites[i].Users = make([]User, len(m.sites[i].Users))
+		for j, u := range m.sites[i].Users {
+			sites[i].Users[j] = u.redacted()
+		}
+	}
 	f.VCAV = &VCAVFixture{
-		LocalSite: m.localSite, Sites: slices.Clone(m.sites), Users: users, Replications: repls,
+		LocalSite: m.localSite, Sites: sites, VcSites: slices.Clone(m.vcSites), About: m.about, Health: m.health,
+		Users: users, Replications: repls, Instances: m.instances, NetworkSettings: m.networks,
 	}
 }
 
@@ -121,21 +137,36 @@ func (m *vcavMock) end() {
 	m.tasks.results.packPending(todo)
 }
 
-// checkSite decides where a request with the site query parameter runs:
-// nil (locally) when it is absent, empty or names the local site; 404
-// SiteNotFound for a site the deployment does not know; 401
-// RemoteAuthenticationFailure for another known site, since sessions are
-// never extended to remote sites. The caller holds m.mu.
-func (m *vcavMock) checkSite(site *string) *vcavRefusal {
+// checkSite decides where a request with the site query parameter runs
+// and returns that site: the local site when the parameter is absent,
+// empty or names it; a remote site the caller's session has been extended
+// to (failoverkit choice: served from the same replication state, its
+// tasks carrying that site). A site the deployment does not know is
+// refused with 404 SiteNotFound, a remote site the session was not
+// extended to with 401 RemoteAuthenticationFailure. The caller holds m.mu.
+func (m *vcavMock) checkSite(ctx context.Context, site *string) (string, *vcavRefusal) {
 	if site == nil || *site == "" || *site == m.localSite {
-		return nil
+		return m.localSite, nil
 	}
-	for _, s := range m.sites {
-		if s.Name == *site {
-			return vcavRemoteAuthenticationFailure(*site)
+	if m.site(*site) == nil {
+		return "", vcavSiteNotFound(*site)
+	}
+	if sess, ok := sessionFrom(ctx); ok {
+		if _, extended := sess.Realms[*site]; extended {
+			return *site, nil
 		}
 	}
-	return vcavSiteNotFound(*site)
+	return "", vcavRemoteAuthenticationFailure(*site)
+}
+
+// site returns the deployment's site named name, or nil.
+func (m *vcavMock) site(name string) *VCAVSite {
+	for i := range m.sites {
+		if m.sites[i].Name == name {
+			return &m.sites[i]
+		}
+	}
+	return nil
 }
 
 // vcavCloneReplication deep-copies r through JSON, so a response can be

@@ -2,143 +2,93 @@ package server
 
 import (
 	"context"
-	"net/http"
-	"strings"
+	"slices"
 
 	"github.com/failoverkit/failoverkit/gen/vcav"
 )
 
-// vcavDefaultLimit is the default and largest page size of
-// GET /vm-replications (the spec's).
-const vcavDefaultLimit = 100
+// vcavMaxLimit is the default and largest page size of the VCAV lists: a
+// larger limit is served as this one (the vendor's documented rule).
+const vcavMaxLimit = 100
 
-// vcavExactFilters is how many exact-match string filters GET
-// /vm-replications has.
-const vcavExactFilters = 9
-
-// vcavFilterValues lists the exact-match filter values of p (nil when not
-// given), in the order vcavFilterFields reads the fields they compare.
-// vmName and ids are matched separately (substring and list).
-func vcavFilterValues(p vcav.ListVmReplicationsParams) [vcavExactFilters]*string {
-	return [vcavExactFilters]*string{
-		p.VmId, p.Owner, p.SourceOrg, p.SourceSite, p.SourceVdcId, p.SourceVdcName,
-		p.DestinationOrg, p.DestinationVdcId, p.DestinationVdcName,
+// vcavPage works out the offset and limit of a list request: defaults 0
+// and 100, a limit above 100 clamped to 100, a negative offset or a limit
+// below 1 refused with 400 BadUserInput (failoverkit choice).
+func vcavPage(offset, limit *int32) (int32, int32, *vcavRefusal) {
+	o, l := derefOr(offset, 0), derefOr(limit, vcavMaxLimit)
+	if o < 0 || l < 1 {
+		return 0, 0, vcavBadUserInput("offset must be at least 0 and limit at least 1.")
 	}
+	return o, min(l, vcavMaxLimit), nil
 }
 
-// vcavFilterFields reads the fields of r that the exact-match filters
-// compare, nil where r has none.
-func vcavFilterFields(r *vcav.SingleVmReplicationInfo) [vcavExactFilters]*string {
-	src, dst := r.Source, r.Destination
-	if src == nil {
-		src = &vcav.VmReplicationSource{}
+// siteType is the kind of a site: vcenter for one of the fixture's
+// vc-sites, vcloud for any other (failoverkit choice). The caller holds
+// m.mu.
+func (m *vcavMock) siteType(site *string) string {
+	if site != nil && slices.ContainsFunc(m.vcSites, func(s VCAVVcSite) bool { return s.Name == *site }) {
+		return "vcenter"
 	}
-	if dst == nil {
-		dst = &vcav.VmReplicationDestination{}
-	}
-	return [vcavExactFilters]*string{
-		r.VmId, r.Owner, src.Org, src.Site, src.VdcId, src.VdcName,
-		dst.Org, dst.VdcId, dst.VdcName,
-	}
-}
-
-// vcavMatcher decides which replications a list request selects: every
-// given filter must hold (AND).
-type vcavMatcher struct {
-	exact  [vcavExactFilters]*string
-	vmName string // lower-cased substring; "" matches all
-	hasIDs bool
-	ids    map[string]bool
-}
-
-// newVCAVMatcher builds the matcher of the list parameters p.
-func newVCAVMatcher(p vcav.ListVmReplicationsParams) vcavMatcher {
-	mt := vcavMatcher{exact: vcavFilterValues(p)}
-	if p.VmName != nil {
-		mt.vmName = strings.ToLower(*p.VmName)
-	}
-	if p.Ids != nil {
-		mt.hasIDs, mt.ids = true, map[string]bool{}
-		for _, id := range strings.Split(*p.Ids, ",") {
-			if id = strings.TrimSpace(id); id != "" {
-				mt.ids[id] = true
-			}
-		}
-	}
-	return mt
-}
-
-// match reports whether r passes every filter: ids lists it, its vmName
-// contains vmName ignoring case, and each exact filter equals its field.
-func (mt vcavMatcher) match(r *vcav.SingleVmReplicationInfo) bool {
-	if mt.hasIDs && !mt.ids[r.Id] {
-		return false
-	}
-	if mt.vmName != "" && (r.VmName == nil || !strings.Contains(strings.ToLower(*r.VmName), mt.vmName)) {
-		return false
-	}
-	fields := vcavFilterFields(r)
-	for i, want := range mt.exact {
-		if want != nil && (fields[i] == nil || *fields[i] != *want) {
-			return false
-		}
-	}
-	return true
+	return "vcloud"
 }
 
 // ListVmReplications answers GET /vm-replications: one page of the
-// replications that match every filter, ordered by id. total counts every
-// match; an offset past the end gives an empty page. Every user sees every
-// replication.
-func (m *vcavMock) ListVmReplications(_ context.Context, req vcav.ListVmReplicationsRequestObject) (vcav.ListVmReplicationsResponseObject, error) {
+// replications that match every filter, in sort order (by id without
+// one). total counts every match; an offset past the end gives an empty
+// page. Every user sees every replication.
+func (m *vcavMock) ListVmReplications(ctx context.Context, req vcav.ListVmReplicationsRequestObject) (vcav.ListVmReplicationsResponseObject, error) {
 	m.begin()
 	defer m.end()
-	if refusal := m.checkSite(req.Params.Site); refusal != nil {
-		if refusal.status == http.StatusUnauthorized {
-			return vcav.ListVmReplications401JSONResponse{UnauthorizedJSONResponse: vcav.UnauthorizedJSONResponse(refusal.body)}, nil
-		}
-		return vcav.ListVmReplications404JSONResponse{SiteNotFoundJSONResponse: vcav.SiteNotFoundJSONResponse(refusal.body)}, nil
+	if _, refusal := m.checkSite(ctx, req.Params.Site); refusal != nil {
+		return nil, refusal.problem()
 	}
-	offset, limit := int32(0), int32(vcavDefaultLimit)
-	if req.Params.Offset != nil {
-		offset = *req.Params.Offset
+	offset, limit, refusal := vcavPage(req.Params.Offset, req.Params.Limit)
+	if refusal != nil {
+		return nil, refusal.problem()
 	}
-	if req.Params.Limit != nil {
-		limit = *req.Params.Limit
+	keys, err := parseVCAVSort(req.Params.Sort)
+	if err != nil {
+		return nil, vcavBadUserInput(err.Error(), "sort").problem()
 	}
-	if offset < 0 || limit < 1 || limit > vcavDefaultLimit {
-		return vcav.ListVmReplications400JSONResponse{BadRequestJSONResponse: vcav.BadRequestJSONResponse(
-			vcavError(vcavCodeBadRequest, "offset must be at least 0 and limit between 1 and 100."))}, nil
-	}
-	page := vcav.QueryResultOfSingleVmReplicationInfo{Items: []vcav.SingleVmReplicationInfo{}, Offset: offset, Limit: limit}
-	mt := newVCAVMatcher(req.Params)
+	mt := newVCAVMatcher(req.Params, m.siteType)
+	var matched []*vcav.SingleVmReplicationInfo
 	for _, id := range m.order {
-		r := m.repls[id]
-		if !mt.match(r) {
-			continue
+		if r := m.repls[id]; mt.match(r) {
+			matched = append(matched, r)
 		}
-		if page.Total >= int64(offset) && len(page.Items) < int(limit) {
-			page.Items = append(page.Items, vcavCloneReplication(r))
-		}
-		page.Total++
+	}
+	slices.SortStableFunc(matched, func(a, b *vcav.SingleVmReplicationInfo) int { return compareVCAV(a, b, keys) })
+	page := vcav.QueryResultOfSingleVmReplicationInfo{
+		Items: []vcav.SingleVmReplicationInfo{}, Offset: offset, Limit: limit, Total: int64(len(matched)),
+	}
+	for i := int(offset); i < len(matched) && len(page.Items) < int(limit); i++ {
+		page.Items = append(page.Items, vcavCloneReplication(matched[i]))
 	}
 	return vcav.ListVmReplications200JSONResponse(page), nil
 }
 
+// replication returns the replication id as a request on site may see it,
+// or the refusal: the site's, or 404 VmReplicationNotFound. The caller
+// holds m.mu.
+func (m *vcavMock) replication(ctx context.Context, site *string, id string) (*vcav.SingleVmReplicationInfo, *vcavRefusal) {
+	if _, refusal := m.checkSite(ctx, site); refusal != nil {
+		return nil, refusal
+	}
+	r, ok := m.repls[id]
+	if !ok {
+		return nil, vcavReplicationNotFound(id)
+	}
+	return r, nil
+}
+
 // GetVmReplication answers GET /vm-replications/{replicationId} with the
 // replication, or 404 VmReplicationNotFound for an unknown id.
-func (m *vcavMock) GetVmReplication(_ context.Context, req vcav.GetVmReplicationRequestObject) (vcav.GetVmReplicationResponseObject, error) {
+func (m *vcavMock) GetVmReplication(ctx context.Context, req vcav.GetVmReplicationRequestObject) (vcav.GetVmReplicationResponseObject, error) {
 	m.begin()
 	defer m.end()
-	refusal := m.checkSite(req.Params.Site)
-	if refusal == nil {
-		if r, ok := m.repls[req.ReplicationId]; ok {
-			return vcav.GetVmReplication200JSONResponse(vcavCloneReplication(r)), nil
-		}
-		refusal = vcavReplicationNotFound(req.ReplicationId)
+	r, refusal := m.replication(ctx, req.Params.Site, req.ReplicationId)
+	if refusal != nil {
+		return nil, refusal.problem()
 	}
-	if refusal.status == http.StatusUnauthorized {
-		return vcav.GetVmReplication401JSONResponse{UnauthorizedJSONResponse: vcav.UnauthorizedJSONResponse(refusal.body)}, nil
-	}
-	return vcav.GetVmReplication404JSONResponse{NotFoundJSONResponse: vcav.NotFoundJSONResponse(refusal.body)}, nil
+	return vcav.GetVmReplication200JSONResponse(vcavCloneReplication(r)), nil
 }

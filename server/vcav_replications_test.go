@@ -61,10 +61,17 @@ func TestVCAVReplications_ListAllAndPaging(t *testing.T) {
 	assert.Contains(t, string(body), `"items":[]`)
 	assert.Equal(t, int64(7), page.Total)
 
-	for _, q := range []string{"limit=0", "limit=101", "offset=-1", "limit=ten"} {
+	// The vendor's paging rule: a limit above the maximum is served as 100.
+	for _, q := range []string{"limit=101", "limit=500"} {
+		status, page, body := vcavList(t, tm, token, q)
+		require.Equal(t, http.StatusOK, status, "%s", body)
+		assert.Equal(t, int32(100), page.Limit, q)
+		assert.Len(t, page.Items, 7)
+	}
+	for q, code := range map[string]string{"limit=0": "BadRequest", "offset=-1": "BadRequest", "limit=ten": "BadRequest"} {
 		t.Run(q, func(t *testing.T) {
 			status, _, body := vcavList(t, tm, token, q)
-			vcavRequireError(t, http.StatusBadRequest, "BadRequest", status, body)
+			vcavRequireError(t, http.StatusBadRequest, code, status, body)
 		})
 	}
 }
@@ -93,6 +100,23 @@ func TestVCAVReplications_Filters(t *testing.T) {
 		{"destinationVdcId=2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e", []string{vcavPausedID}},
 		{"destinationVdcName=org1-dr-web-vdc", []string{vcavTestID}},
 		{"destinationOrg=org2&limit=1", []string{vcavPausedID}},
+		// The filters VMware.vCAV.Community and the vendor document (issue 10).
+		{"isMigration=true", []string{vcavMailID}},
+		{"isMigration=false", []string{vcavReadyID, vcavCompleteID, vcavPausedID, vcavWeb02ID, vcavAppWebID, vcavTestID}},
+		{"sourceSiteType=vcloud&ids=" + vcavReadyID, []string{vcavReadyID}},
+		{"sourceSiteType=vcenter", []string{}},
+		{"destinationSiteType=vcloud", vcavAllIDs},
+		{"dataConnectionState=PAUSED", []string{vcavPausedID}},
+		{"overallHealth=YELLOW", []string{vcavPausedID, vcavAppWebID}},
+		{"storageProfile=ecde053f-1aed-4547-b73a-52b9f7c48298", []string{vcavReadyID}},
+		{"sourceVimServerUuid=1b260ac0-eec6-4437-9184-54ee34a1e28d", []string{vcavReadyID}},
+		{"lastUpdatedAfter=1767225599999", vcavAllIDs},
+		{"lastUpdatedBefore=1767225600000", []string{}},
+		// sort: fields left to right, a trailing - descending, ties by id.
+		{"sort=vmName", []string{vcavReadyID, vcavAppWebID, vcavPausedID, vcavCompleteID, vcavMailID, vcavTestID, vcavWeb02ID}},
+		{"sort=vmName-", []string{vcavWeb02ID, vcavTestID, vcavMailID, vcavCompleteID, vcavPausedID, vcavAppWebID, vcavReadyID}},
+		{"sort=overallHealth,vmName-", []string{vcavWeb02ID, vcavTestID, vcavMailID, vcavCompleteID, vcavReadyID, vcavPausedID, vcavAppWebID}},
+		{"sort=vmName&offset=5&limit=500", []string{vcavTestID, vcavWeb02ID}},
 	}
 	for _, c := range cases {
 		t.Run(c.query, func(t *testing.T) {
@@ -103,6 +127,21 @@ func TestVCAVReplications_Filters(t *testing.T) {
 	}
 	_, page, _ := vcavList(t, tm, token, "destinationOrg=org2&limit=1")
 	assert.Equal(t, int64(3), page.Total)
+	status, _, body := vcavList(t, tm, token, "sort=bogus")
+	vcavRequireError(t, http.StatusBadRequest, "BadUserInput", status, body)
+}
+
+// TestVCAVReplications_SiteTypeFromVcSites pins the failoverkit choice: a
+// replication whose source site is one of the fixture's vc-sites has
+// sourceSiteType vcenter.
+func TestVCAVReplications_SiteTypeFromVcSites(t *testing.T) {
+	f := vcavFixture(t, func(f *VCAVFixture) { f.Replications[0].Source.Site = new("onprem1") })
+	tm := newTestMock(t, WithFixture(f))
+	token := vcavLogin(t, tm, vcavRootLogin)
+	_, page, _ := vcavList(t, tm, token, "sourceSiteType=vcenter")
+	assert.Equal(t, []string{f.VCAV.Replications[0].Id}, vcavIDs(page))
+	_, page, _ = vcavList(t, tm, token, "sourceSiteType=vcloud")
+	assert.Equal(t, int64(6), page.Total)
 }
 
 // TestVCAVReplications_Sites checks the site parameter of the list and

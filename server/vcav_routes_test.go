@@ -21,7 +21,7 @@ func TestVCAVRoutes_UnknownRouteAndMethod(t *testing.T) {
 		status             int
 		code               string
 	}{
-		{"unknown route", "GET", "/vm-replications/" + vcavReadyID + "/instances", nil, 404, "NotFound"},
+		{"unknown route (vApp replications are issue 12)", "GET", "/vapp-replications", nil, 404, "NotFound"},
 		{"method not allowed on a collection", "PUT", "/sessions", "{}", 405, "MethodNotAllowed"},
 		{"method not allowed on an item", "DELETE", "/vm-replications/" + vcavReadyID, nil, 405, "MethodNotAllowed"},
 	}
@@ -48,4 +48,26 @@ func TestVCAVRoutes_FaultsOnOtherOperations(t *testing.T) {
 	status, body, _ = do(t, tm.vcavHC, "GET", tm.vcavURL+"/vm-replications", nil, "X-VCAV-Auth", token)
 	assert.Equal(t, http.StatusInternalServerError, status)
 	assert.JSONEq(t, custom, string(body))
+}
+
+// TestRoutes_405CarriesAllow checks that a method the path does not serve
+// is answered 405 with an Allow header listing the methods it serves
+// (RFC 9110, section 15.5.6), on both APIs.
+func TestRoutes_405CarriesAllow(t *testing.T) {
+	tm := newTestMock(t)
+	cases := []struct {
+		hc          *http.Client
+		method, url string
+		allow       string
+	}{
+		{tm.vcavHC, "PUT", tm.vcavURL + "/sessions", "DELETE, GET, POST"},
+		{tm.vcavHC, "DELETE", tm.vcavURL + "/vm-replications/" + vcavReadyID, "GET"},
+		{tm.vcavHC, "PUT", tm.vcavURL + "/diagnostics/health", "GET, POST"},
+		{tm.vchaHC, "DELETE", tm.vchaURL + "/api/vcenter/vcha/cluster/mode", "GET, PUT"},
+	}
+	for _, c := range cases {
+		status, body, hdr := do(t, c.hc, c.method, c.url, nil)
+		require.Equal(t, http.StatusMethodNotAllowed, status, "%s %s: %s", c.method, c.url, body)
+		assert.Equal(t, c.allow, hdr.Get("Allow"), "%s %s", c.method, c.url)
+	}
 }

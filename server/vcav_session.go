@@ -3,59 +3,57 @@ package server
 import (
 	"context"
 	"fmt"
+	"maps"
+	"net/http"
+	"slices"
 
 	"github.com/failoverkit/failoverkit/gen/vcav"
 )
 
-// vcavCredentials are the user name and password of a password login, and
-// the login type whose fixture users may match them.
-type vcavCredentials struct {
-	loginType, name, password string
-}
-
-// Login answers POST /sessions. localUser, vcdCredentials and
-// ssoCredentials logins are checked against the fixture users of the same
-// type: a match gets 200 with the session details and the token in the
-// X-VCAV-Auth header; anything else 401 NotAuthenticated with a message
-// that does not say whether the user exists. ssoToken, vcdCookie and
-// vcdAccessToken logins are not simulated and always get 401.
+// Login answers POST /sessions. localUser, ssoCredentials and
+// vcdCredentials logins are checked against the fixture users of that type
+// (vcdCredentials names ignoring case), vcdCookie and vcdAccessToken logins
+// against the users' vcdCookie and vcdAccessToken values. A match gets 200
+// with the session details and the token in the X-VCAV-Auth header;
+// anything else 401 NotAuthenticated with a message that does not say
+// whether the user exists. ssoToken logins are not simulated: always 401.
 func (m *vcavMock) Login(_ context.Context, req vcav.LoginRequestObject) (vcav.LoginResponseObject, error) {
 	m.begin()
 	defer m.end()
 	if req.Body == nil {
 		return nil, newProblem(KindBadRequest, "invalid request: request body is required")
 	}
-	creds, refusal, err := vcavLoginCredentials(*req.Body)
+	sec, refusal, err := vcavLoginSecret(*req.Body)
 	if err != nil {
 		return nil, newProblem(KindBadRequest, "invalid request body: %s", err.Error())
 	}
 	if refusal != nil {
-		return vcav.Login401JSONResponse{LoginUnauthorizedJSONResponse: vcav.LoginUnauthorizedJSONResponse(*refusal)}, nil
+		return nil, (&vcavRefusal{http.StatusUnauthorized, *refusal}).problem()
 	}
-	user, ok := findUser(m.users, creds.name, creds.password, creds.loginType)
+	user, ok := vcavMatch(m.users, sec)
 	if !ok {
-		return vcav.Login401JSONResponse{LoginUnauthorizedJSONResponse: vcav.LoginUnauthorizedJSONResponse(vcavLoginFailed())}, nil
+		return nil, (&vcavRefusal{http.StatusUnauthorized, vcavLoginFailed()}).problem()
 	}
-	token, _, err := m.env.sessions.create(user)
+	token, sess, err := m.env.sessions.create(user)
 	if err != nil {
 		return nil, fmt.Errorf("create session: %w", err)
 	}
 	return vcav.Login200JSONResponse{
-		Body:    m.sessionDetails(user),
+		Body:    m.sessionDetails(sess),
 		Headers: vcav.Login200ResponseHeaders{XVCAVAuth: token},
 	}, nil
 }
 
-// vcavLoginCredentials extracts the credentials of a password login. For a
-// token or cookie login it returns the 401 body instead; err reports a body
-// the mock cannot read (the request validator normally refuses those
-// first). The error text never contains the body's values.
-func vcavLoginCredentials(body vcav.AuthenticationRequest) (vcavCredentials, *vcav.ApiError, error) {
+// vcavLoginSecret extracts what a login proves identity with. For an
+// ssoToken login it returns the 401 body instead; err reports a body the
+// mock cannot read (the request validator normally refuses those first).
+// The error text never contains the body's values.
+func vcavLoginSecret(body vcav.AuthenticationRequest) (vcavSecret, *vcav.ApiError, error) {
 	loginType, err := body.Discriminator()
 	if err != nil {
-		return vcavCredentials{}, nil, fmt.Errorf("the body is not a JSON object")
+		return vcavSecret{}, nil, fmt.Errorf("the body is not a JSON object")
 	}
-	c := vcavCredentials{loginType: loginType}
+	c := vcavSecret{kind: loginType}
 	switch loginType {
 	case "localUser":
 		v, err := body.AsLocalUserAuthenticationRequest()
@@ -69,7 +67,15 @@ func vcavLoginCredentials(body vcav.AuthenticationRequest) (vcavCredentials, *vc
 		v, err := body.AsSsoCredentialsAuthenticationRequest()
 		c.name, c.password = v.Username, v.Password
 		return c, nil, vcavDecodeError(err)
-	case "ssoToken", "vcdCookie", "vcdAccessToken":
+	case "vcdCookie":
+		v, err := body.AsVcdCookieAuthenticationRequest()
+		c.value = v.VcdCookie
+		return c, nil, vcavDecodeError(err)
+	case "vcdAccessToken":
+		v, err := body.AsVcdAccessTokenAuthenticationRequest()
+		c.value = v.VcdAccessToken
+		return c, nil, vcavDecodeError(err)
+	case "ssoToken":
 		return c, new(vcavUnsupportedLogin(loginType)), nil
 	default:
 		return c, nil, fmt.Errorf(`property "type" is missing or has an unsupported value`)
@@ -85,15 +91,18 @@ func vcavDecodeError(err error) error {
 	return nil
 }
 
-// sessionDetails describes a session of user: its name, its roles (never
-// null) and the local site, with the user's organization when it has one.
-func (m *vcavMock) sessionDetails(user User) vcav.C4SessionDetails {
+// sessionDetails describes sess: its user's name and roles (never null),
+// the local site with the user's organization when it has one, then the
+// remote sites it was extended to, by name, with the organization there.
+func (m *vcavMock) sessionDetails(sess Session) vcav.C4SessionDetails {
+	user := sess.User
 	roles := append([]string{}, user.Roles...)
-	site := vcav.AuthenticatedSite{Site: new(m.localSite)}
-	if user.Org != "" {
-		site.Org = new(user.Org)
+	site := vcav.AuthenticatedSite{Site: new(m.localSite), Org: emptyNil(user.Org)}
+	sites := []vcav.AuthenticatedSite{site}
+	for _, name := range slices.Sorted(maps.Keys(sess.Realms)) {
+		sites = append(sites, vcav.AuthenticatedSite{Site: new(name), Org: emptyNil(sess.Realms[name])})
 	}
-	return vcav.C4SessionDetails{User: user.Name, Roles: roles, AuthenticatedSites: []vcav.AuthenticatedSite{site}}
+	return vcav.C4SessionDetails{User: user.Name, Roles: roles, AuthenticatedSites: sites}
 }
 
 // GetSession answers GET /sessions with the caller's session details.
@@ -104,7 +113,7 @@ func (m *vcavMock) GetSession(ctx context.Context, _ vcav.GetSessionRequestObjec
 	if !ok {
 		return nil, newProblem(KindUnauthenticated, "Not authenticated.")
 	}
-	return vcav.GetSession200JSONResponse(m.sessionDetails(sess.User)), nil
+	return vcav.GetSession200JSONResponse(m.sessionDetails(sess)), nil
 }
 
 // Logout answers DELETE /sessions: the caller's token stops working (204).

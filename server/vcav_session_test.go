@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"testing"
@@ -18,8 +19,8 @@ func TestVCAVSession_LocalUserLoginGetLogout(t *testing.T) {
 	status, body, hdr := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", vcavRootLogin)
 	require.Equal(t, http.StatusOK, status, "%s", body)
 	token := hdr.Get("X-VCAV-Auth")
-	assert.Regexp(t, regexp.MustCompile(`^[0-9a-f]{32}$`), token)
-	assert.JSONEq(t, `{"user":"root","roles":["ADMINISTRATORS"],"authenticatedSites":[{"site":"site2"}]}`, string(body))
+	assert.Regexp(t, regexp.MustCompile(`^[A-Za-z0-9+/]{27}=$`), token)
+	assert.JSONEq(t, `{"user":"root","roles":["EVERYONE","ADMINISTRATORS","VRADMINISTRATORS"],"authenticatedSites":[{"site":"site2"}]}`, string(body))
 
 	c := vcavClient(t, tm, token)
 	got, err := c.GetSessionWithResponse(context.Background(), nil)
@@ -43,8 +44,8 @@ func TestVCAVSession_VcdCredentialsLogin(t *testing.T) {
 	status, body, hdr := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", vcavAdminLogin,
 		"Accept", vcavAcceptV4, "operationID", "failoverkit__test")
 	require.Equal(t, http.StatusOK, status, "%s", body)
-	assert.Regexp(t, regexp.MustCompile(`^[0-9a-f]{32}$`), hdr.Get("X-VCAV-Auth"))
-	assert.JSONEq(t, `{"user":"administrator@System","roles":["ADMINISTRATORS"],
+	assert.Regexp(t, regexp.MustCompile(`^[A-Za-z0-9+/]{27}=$`), hdr.Get("X-VCAV-Auth"))
+	assert.JSONEq(t, `{"user":"administrator@System","roles":["EVERYONE","ADMINISTRATORS","VRADMINISTRATORS"],
 		"authenticatedSites":[{"site":"site2","org":"System"}]}`, string(body))
 }
 
@@ -75,20 +76,48 @@ func TestVCAVSession_BadCredentials(t *testing.T) {
 	}
 }
 
-func TestVCAVSession_TokenLoginsAreNotSimulated(t *testing.T) {
+func TestVCAVSession_SAMLTokenLoginsAreNotSimulated(t *testing.T) {
 	tm := newTestMock(t)
-	cases := []struct{ name, body string }{
-		{"ssoToken", `{"type":"ssoToken","samlToken":"PHNhbWw+"}`},
-		{"vcdCookie", `{"type":"vcdCookie","vcdCookie":"6c4d8b2e9f1a4b3c"}`},
-		{"vcdAccessToken", `{"type":"vcdAccessToken","vcdAccessToken":"eyJhbGciOiJSUzI1NiJ9.e30.c2ln"}`},
+	status, body, hdr := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", `{"type":"ssoToken","samlToken":"PHNhbWw+"}`)
+	e := vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", status, body)
+	assert.Contains(t, e.Msg, "not simulate")
+	assert.NotContains(t, string(body), "PHNhbWw+")
+	assert.Equal(t, []string{"Authentication Token Required"}, hdr.Values("WWW-Authenticate"))
+}
+
+// TestVCAVSession_EveryDocumentedLoginType logs in with each login type
+// the vendor documents, with the default fixture's values (README), and
+// refuses a wrong cookie or token without echoing it.
+func TestVCAVSession_EveryDocumentedLoginType(t *testing.T) {
+	tm := newTestMock(t)
+	cases := []struct{ name, body, user string }{
+		{"localUser", vcavRootLogin, "root"},
+		{"ssoCredentials", `{"type":"ssoCredentials","username":"administrator@vsphere.local","password":"vmware"}`, "administrator@vsphere.local"},
+		{"vcdCredentials", `{"type":"vcdCredentials","vcdUser":"administrator@System","vcdPassword":"vmware"}`, "administrator@System"},
+		{"vcdCredentials, org in another case (KB 315136)", `{"type": "vcdCredentials","vcdUser": "administrator@system","vcdPassword": "vmware"}`, "administrator@System"},
+		{"vcdCookie (PowerVCAV)", `{"type":"vcdCookie","vcdCookie":"site2-vcd-session-cookie"}`, "administrator@System"},
+		{"vcdAccessToken", `{"type":"vcdAccessToken","vcdAccessToken":"site2.vcd.access-token"}`, "administrator@System"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			status, body, _ := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", c.body)
-			e := vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", status, body)
-			assert.Contains(t, e.Msg, "not simulate")
-			assert.NotContains(t, string(body), "PHNhbWw+")
+			status, body, hdr := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", c.body)
+			require.Equal(t, http.StatusOK, status, "%s", body)
+			assert.Regexp(t, `^[A-Za-z0-9+/]{27}=$`, hdr.Get("X-VCAV-Auth"))
+			var d vcav.C4SessionDetails
+			require.NoError(t, json.Unmarshal(body, &d))
+			assert.Equal(t, c.user, d.User)
+			assert.Equal(t, []string{"EVERYONE", "ADMINISTRATORS", "VRADMINISTRATORS"}, d.Roles)
 		})
+	}
+	for _, bad := range []string{
+		`{"type":"vcdCookie","vcdCookie":"wrong-cookie-value"}`,
+		`{"type":"vcdAccessToken","vcdAccessToken":"wrong-cookie-value"}`,
+		`{"type":"vcdCookie","vcdCookie":"site1-vcd-session-cookie"}`,      // a remote site's cookie
+		`{"type":"localUser","localUser":"ROOT","localPassword":"vmware"}`, // local users are case-sensitive
+	} {
+		status, body, _ := do(t, tm.vcavHC, "POST", tm.vcavURL+"/sessions", bad)
+		vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", status, body)
+		assert.NotContains(t, string(body), "wrong-cookie-value")
 	}
 }
 

@@ -16,6 +16,8 @@ import (
 // operation is a kind plus its effect (see vcav_failover_task.go).
 type vcavTaskKind struct {
 	workflow, resourceType, resultType string
+	// maxDuration, when set, caps how long a task of the kind runs.
+	maxDuration time.Duration
 }
 
 // vcavTask is one VCAV task. It is RUNNING until timing's deadline, then
@@ -27,22 +29,43 @@ type vcavTask = task[*vcavTaskKind, vcav.ApiError]
 func vcavInjectedFailure(text string) vcav.ApiError { return vcavError(vcavCodeServerFailure, text) }
 
 // startTask creates and schedules task id of kind, accepted at now, acting
-// on the resource subject with effect. The caller holds m.mu.
+// on the resource subject (run on the local site unless subject names
+// another) with effect. With a queue (WithVCAVQueue) the task is QUEUED
+// for that long before it runs. The caller holds m.mu.
 func (m *vcavMock) startTask(ctx context.Context, id string, now time.Time, kind *vcavTaskKind, subject taskSubject, effect taskEffect) *vcavTask {
-	subject.site = m.localSite
+	if subject.site == "" {
+		subject.site = m.localSite
+	}
 	return m.tasks.start(ctx, &vcavTask{
 		id: id, kind: kind, subject: subject, effect: effect,
-		timing: taskTiming{Start: now, Duration: m.env.taskDuration},
+		timing: taskTiming{Start: now, Duration: kind.duration(m.env.taskDuration), Queue: m.vcavQueue()},
 	})
 }
 
-// state is the task's state.
-func vcavTaskState(t *vcavTask) vcav.TaskState {
+// vcavQueue is how long tasks wait QUEUED (WithVCAVQueue; 0, the
+// default, and negative values: not at all).
+func (m *vcavMock) vcavQueue() time.Duration {
+	d, _ := m.env.setting(settingVCAVQueue)
+	return max(d, 0)
+}
+
+// duration is how long a task of kind k runs when tasks take d.
+func (k *vcavTaskKind) duration(d time.Duration) time.Duration {
+	if k.maxDuration > 0 {
+		return min(d, k.maxDuration)
+	}
+	return d
+}
+
+// vcavTaskState is the task's state at now.
+func vcavTaskState(t *vcavTask, now time.Time) vcav.TaskState {
 	switch {
 	case t.done && t.failure != nil:
 		return vcav.TaskStateFAILED
 	case t.done:
 		return vcav.TaskStateSUCCEEDED
+	case t.timing.queued(now):
+		return vcav.TaskStateQUEUED
 	default:
 		return vcav.TaskStateRUNNING
 	}
@@ -56,12 +79,12 @@ func vcavTaskState(t *vcavTask) vcav.TaskState {
 // already encoded (see vcavTaskAnswer and view).
 func vcavGenericTask(t *vcavTask, now time.Time) vcav.C4ApiTask {
 	v := vcav.C4ApiTask{
-		Id: t.id, User: new(t.user), Site: new(t.subject.site), State: vcavTaskState(t),
+		Id: t.id, User: new(t.user), Site: new(t.subject.site), State: vcavTaskState(t, now),
 		StartTime: t.timing.Start.UnixMilli(), EndTime: -1, LastUpdated: new(now.UnixMilli()),
 		Progress: int32(t.timing.percent(now)), Warnings: &[]vcav.ApiError{},
 		WorkflowInfo: &vcav.WorkflowInfo{
 			Type: new(t.kind.workflow), ResourceType: new(t.kind.resourceType),
-			ResourceId: new(t.subject.id), ResourceName: t.subject.name,
+			ResourceId: emptyNil(t.subject.id), ResourceName: t.subject.name,
 		},
 	}
 	if !t.done {
@@ -122,18 +145,14 @@ func vcavDecodeReplication(b json.RawMessage) vcav.SingleVmReplicationInfo {
 func (m *vcavMock) GetTask(ctx context.Context, req vcav.GetTaskRequestObject) (vcav.GetTaskResponseObject, error) {
 	now := m.begin()
 	defer m.end()
-	refusal := m.checkSite(req.Params.Site)
-	if refusal == nil {
-		sess, _ := sessionFrom(ctx)
-		if t, ok := m.tasks.get(req.TaskId); ok && t.user == sess.User.Name {
-			return vcavTaskAnswer{task: vcavGenericTask(t, now), result: t.result.Load()}, nil
-		}
-		refusal = vcavTaskNotFound(req.TaskId)
+	if _, refusal := m.checkSite(ctx, req.Params.Site); refusal != nil {
+		return nil, refusal.problem()
 	}
-	if refusal.status == http.StatusUnauthorized {
-		return vcav.GetTask401JSONResponse{UnauthorizedJSONResponse: vcav.UnauthorizedJSONResponse(refusal.body)}, nil
+	sess, _ := sessionFrom(ctx)
+	if t, ok := m.tasks.get(req.TaskId); ok && t.user == sess.User.Name {
+		return vcavTaskAnswer{task: vcavGenericTask(t, now), result: t.result.Load()}, nil
 	}
-	return vcav.GetTask404JSONResponse{TaskNotFoundJSONResponse: vcav.TaskNotFoundJSONResponse(refusal.body)}, nil
+	return nil, vcavTaskNotFound(req.TaskId).problem()
 }
 
 // vcavTaskAnswer is the 200 answer of GET /tasks/{taskId}. It sends what

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -188,6 +189,21 @@ func (r *Router) FindRoute(req *http.Request) (*routers.Route, map[string]string
 	default:
 		return nil, nil, routers.ErrPathNotFound
 	}
+}
+
+// AllowedMethods lists, sorted and without repeats, the methods of the
+// operations whose path template matches the request path (what an Allow
+// header on a 405 answer says).
+func (r *Router) AllowedMethods(req *http.Request) []string {
+	segs := splitPath(req.URL.EscapedPath())
+	var out []string
+	for _, rt := range r.routes {
+		if _, ok := rt.matchPath(segs); ok && !slices.Contains(out, rt.method) {
+			out = append(out, rt.method)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // IsNotFound reports whether err is a routing miss of any kind (no path, or a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -30,6 +31,39 @@ type Info struct {
 	// requests under it when it is not ErrorSchema (an API that serves a
 	// second, older wire shape beside its own).
 	PrefixErrorSchemas map[string]string
+	// MediaTypes is the API's media-type policy; nil: every answer is
+	// application/json.
+	MediaTypes *MediaTypePolicy
+	// HeaderSpellings are response header names the API sends spelled
+	// exactly so on HTTP/1.1, where Go would canonicalise them
+	// ("X-VCAV-Auth", not "X-Vcav-Auth").
+	HeaderSpellings []string
+	// DocumentedCodes are the error codes the vendor documents; any other
+	// code the document names is a failoverkit choice, and a real server
+	// answering another code with the right status and shape is reported
+	// as a note, never a failure (nil: every code is binding).
+	DocumentedCodes []string
+	// InterchangeableCodes are groups of documented codes the vendor uses
+	// for the same kind of refusal; answering one where another of its
+	// group is expected is a note, not a failure.
+	InterchangeableCodes [][]string
+}
+
+// MediaTypePolicy is how an API negotiates the media type of its JSON
+// answers. A request whose Accept names one of its versioned vendor media
+// types (Vendor matches, with a served version) is answered in that type;
+// every other request in application/json; an Accept that names only
+// vendor types of versions not served is refused with 406. Every answer
+// carries ;charset=Charset when Charset is set. Bodies are the same JSON
+// whatever the media type.
+type MediaTypePolicy struct {
+	// Vendor matches a vendor media type (lower case, without parameters);
+	// its first submatch is the version.
+	Vendor *regexp.Regexp
+	// Versions are the versions served.
+	Versions []string
+	// Charset is the charset parameter of every answer ("UTF-8").
+	Charset string
 }
 
 // ErrorSchemaFor returns the error schema of requests to path.

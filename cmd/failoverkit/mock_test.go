@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -107,4 +108,17 @@ func TestMock_APISettingFlags(t *testing.T) {
 		assert.Equal(t, tc.outage, f.cfg.Settings["vcha-outage"].String(), tc.args)
 		assert.Equal(t, tc.rejoin, f.cfg.Settings["vcha-rejoin"].String(), tc.args)
 	}
+}
+
+// TestMock_VCAVQueueFlag checks --vcav-queue: off by default (also with a
+// task duration), a duration sets how long VCAV tasks wait QUEUED.
+func TestMock_VCAVQueueFlag(t *testing.T) {
+	for _, args := range [][]string{nil, {"--task-duration", "20s"}} {
+		f, err := parseMockFlags(args, io.Discard)
+		require.NoError(t, err)
+		assert.Zero(t, f.cfg.Settings["vcav-queue"], "off by default: %v", args)
+	}
+	f, err := parseMockFlags([]string{"--vcav-queue", "2s"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, 2*time.Second, f.cfg.Settings["vcav-queue"])
 }

@@ -16,6 +16,15 @@ import (
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// GetAbout Get product information
+	// (GET /diagnostics/about)
+	GetAbout(ctx echo.Context, params GetAboutParams) error
+	// GetHealth Get the cloud health (3.x)
+	// (GET /diagnostics/health)
+	GetHealth(ctx echo.Context, params GetHealthParams) error
+	// CheckHealth Check the cloud health (4.x)
+	// (POST /diagnostics/health)
+	CheckHealth(ctx echo.Context, params CheckHealthParams) error
 	// Logout Log out
 	// (DELETE /sessions)
 	Logout(ctx echo.Context, params LogoutParams) error
@@ -25,9 +34,21 @@ type ServerInterface interface {
 	// Login Log in
 	// (POST /sessions)
 	Login(ctx echo.Context, params LoginParams) error
+	// ExtendSession Extend the session to another site
+	// (POST /sessions/extend)
+	ExtendSession(ctx echo.Context, params ExtendSessionParams) error
+	// ListSites List the sites
+	// (GET /sites)
+	ListSites(ctx echo.Context, params ListSitesParams) error
+	// ListTasks List tasks
+	// (GET /tasks)
+	ListTasks(ctx echo.Context, params ListTasksParams) error
 	// GetTask Get a task
 	// (GET /tasks/{taskId})
 	GetTask(ctx echo.Context, taskId TaskIdPath, params GetTaskParams) error
+	// ListVcSites List the vCenter (on-premises) sites
+	// (GET /vc-sites)
+	ListVcSites(ctx echo.Context, params ListVcSitesParams) error
 	// ListVmReplications List VM replications
 	// (GET /vm-replications)
 	ListVmReplications(ctx echo.Context, params ListVmReplicationsParams) error
@@ -37,11 +58,104 @@ type ServerInterface interface {
 	// FailoverVmReplication Failover Vm Replication
 	// (POST /vm-replications/{replicationId}/failover)
 	FailoverVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params FailoverVmReplicationParams) error
+	// ListVmReplicationInstances List the point-in-time instances of a VM replication
+	// (GET /vm-replications/{replicationId}/instances)
+	ListVmReplicationInstances(ctx echo.Context, replicationId ReplicationIdPath, params ListVmReplicationInstancesParams) error
+	// GetVmReplicationNetworkSettings Get the network settings of a VM replication
+	// (GET /vm-replications/{replicationId}/network-settings)
+	GetVmReplicationNetworkSettings(ctx echo.Context, replicationId ReplicationIdPath, params GetVmReplicationNetworkSettingsParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// GetAbout converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAbout(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetAboutParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAbout(ctx, params)
+	return err
+}
+
+// GetHealth converts echo context to params.
+func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetHealthParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetHealth(ctx, params)
+	return err
+}
+
+// CheckHealth converts echo context to params.
+func (w *ServerInterfaceWrapper) CheckHealth(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CheckHealthParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CheckHealth(ctx, params)
+	return err
 }
 
 // Logout converts echo context to params.
@@ -131,6 +245,152 @@ func (w *ServerInterfaceWrapper) Login(ctx echo.Context) error {
 	return err
 }
 
+// ExtendSession converts echo context to params.
+func (w *ServerInterfaceWrapper) ExtendSession(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExtendSessionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExtendSession(ctx, params)
+	return err
+}
+
+// ListSites converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSites(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSitesParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSites(ctx, params)
+	return err
+}
+
+// ListTasks converts echo context to params.
+func (w *ServerInterfaceWrapper) ListTasks(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListTasksParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "resourceType" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "resourceType", ctx.QueryParams(), &params.ResourceType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter resourceType: %s", err))
+	}
+
+	// ------------- Optional query parameter "user" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "user", ctx.QueryParams(), &params.User, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user: %s", err))
+	}
+
+	// ------------- Optional query parameter "state" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "state", ctx.QueryParams(), &params.State, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter state: %s", err))
+	}
+
+	// ------------- Optional query parameter "sourceOrg" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sourceOrg", ctx.QueryParams(), &params.SourceOrg, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sourceOrg: %s", err))
+	}
+
+	// ------------- Optional query parameter "destinationOrg" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "destinationOrg", ctx.QueryParams(), &params.DestinationOrg, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter destinationOrg: %s", err))
+	}
+
+	// ------------- Optional query parameter "startTimeAfter" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "startTimeAfter", ctx.QueryParams(), &params.StartTimeAfter, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter startTimeAfter: %s", err))
+	}
+
+	// ------------- Optional query parameter "startTimeBefore" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "startTimeBefore", ctx.QueryParams(), &params.StartTimeBefore, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter startTimeBefore: %s", err))
+	}
+
+	// ------------- Optional query parameter "operationID" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "operationID", ctx.QueryParams(), &params.OperationID, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListTasks(ctx, params)
+	return err
+}
+
 // GetTask converts echo context to params.
 func (w *ServerInterfaceWrapper) GetTask(ctx echo.Context) error {
 	var err error
@@ -173,6 +433,35 @@ func (w *ServerInterfaceWrapper) GetTask(ctx echo.Context) error {
 	return err
 }
 
+// ListVcSites converts echo context to params.
+func (w *ServerInterfaceWrapper) ListVcSites(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListVcSitesParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListVcSites(ctx, params)
+	return err
+}
+
 // ListVmReplications converts echo context to params.
 func (w *ServerInterfaceWrapper) ListVmReplications(ctx echo.Context) error {
 	var err error
@@ -198,6 +487,13 @@ func (w *ServerInterfaceWrapper) ListVmReplications(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort: %s", err))
 	}
 
 	// ------------- Optional query parameter "ids" -------------
@@ -275,6 +571,69 @@ func (w *ServerInterfaceWrapper) ListVmReplications(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "destinationVdcName", ctx.QueryParams(), &params.DestinationVdcName, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter destinationVdcName: %s", err))
+	}
+
+	// ------------- Optional query parameter "sourceSiteType" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sourceSiteType", ctx.QueryParams(), &params.SourceSiteType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sourceSiteType: %s", err))
+	}
+
+	// ------------- Optional query parameter "destinationSiteType" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "destinationSiteType", ctx.QueryParams(), &params.DestinationSiteType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter destinationSiteType: %s", err))
+	}
+
+	// ------------- Optional query parameter "isMigration" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "isMigration", ctx.QueryParams(), &params.IsMigration, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter isMigration: %s", err))
+	}
+
+	// ------------- Optional query parameter "sourceVimServerUuid" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sourceVimServerUuid", ctx.QueryParams(), &params.SourceVimServerUuid, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sourceVimServerUuid: %s", err))
+	}
+
+	// ------------- Optional query parameter "storageProfile" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "storageProfile", ctx.QueryParams(), &params.StorageProfile, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter storageProfile: %s", err))
+	}
+
+	// ------------- Optional query parameter "dataConnectionState" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dataConnectionState", ctx.QueryParams(), &params.DataConnectionState, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dataConnectionState: %s", err))
+	}
+
+	// ------------- Optional query parameter "overallHealth" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "overallHealth", ctx.QueryParams(), &params.OverallHealth, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter overallHealth: %s", err))
+	}
+
+	// ------------- Optional query parameter "lastUpdatedAfter" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lastUpdatedAfter", ctx.QueryParams(), &params.LastUpdatedAfter, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lastUpdatedAfter: %s", err))
+	}
+
+	// ------------- Optional query parameter "lastUpdatedBefore" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lastUpdatedBefore", ctx.QueryParams(), &params.LastUpdatedBefore, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lastUpdatedBefore: %s", err))
 	}
 
 	headers := ctx.Request().Header
@@ -383,6 +742,90 @@ func (w *ServerInterfaceWrapper) FailoverVmReplication(ctx echo.Context) error {
 	return err
 }
 
+// ListVmReplicationInstances converts echo context to params.
+func (w *ServerInterfaceWrapper) ListVmReplicationInstances(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId ReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListVmReplicationInstancesParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListVmReplicationInstances(ctx, replicationId, params)
+	return err
+}
+
+// GetVmReplicationNetworkSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) GetVmReplicationNetworkSettings(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId ReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetVmReplicationNetworkSettingsParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetVmReplicationNetworkSettings(ctx, replicationId, params)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -433,14 +876,27 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.DELETE(options.BaseURL+"/sessions", wrapper.Logout, options.OperationMiddlewares["logout"]...)
 	router.GET(options.BaseURL+"/sessions", wrapper.GetSession, options.OperationMiddlewares["getSession"]...)
 	router.POST(options.BaseURL+"/sessions", wrapper.Login, options.OperationMiddlewares["login"]...)
+	router.POST(options.BaseURL+"/sessions/extend", wrapper.ExtendSession, options.OperationMiddlewares["extendSession"]...)
+	router.GET(options.BaseURL+"/diagnostics/about", wrapper.GetAbout, options.OperationMiddlewares["getAbout"]...)
+	router.GET(options.BaseURL+"/diagnostics/health", wrapper.GetHealth, options.OperationMiddlewares["getHealth"]...)
+	router.POST(options.BaseURL+"/diagnostics/health", wrapper.CheckHealth, options.OperationMiddlewares["checkHealth"]...)
+	router.GET(options.BaseURL+"/sites", wrapper.ListSites, options.OperationMiddlewares["listSites"]...)
+	router.GET(options.BaseURL+"/vc-sites", wrapper.ListVcSites, options.OperationMiddlewares["listVcSites"]...)
+	router.GET(options.BaseURL+"/tasks", wrapper.ListTasks, options.OperationMiddlewares["listTasks"]...)
 	router.GET(options.BaseURL+"/tasks/:taskId", wrapper.GetTask, options.OperationMiddlewares["getTask"]...)
 	router.GET(options.BaseURL+"/vm-replications", wrapper.ListVmReplications, options.OperationMiddlewares["listVmReplications"]...)
 	router.GET(options.BaseURL+"/vm-replications/:replicationId", wrapper.GetVmReplication, options.OperationMiddlewares["getVmReplication"]...)
+	router.GET(options.BaseURL+"/vm-replications/:replicationId/instances", wrapper.ListVmReplicationInstances, options.OperationMiddlewares["listVmReplicationInstances"]...)
+	router.GET(options.BaseURL+"/vm-replications/:replicationId/network-settings", wrapper.GetVmReplicationNetworkSettings, options.OperationMiddlewares["getVmReplicationNetworkSettings"]...)
 	router.POST(options.BaseURL+"/vm-replications/:replicationId/failover", wrapper.FailoverVmReplication, options.OperationMiddlewares["failoverVmReplication"]...)
 
 }
 
 type BadRequestJSONResponse ApiError
+
+type ErrorJSONResponse ApiError
+
+type ExtendUnauthorizedJSONResponse ApiError
 
 type FailoverBadRequestJSONResponse ApiError
 
@@ -452,13 +908,257 @@ type PayloadTooLargeJSONResponse ApiError
 
 type ServerErrorJSONResponse ApiError
 
-type SessionUnauthorizedJSONResponse ApiError
+type SessionUnauthorizedResponseHeaders struct {
+	WWWAuthenticate *string
+}
+type SessionUnauthorizedJSONResponse struct {
+	Body ApiError
+
+	Headers SessionUnauthorizedResponseHeaders
+}
 
 type SiteNotFoundJSONResponse ApiError
 
 type TaskNotFoundJSONResponse ApiError
 
-type UnauthorizedJSONResponse ApiError
+type UnauthorizedResponseHeaders struct {
+	WWWAuthenticate *string
+}
+type UnauthorizedJSONResponse struct {
+	Body ApiError
+
+	Headers UnauthorizedResponseHeaders
+}
+
+type GetAboutRequestObject struct {
+	Params GetAboutParams
+}
+
+type GetAboutResponseObject interface {
+	VisitGetAboutResponse(w http.ResponseWriter) error
+}
+
+type GetAbout200JSONResponse AboutInfo
+
+func (response GetAbout200JSONResponse) VisitGetAboutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAbout401JSONResponse struct {
+	SessionUnauthorizedJSONResponse
+}
+
+func (response GetAbout401JSONResponse) VisitGetAboutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAbout500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response GetAbout500JSONResponse) VisitGetAboutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAboutdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response GetAboutdefaultJSONResponse) VisitGetAboutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealthRequestObject struct {
+	Params GetHealthParams
+}
+
+type GetHealthResponseObject interface {
+	VisitGetHealthResponse(w http.ResponseWriter) error
+}
+
+type GetHealth200JSONResponse CloudHealthInfo
+
+func (response GetHealth200JSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealth202JSONResponse C4ApiTask
+
+func (response GetHealth202JSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealth401JSONResponse struct {
+	SessionUnauthorizedJSONResponse
+}
+
+func (response GetHealth401JSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealth500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response GetHealth500JSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealthdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response GetHealthdefaultJSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckHealthRequestObject struct {
+	Params CheckHealthParams
+}
+
+type CheckHealthResponseObject interface {
+	VisitCheckHealthResponse(w http.ResponseWriter) error
+}
+
+type CheckHealth202JSONResponse C4ApiTask
+
+func (response CheckHealth202JSONResponse) VisitCheckHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckHealth401JSONResponse struct {
+	SessionUnauthorizedJSONResponse
+}
+
+func (response CheckHealth401JSONResponse) VisitCheckHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckHealth500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response CheckHealth500JSONResponse) VisitCheckHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckHealthdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response CheckHealthdefaultJSONResponse) VisitCheckHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type LogoutRequestObject struct {
 	Params LogoutParams
@@ -483,10 +1183,13 @@ type Logout401JSONResponse struct {
 func (response Logout401JSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -502,6 +1205,23 @@ func (response Logout500JSONResponse) VisitLogoutResponse(w http.ResponseWriter)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogoutdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response LogoutdefaultJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -535,10 +1255,13 @@ type GetSession401JSONResponse struct {
 func (response GetSession401JSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -554,6 +1277,23 @@ func (response GetSession500JSONResponse) VisitGetSessionResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSessiondefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response GetSessiondefaultJSONResponse) VisitGetSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -645,6 +1385,289 @@ func (response Login500JSONResponse) VisitLoginResponse(w http.ResponseWriter) e
 	return err
 }
 
+type LogindefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response LogindefaultJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendSessionRequestObject struct {
+	Params ExtendSessionParams
+	Body   *ExtendSessionJSONRequestBody
+}
+
+type ExtendSessionResponseObject interface {
+	VisitExtendSessionResponse(w http.ResponseWriter) error
+}
+
+type ExtendSession200JSONResponse C4SessionDetails
+
+func (response ExtendSession200JSONResponse) VisitExtendSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendSession400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ExtendSession400JSONResponse) VisitExtendSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendSession401JSONResponse struct{ ExtendUnauthorizedJSONResponse }
+
+func (response ExtendSession401JSONResponse) VisitExtendSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendSession404JSONResponse struct{ SiteNotFoundJSONResponse }
+
+func (response ExtendSession404JSONResponse) VisitExtendSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendSession500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response ExtendSession500JSONResponse) VisitExtendSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendSessiondefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response ExtendSessiondefaultJSONResponse) VisitExtendSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSitesRequestObject struct {
+	Params ListSitesParams
+}
+
+type ListSitesResponseObject interface {
+	VisitListSitesResponse(w http.ResponseWriter) error
+}
+
+type ListSites200JSONResponse []Site
+
+func (response ListSites200JSONResponse) VisitListSitesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSites401JSONResponse struct {
+	SessionUnauthorizedJSONResponse
+}
+
+func (response ListSites401JSONResponse) VisitListSitesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSites500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response ListSites500JSONResponse) VisitListSitesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSitesdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response ListSitesdefaultJSONResponse) VisitListSitesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTasksRequestObject struct {
+	Params ListTasksParams
+}
+
+type ListTasksResponseObject interface {
+	VisitListTasksResponse(w http.ResponseWriter) error
+}
+
+type ListTasks200JSONResponse QueryResultOfC4ApiTask
+
+func (response ListTasks200JSONResponse) VisitListTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTasks400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListTasks400JSONResponse) VisitListTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTasks401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListTasks401JSONResponse) VisitListTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTasks404JSONResponse struct{ SiteNotFoundJSONResponse }
+
+func (response ListTasks404JSONResponse) VisitListTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTasks500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response ListTasks500JSONResponse) VisitListTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTasksdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response ListTasksdefaultJSONResponse) VisitListTasksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetTaskRequestObject struct {
 	TaskId TaskIdPath `json:"taskId"`
 	Params GetTaskParams
@@ -673,10 +1696,13 @@ type GetTask401JSONResponse struct{ UnauthorizedJSONResponse }
 func (response GetTask401JSONResponse) VisitGetTaskResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -706,6 +1732,95 @@ func (response GetTask500JSONResponse) VisitGetTaskResponse(w http.ResponseWrite
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTaskdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response GetTaskdefaultJSONResponse) VisitGetTaskResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVcSitesRequestObject struct {
+	Params ListVcSitesParams
+}
+
+type ListVcSitesResponseObject interface {
+	VisitListVcSitesResponse(w http.ResponseWriter) error
+}
+
+type ListVcSites200JSONResponse []VcSite
+
+func (response ListVcSites200JSONResponse) VisitListVcSitesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVcSites401JSONResponse struct {
+	SessionUnauthorizedJSONResponse
+}
+
+func (response ListVcSites401JSONResponse) VisitListVcSitesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVcSites500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response ListVcSites500JSONResponse) VisitListVcSitesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVcSitesdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response ListVcSitesdefaultJSONResponse) VisitListVcSitesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -751,10 +1866,13 @@ type ListVmReplications401JSONResponse struct{ UnauthorizedJSONResponse }
 func (response ListVmReplications401JSONResponse) VisitListVmReplicationsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -788,6 +1906,23 @@ func (response ListVmReplications500JSONResponse) VisitListVmReplicationsRespons
 	return err
 }
 
+type ListVmReplicationsdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response ListVmReplicationsdefaultJSONResponse) VisitListVmReplicationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetVmReplicationRequestObject struct {
 	ReplicationId ReplicationIdPath `json:"replicationId"`
 	Params        GetVmReplicationParams
@@ -816,10 +1951,13 @@ type GetVmReplication401JSONResponse struct{ UnauthorizedJSONResponse }
 func (response GetVmReplication401JSONResponse) VisitGetVmReplicationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -849,6 +1987,23 @@ func (response GetVmReplication500JSONResponse) VisitGetVmReplicationResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVmReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response GetVmReplicationdefaultJSONResponse) VisitGetVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -896,10 +2051,13 @@ type FailoverVmReplication401JSONResponse struct{ UnauthorizedJSONResponse }
 func (response FailoverVmReplication401JSONResponse) VisitFailoverVmReplicationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -947,8 +2105,204 @@ func (response FailoverVmReplication500JSONResponse) VisitFailoverVmReplicationR
 	return err
 }
 
+type FailoverVmReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response FailoverVmReplicationdefaultJSONResponse) VisitFailoverVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVmReplicationInstancesRequestObject struct {
+	ReplicationId ReplicationIdPath `json:"replicationId"`
+	Params        ListVmReplicationInstancesParams
+}
+
+type ListVmReplicationInstancesResponseObject interface {
+	VisitListVmReplicationInstancesResponse(w http.ResponseWriter) error
+}
+
+type ListVmReplicationInstances200JSONResponse []InstanceInfo
+
+func (response ListVmReplicationInstances200JSONResponse) VisitListVmReplicationInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVmReplicationInstances401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListVmReplicationInstances401JSONResponse) VisitListVmReplicationInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVmReplicationInstances404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListVmReplicationInstances404JSONResponse) VisitListVmReplicationInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVmReplicationInstances500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response ListVmReplicationInstances500JSONResponse) VisitListVmReplicationInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVmReplicationInstancesdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response ListVmReplicationInstancesdefaultJSONResponse) VisitListVmReplicationInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVmReplicationNetworkSettingsRequestObject struct {
+	ReplicationId ReplicationIdPath `json:"replicationId"`
+	Params        GetVmReplicationNetworkSettingsParams
+}
+
+type GetVmReplicationNetworkSettingsResponseObject interface {
+	VisitGetVmReplicationNetworkSettingsResponse(w http.ResponseWriter) error
+}
+
+type GetVmReplicationNetworkSettings200JSONResponse ReplicationNetworkSettings
+
+func (response GetVmReplicationNetworkSettings200JSONResponse) VisitGetVmReplicationNetworkSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVmReplicationNetworkSettings401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetVmReplicationNetworkSettings401JSONResponse) VisitGetVmReplicationNetworkSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVmReplicationNetworkSettings404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetVmReplicationNetworkSettings404JSONResponse) VisitGetVmReplicationNetworkSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVmReplicationNetworkSettings500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response GetVmReplicationNetworkSettings500JSONResponse) VisitGetVmReplicationNetworkSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVmReplicationNetworkSettingsdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response GetVmReplicationNetworkSettingsdefaultJSONResponse) VisitGetVmReplicationNetworkSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// GetAbout Get product information
+	// (GET /diagnostics/about)
+	GetAbout(ctx context.Context, request GetAboutRequestObject) (GetAboutResponseObject, error)
+	// GetHealth Get the cloud health (3.x)
+	// (GET /diagnostics/health)
+	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
+	// CheckHealth Check the cloud health (4.x)
+	// (POST /diagnostics/health)
+	CheckHealth(ctx context.Context, request CheckHealthRequestObject) (CheckHealthResponseObject, error)
 	// Logout Log out
 	// (DELETE /sessions)
 	Logout(ctx context.Context, request LogoutRequestObject) (LogoutResponseObject, error)
@@ -958,9 +2312,21 @@ type StrictServerInterface interface {
 	// Login Log in
 	// (POST /sessions)
 	Login(ctx context.Context, request LoginRequestObject) (LoginResponseObject, error)
+	// ExtendSession Extend the session to another site
+	// (POST /sessions/extend)
+	ExtendSession(ctx context.Context, request ExtendSessionRequestObject) (ExtendSessionResponseObject, error)
+	// ListSites List the sites
+	// (GET /sites)
+	ListSites(ctx context.Context, request ListSitesRequestObject) (ListSitesResponseObject, error)
+	// ListTasks List tasks
+	// (GET /tasks)
+	ListTasks(ctx context.Context, request ListTasksRequestObject) (ListTasksResponseObject, error)
 	// GetTask Get a task
 	// (GET /tasks/{taskId})
 	GetTask(ctx context.Context, request GetTaskRequestObject) (GetTaskResponseObject, error)
+	// ListVcSites List the vCenter (on-premises) sites
+	// (GET /vc-sites)
+	ListVcSites(ctx context.Context, request ListVcSitesRequestObject) (ListVcSitesResponseObject, error)
 	// ListVmReplications List VM replications
 	// (GET /vm-replications)
 	ListVmReplications(ctx context.Context, request ListVmReplicationsRequestObject) (ListVmReplicationsResponseObject, error)
@@ -970,6 +2336,12 @@ type StrictServerInterface interface {
 	// FailoverVmReplication Failover Vm Replication
 	// (POST /vm-replications/{replicationId}/failover)
 	FailoverVmReplication(ctx context.Context, request FailoverVmReplicationRequestObject) (FailoverVmReplicationResponseObject, error)
+	// ListVmReplicationInstances List the point-in-time instances of a VM replication
+	// (GET /vm-replications/{replicationId}/instances)
+	ListVmReplicationInstances(ctx context.Context, request ListVmReplicationInstancesRequestObject) (ListVmReplicationInstancesResponseObject, error)
+	// GetVmReplicationNetworkSettings Get the network settings of a VM replication
+	// (GET /vm-replications/{replicationId}/network-settings)
+	GetVmReplicationNetworkSettings(ctx context.Context, request GetVmReplicationNetworkSettingsRequestObject) (GetVmReplicationNetworkSettingsResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -982,6 +2354,81 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// GetAbout operation middleware
+func (sh *strictHandler) GetAbout(ctx echo.Context, params GetAboutParams) error {
+	var request GetAboutRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAbout(ctx.Request().Context(), request.(GetAboutRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAbout")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetAboutResponseObject); ok {
+		return validResponse.VisitGetAboutResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetHealth operation middleware
+func (sh *strictHandler) GetHealth(ctx echo.Context, params GetHealthParams) error {
+	var request GetHealthRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetHealth(ctx.Request().Context(), request.(GetHealthRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetHealth")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetHealthResponseObject); ok {
+		return validResponse.VisitGetHealthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CheckHealth operation middleware
+func (sh *strictHandler) CheckHealth(ctx echo.Context, params CheckHealthParams) error {
+	var request CheckHealthRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CheckHealth(ctx.Request().Context(), request.(CheckHealthRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CheckHealth")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CheckHealthResponseObject); ok {
+		return validResponse.VisitCheckHealthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // Logout operation middleware
@@ -1082,6 +2529,104 @@ func (sh *strictHandler) Login(ctx echo.Context, params LoginParams) error {
 	return nil
 }
 
+// ExtendSession operation middleware
+func (sh *strictHandler) ExtendSession(ctx echo.Context, params ExtendSessionParams) error {
+	var request ExtendSessionRequestObject
+
+	request.Params = params
+
+	var body ExtendSessionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExtendSession(ctx.Request().Context(), request.(ExtendSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExtendSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExtendSessionResponseObject); ok {
+		return validResponse.VisitExtendSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSites operation middleware
+func (sh *strictHandler) ListSites(ctx echo.Context, params ListSitesParams) error {
+	var request ListSitesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSites(ctx.Request().Context(), request.(ListSitesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSites")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSitesResponseObject); ok {
+		return validResponse.VisitListSitesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListTasks operation middleware
+func (sh *strictHandler) ListTasks(ctx echo.Context, params ListTasksParams) error {
+	var request ListTasksRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTasks(ctx.Request().Context(), request.(ListTasksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTasks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListTasksResponseObject); ok {
+		return validResponse.VisitListTasksResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetTask operation middleware
 func (sh *strictHandler) GetTask(ctx echo.Context, taskId TaskIdPath, params GetTaskParams) error {
 	var request GetTaskRequestObject
@@ -1102,6 +2647,31 @@ func (sh *strictHandler) GetTask(ctx echo.Context, taskId TaskIdPath, params Get
 		return err
 	} else if validResponse, ok := response.(GetTaskResponseObject); ok {
 		return validResponse.VisitGetTaskResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListVcSites operation middleware
+func (sh *strictHandler) ListVcSites(ctx echo.Context, params ListVcSitesParams) error {
+	var request ListVcSitesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListVcSites(ctx.Request().Context(), request.(ListVcSitesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListVcSites")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListVcSitesResponseObject); ok {
+		return validResponse.VisitListVcSitesResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -1202,6 +2772,58 @@ func (sh *strictHandler) FailoverVmReplication(ctx echo.Context, replicationId R
 		return err
 	} else if validResponse, ok := response.(FailoverVmReplicationResponseObject); ok {
 		return validResponse.VisitFailoverVmReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListVmReplicationInstances operation middleware
+func (sh *strictHandler) ListVmReplicationInstances(ctx echo.Context, replicationId ReplicationIdPath, params ListVmReplicationInstancesParams) error {
+	var request ListVmReplicationInstancesRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListVmReplicationInstances(ctx.Request().Context(), request.(ListVmReplicationInstancesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListVmReplicationInstances")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListVmReplicationInstancesResponseObject); ok {
+		return validResponse.VisitListVmReplicationInstancesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetVmReplicationNetworkSettings operation middleware
+func (sh *strictHandler) GetVmReplicationNetworkSettings(ctx echo.Context, replicationId ReplicationIdPath, params GetVmReplicationNetworkSettingsParams) error {
+	var request GetVmReplicationNetworkSettingsRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetVmReplicationNetworkSettings(ctx.Request().Context(), request.(GetVmReplicationNetworkSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetVmReplicationNetworkSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetVmReplicationNetworkSettingsResponseObject); ok {
+		return validResponse.VisitGetVmReplicationNetworkSettingsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

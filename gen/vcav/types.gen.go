@@ -46,6 +46,66 @@ func (e CloudDestinationStateInfoState) Valid() bool {
 	}
 }
 
+// Defines values for ExtendSessionAccessTokenType.
+const (
+	ExtendSessionAccessTokenTypeVcdAccessToken ExtendSessionAccessTokenType = "vcdAccessToken"
+)
+
+// Valid indicates whether the value is a known member of the ExtendSessionAccessTokenType enum.
+func (e ExtendSessionAccessTokenType) Valid() bool {
+	switch e {
+	case ExtendSessionAccessTokenTypeVcdAccessToken:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExtendSessionCookieType.
+const (
+	ExtendSessionCookieTypeCookie ExtendSessionCookieType = "cookie"
+)
+
+// Valid indicates whether the value is a known member of the ExtendSessionCookieType enum.
+func (e ExtendSessionCookieType) Valid() bool {
+	switch e {
+	case ExtendSessionCookieTypeCookie:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExtendSessionCredentialsType.
+const (
+	ExtendSessionCredentialsTypeCredentials ExtendSessionCredentialsType = "credentials"
+)
+
+// Valid indicates whether the value is a known member of the ExtendSessionCredentialsType enum.
+func (e ExtendSessionCredentialsType) Valid() bool {
+	switch e {
+	case ExtendSessionCredentialsTypeCredentials:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExtendSessionMultisiteType.
+const (
+	ExtendSessionMultisiteTypeMultisite ExtendSessionMultisiteType = "multisite"
+)
+
+// Valid indicates whether the value is a known member of the ExtendSessionMultisiteType enum.
+func (e ExtendSessionMultisiteType) Valid() bool {
+	switch e {
+	case ExtendSessionMultisiteTypeMultisite:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for InstanceInfoQuiescedType.
 const (
 	InstanceInfoQuiescedTypeApplicationQuiesced InstanceInfoQuiescedType = "applicationQuiesced"
@@ -250,6 +310,7 @@ func (e SsoTokenAuthenticationRequestType) Valid() bool {
 // Defines values for TaskState.
 const (
 	TaskStateFAILED    TaskState = "FAILED"
+	TaskStateQUEUED    TaskState = "QUEUED"
 	TaskStateRUNNING   TaskState = "RUNNING"
 	TaskStateSUCCEEDED TaskState = "SUCCEEDED"
 )
@@ -258,6 +319,8 @@ const (
 func (e TaskState) Valid() bool {
 	switch e {
 	case TaskStateFAILED:
+		return true
+	case TaskStateQUEUED:
 		return true
 	case TaskStateRUNNING:
 		return true
@@ -388,6 +451,122 @@ func (e VmReplicationSettingsDataConnectionType) Valid() bool {
 	}
 }
 
+// Defines values for ListVmReplicationsParamsSourceSiteType.
+const (
+	ListVmReplicationsParamsSourceSiteTypeVcenter ListVmReplicationsParamsSourceSiteType = "vcenter"
+	ListVmReplicationsParamsSourceSiteTypeVcloud  ListVmReplicationsParamsSourceSiteType = "vcloud"
+)
+
+// Valid indicates whether the value is a known member of the ListVmReplicationsParamsSourceSiteType enum.
+func (e ListVmReplicationsParamsSourceSiteType) Valid() bool {
+	switch e {
+	case ListVmReplicationsParamsSourceSiteTypeVcenter:
+		return true
+	case ListVmReplicationsParamsSourceSiteTypeVcloud:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListVmReplicationsParamsDestinationSiteType.
+const (
+	ListVmReplicationsParamsDestinationSiteTypeVcenter ListVmReplicationsParamsDestinationSiteType = "vcenter"
+	ListVmReplicationsParamsDestinationSiteTypeVcloud  ListVmReplicationsParamsDestinationSiteType = "vcloud"
+)
+
+// Valid indicates whether the value is a known member of the ListVmReplicationsParamsDestinationSiteType enum.
+func (e ListVmReplicationsParamsDestinationSiteType) Valid() bool {
+	switch e {
+	case ListVmReplicationsParamsDestinationSiteTypeVcenter:
+		return true
+	case ListVmReplicationsParamsDestinationSiteTypeVcloud:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListVmReplicationsParamsDataConnectionState.
+const (
+	ListVmReplicationsParamsDataConnectionStateERROR          ListVmReplicationsParamsDataConnectionState = "ERROR"
+	ListVmReplicationsParamsDataConnectionStateFINISHED       ListVmReplicationsParamsDataConnectionState = "FINISHED"
+	ListVmReplicationsParamsDataConnectionStateINITIALSYNCING ListVmReplicationsParamsDataConnectionState = "INITIAL_SYNCING"
+	ListVmReplicationsParamsDataConnectionStateOK             ListVmReplicationsParamsDataConnectionState = "OK"
+	ListVmReplicationsParamsDataConnectionStatePAUSED         ListVmReplicationsParamsDataConnectionState = "PAUSED"
+	ListVmReplicationsParamsDataConnectionStatePOWEREDOFF     ListVmReplicationsParamsDataConnectionState = "POWERED_OFF"
+	ListVmReplicationsParamsDataConnectionStatePRUNING        ListVmReplicationsParamsDataConnectionState = "PRUNING"
+	ListVmReplicationsParamsDataConnectionStateSYNCING        ListVmReplicationsParamsDataConnectionState = "SYNCING"
+	ListVmReplicationsParamsDataConnectionStateUNKNOWN        ListVmReplicationsParamsDataConnectionState = "UNKNOWN"
+)
+
+// Valid indicates whether the value is a known member of the ListVmReplicationsParamsDataConnectionState enum.
+func (e ListVmReplicationsParamsDataConnectionState) Valid() bool {
+	switch e {
+	case ListVmReplicationsParamsDataConnectionStateERROR:
+		return true
+	case ListVmReplicationsParamsDataConnectionStateFINISHED:
+		return true
+	case ListVmReplicationsParamsDataConnectionStateINITIALSYNCING:
+		return true
+	case ListVmReplicationsParamsDataConnectionStateOK:
+		return true
+	case ListVmReplicationsParamsDataConnectionStatePAUSED:
+		return true
+	case ListVmReplicationsParamsDataConnectionStatePOWEREDOFF:
+		return true
+	case ListVmReplicationsParamsDataConnectionStatePRUNING:
+		return true
+	case ListVmReplicationsParamsDataConnectionStateSYNCING:
+		return true
+	case ListVmReplicationsParamsDataConnectionStateUNKNOWN:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListVmReplicationsParamsOverallHealth.
+const (
+	ListVmReplicationsParamsOverallHealthGREEN  ListVmReplicationsParamsOverallHealth = "GREEN"
+	ListVmReplicationsParamsOverallHealthRED    ListVmReplicationsParamsOverallHealth = "RED"
+	ListVmReplicationsParamsOverallHealthYELLOW ListVmReplicationsParamsOverallHealth = "YELLOW"
+)
+
+// Valid indicates whether the value is a known member of the ListVmReplicationsParamsOverallHealth enum.
+func (e ListVmReplicationsParamsOverallHealth) Valid() bool {
+	switch e {
+	case ListVmReplicationsParamsOverallHealthGREEN:
+		return true
+	case ListVmReplicationsParamsOverallHealthRED:
+		return true
+	case ListVmReplicationsParamsOverallHealthYELLOW:
+		return true
+	default:
+		return false
+	}
+}
+
+// AboutInfo Product information of the appliance answering.
+//
+// Example: {"buildDate":1718000000000,"buildVersion":"4.7.0.1234567-0123456789","instanceId":"2b7e3c1d-4f5a-4b6c-8d7e-9f0a1b2c3d4e","productName":"VMware Cloud Director Availability","serviceType":"CLOUD"}
+type AboutInfo struct {
+	// BuildDate Build time in epoch milliseconds.
+	BuildDate int64 `json:"buildDate"`
+
+	// BuildVersion Build version, starting with the product version (e.g. `4.7.0.1234567-0123456789`).
+	BuildVersion string `json:"buildVersion"`
+
+	// InstanceId Identifier of this appliance instance.
+	InstanceId string `json:"instanceId"`
+
+	// ProductName The product name.
+	ProductName string `json:"productName"`
+
+	// ServiceType The service this appliance runs (`CLOUD`, `MANAGER`, `REPLICATOR`, `ONPREM_REPLICATOR`, `TUNNEL`).
+	ServiceType string `json:"serviceType"`
+}
+
 // ApiError The error body of every response with a status of 400 or above. failoverkit choice: the vendor marks every field optional but always sends `code` and `msg`; they are required here so that the conformance suite can detect non-vendor error bodies.
 //
 // Example: {"args":[],"code":"Forbidden","msg":"Permission denied.","stacktrace":"com.vmware.h4.api.error.exceptions.PermissionDeniedException: Permission denied."}
@@ -454,7 +633,7 @@ type C4ApiTask struct {
 	// StartTime Timestamp in msec of the creation time of the task.
 	StartTime int64 `json:"startTime"`
 
-	// State The current state of a task. The vendor's own text listing the states is truncated; these are the values clients and examples use. Treat any value other than RUNNING as finished.
+	// State The current state of a task. The 3.x reference lists RUNNING, SUCCEEDED and FAILED; VMware's terraform provider also polls through QUEUED (a task accepted but not started). SUCCEEDED and FAILED are final; every other state is pending, so a client keeps polling while a task is QUEUED or RUNNING. failoverkit choice: the mock runs tasks RUNNING at once, and only queues them (QUEUED first) when asked to (`failoverkit mock --vcav-queue`).
 	//
 	// Example: RUNNING
 	State TaskState `json:"state"`
@@ -502,7 +681,7 @@ type C4ApiTaskOfSingleVmReplicationInfo struct {
 	// StartTime Timestamp in msec of the creation time of the task.
 	StartTime int64 `json:"startTime"`
 
-	// State The current state of a task. The vendor's own text listing the states is truncated; these are the values clients and examples use. Treat any value other than RUNNING as finished.
+	// State The current state of a task. The 3.x reference lists RUNNING, SUCCEEDED and FAILED; VMware's terraform provider also polls through QUEUED (a task accepted but not started). SUCCEEDED and FAILED are final; every other state is pending, so a client keeps polling while a task is QUEUED or RUNNING. failoverkit choice: the mock runs tasks RUNNING at once, and only queues them (QUEUED first) when asked to (`failoverkit mock --vcav-queue`).
 	//
 	// Example: RUNNING
 	State TaskState `json:"state"`
@@ -569,6 +748,46 @@ type CloudDestinationStateInfo struct {
 // CloudDestinationStateInfoState Destination (HBR) replication state.
 type CloudDestinationStateInfoState string
 
+// CloudHealthInfo Health of the cloud site (the result of the 4.x health task, or the 3.x health read). failoverkit choice: only the fields clients read are declared; servers may send more.
+//
+// Example: {"address":"vcda.example.com","buildVersion":"4.7.0.1234567-0123456789","currentTime":1718000100000,"instanceId":"2b7e3c1d-4f5a-4b6c-8d7e-9f0a1b2c3d4e","managerHealth":{"id":"1f2e3d4c-5b6a-4978-8e7d-6c5b4a392817","offlineReplicators":[]},"productName":"VMware Cloud Director Availability","runtimeId":"7d6c5b4a-3f2e-4d1c-9b8a-7f6e5d4c3b2a","tunnelConnectivity":[{"connected":true,"tunnelService":{"id":"4c3b2a19-0f8e-4d7c-9b6a-5e4d3c2b1a09"},"url":"https://tunnel.example.com:8047"}]}
+type CloudHealthInfo struct {
+	// Address Address of the cloud service.
+	Address *string `json:"address,omitempty"`
+
+	// ApplianceBootTimestamp When the appliance booted, in epoch milliseconds.
+	ApplianceBootTimestamp *int64 `json:"applianceBootTimestamp,omitempty"`
+
+	// BuildDate Build time in epoch milliseconds.
+	BuildDate *int64 `json:"buildDate,omitempty"`
+
+	// BuildVersion Build version.
+	BuildVersion *string `json:"buildVersion,omitempty"`
+
+	// CurrentTime The appliance's clock in epoch milliseconds.
+	CurrentTime *int64 `json:"currentTime,omitempty"`
+
+	// InstanceId Identifier of the appliance instance.
+	InstanceId *string `json:"instanceId,omitempty"`
+
+	// ManagerHealth Health of the replication manager.
+	//
+	// Example: {"offlineReplicators":[]}
+	ManagerHealth *ManagerHealth `json:"managerHealth,omitempty"`
+
+	// ProductName The product name.
+	ProductName *string `json:"productName,omitempty"`
+
+	// RuntimeId Identifier of the running service.
+	RuntimeId *string `json:"runtimeId,omitempty"`
+
+	// ServiceBootTimestamp When the service started, in epoch milliseconds.
+	ServiceBootTimestamp *int64 `json:"serviceBootTimestamp,omitempty"`
+
+	// TunnelConnectivity Connectivity of the tunnel appliances.
+	TunnelConnectivity *[]TunnelConnectivity `json:"tunnelConnectivity,omitempty"`
+}
+
 // CustomVirtualHardware Hardware changes applied to the recovered VM (4.5).
 //
 // Example: {"memoryInMB":8192,"numCoresPerSocket":2,"numCpus":4}
@@ -584,6 +803,84 @@ type CustomVirtualHardware struct {
 
 	// NumCpus Number of virtual CPUs.
 	NumCpus *int32 `json:"numCpus,omitempty"`
+}
+
+// ExtendSessionAccessToken Extend with a Cloud Director API access token (4.2+).
+//
+// Example: {"site":"site1","type":"vcdAccessToken","vcdAccessToken":"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl"}
+type ExtendSessionAccessToken struct {
+	// Site The remote site to extend the session to.
+	Site string `json:"site"`
+
+	// Type Discriminator.
+	Type ExtendSessionAccessTokenType `json:"type"`
+
+	// VcdAccessToken The Cloud Director access token (JWT).
+	VcdAccessToken string `json:"vcdAccessToken"`
+}
+
+// ExtendSessionAccessTokenType Discriminator.
+type ExtendSessionAccessTokenType string
+
+// ExtendSessionCookie Extend with a Cloud Director session cookie of the remote site.
+//
+// Example: {"cookie":"6c4d8b2e9f1a4b3c8d7e6f5a4b3c2d1e","site":"site1","type":"cookie"}
+type ExtendSessionCookie struct {
+	// Cookie The Cloud Director session secret.
+	Cookie string `json:"cookie"`
+
+	// Site The remote site to extend the session to.
+	Site string `json:"site"`
+
+	// Type Discriminator.
+	Type ExtendSessionCookieType `json:"type"`
+}
+
+// ExtendSessionCookieType Discriminator.
+type ExtendSessionCookieType string
+
+// ExtendSessionCredentials Extend with a Cloud Director user of the remote site.
+//
+// Example: {"site":"site1","type":"credentials","vcdPassword":"changeme","vcdUsername":"admin@org1"}
+type ExtendSessionCredentials struct {
+	// Site The remote site to extend the session to.
+	Site string `json:"site"`
+
+	// Type Discriminator.
+	Type ExtendSessionCredentialsType `json:"type"`
+
+	// VcdPassword Cloud Director password.
+	VcdPassword string `json:"vcdPassword"`
+
+	// VcdUsername Cloud Director user in `user@org` form.
+	VcdUsername string `json:"vcdUsername"`
+}
+
+// ExtendSessionCredentialsType Discriminator.
+type ExtendSessionCredentialsType string
+
+// ExtendSessionMultisite Extend to a remote organization linked through Cloud Director Multisite.
+//
+// Example: {"org":"org1","site":"site1","type":"multisite"}
+type ExtendSessionMultisite struct {
+	// Org The remote organization.
+	Org string `json:"org"`
+
+	// Site The remote site to extend the session to.
+	Site string `json:"site"`
+
+	// Type Discriminator.
+	Type ExtendSessionMultisiteType `json:"type"`
+}
+
+// ExtendSessionMultisiteType Discriminator.
+type ExtendSessionMultisiteType string
+
+// ExtendSessionRequest Credentials that extend the session to the remote `site`, discriminated by `type` (`MultiSiteAuthRequest` and its siblings in the vendor reference). Variants are open: unknown fields are ignored.
+//
+// Example: {"site":"site1","type":"credentials","vcdPassword":"changeme","vcdUsername":"admin@org1"}
+type ExtendSessionRequest struct {
+	union json.RawMessage
 }
 
 // GuestCustomization Guest customization settings of the recovered VM (4.5+).
@@ -635,6 +932,9 @@ type InstanceInfo struct {
 // InstanceInfoQuiescedType Quiescing applied to the instance.
 type InstanceInfoQuiescedType string
 
+// JsonNull JSON null. OpenAPI 3.0.3 admits null only through `nullable: true` on a schema with a `type` (a nullable `allOf` reference does not), so fields that may be an object or null are written as `anyOf` of the object and this schema.
+type JsonNull = map[string]interface{}
+
 // LocalUserAuthenticationRequest Log in as a local user of the appliance operating system (e.g. `root`).
 //
 // Example: {"localPassword":"changeme","localUser":"root","type":"localUser"}
@@ -651,6 +951,17 @@ type LocalUserAuthenticationRequest struct {
 
 // LocalUserAuthenticationRequestType Discriminator.
 type LocalUserAuthenticationRequestType string
+
+// ManagerHealth Health of the replication manager.
+//
+// Example: {"offlineReplicators":[]}
+type ManagerHealth struct {
+	// Id Identifier of the manager (VMware's terraform provider reads it).
+	Id *string `json:"id,omitempty"`
+
+	// OfflineReplicators Replicators the manager cannot reach.
+	OfflineReplicators *[]string `json:"offlineReplicators,omitempty"`
+}
 
 // NetworkMapping Maps one source network to a destination org VDC network.
 //
@@ -670,6 +981,21 @@ type NetworkMapping struct {
 	SourceOrgVdcNetwork *OrgVdcNetworkRef `json:"sourceOrgVdcNetwork,omitempty"`
 }
 
+// NetworkSettingsPair VM NIC settings and vApp network mapping, each possibly null.
+//
+// Example: {"vAppNetworkSettings":null,"vmNetworkSettings":null}
+type NetworkSettingsPair struct {
+	// VAppNetworkSettings Network mapping of a recovered vApp.
+	//
+	// Example: {"copySourceNetworks":false,"networkMappings":[{"destinationOrgVdcNetwork":{"id":"3c2b1a0f-9e8d-4c7b-8a6f-5e4d3c2b1a0f","name":"org1-dr-net"},"sourceNetworkName":"web-net"}]}
+	VAppNetworkSettings *VAppNetworkSettings `json:"vAppNetworkSettings,omitempty"`
+
+	// VmNetworkSettings Per-VM network settings of a recovered VM.
+	//
+	// Example: {"copySourceNicSettings":false,"nics":[{"ipAddressAllocationMode":"POOL","isConnected":true,"network":"org1-dr-net","nicIndex":0}],"primaryNicIndex":0}
+	VmNetworkSettings *VmNetworkSettings `json:"vmNetworkSettings,omitempty"`
+}
+
 // OrgVdcNetworkRef Reference to an org VDC network.
 //
 // Example: {"id":"3c2b1a0f-9e8d-4c7b-8a6f-5e4d3c2b1a0f","name":"org1-dr-net"}
@@ -679,6 +1005,23 @@ type OrgVdcNetworkRef struct {
 
 	// Name Network name.
 	Name *string `json:"name,omitempty"`
+}
+
+// QueryResultOfC4ApiTask One page of tasks.
+//
+// Example: {"items":[],"limit":100,"offset":0,"total":0}
+type QueryResultOfC4ApiTask struct {
+	// Items The tasks of this page.
+	Items []C4ApiTask `json:"items"`
+
+	// Limit Maximum number of items in a page.
+	Limit int32 `json:"limit"`
+
+	// Offset Number of matching items skipped.
+	Offset int32 `json:"offset"`
+
+	// Total Number of matching items in all pages.
+	Total int64 `json:"total"`
 }
 
 // QueryResultOfSingleVmReplicationInfo One page of VM replications.
@@ -735,6 +1078,21 @@ type RecoveryInfo struct {
 //
 // Example: NOT_STARTED
 type RecoveryState string
+
+// ReplicationNetworkSettings The network settings stored with a replication for failover and for test failover.
+//
+// Example: {"failoverSettings":{"vAppNetworkSettings":null,"vmNetworkSettings":{"copySourceNicSettings":true,"nics":[],"primaryNicIndex":0}},"failoverTestSettings":{"vAppNetworkSettings":null,"vmNetworkSettings":{"copySourceNicSettings":true,"nics":[],"primaryNicIndex":0}}}
+type ReplicationNetworkSettings struct {
+	// FailoverSettings VM NIC settings and vApp network mapping, each possibly null.
+	//
+	// Example: {"vAppNetworkSettings":null,"vmNetworkSettings":null}
+	FailoverSettings *NetworkSettingsPair `json:"failoverSettings,omitempty"`
+
+	// FailoverTestSettings VM NIC settings and vApp network mapping, each possibly null.
+	//
+	// Example: {"vAppNetworkSettings":null,"vmNetworkSettings":null}
+	FailoverTestSettings *NetworkSettingsPair `json:"failoverTestSettings,omitempty"`
+}
 
 // ReplicationProgress Transfer progress of the current sync.
 //
@@ -891,6 +1249,51 @@ type SingleVmReplicationInfoDataConnectionState string
 // SingleVmReplicationInfoOverallHealth Overall health of the replication.
 type SingleVmReplicationInfoOverallHealth string
 
+// Site A site of the deployment (`GET /sites`).
+//
+// Example: {"apiPublicUrl":"https://vcda-site2.example.com","apiThumbprint":"AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01","apiUrl":"https://vcda-site2.example.com:8048","apiVersion":"4.7","buildVersion":"4.7.0.1234567-0123456789","description":"Cloud DR site","isLocal":true,"site":"site2","state":{"incomingCommError":null,"outgoingCommError":null}}
+type Site struct {
+	// ApiPublicUrl Public address of the site's API; clients match remote sites by it.
+	ApiPublicUrl *string `json:"apiPublicUrl,omitempty"`
+
+	// ApiThumbprint Thumbprint of the site's API certificate.
+	ApiThumbprint *string `json:"apiThumbprint,omitempty"`
+
+	// ApiUrl Address of the site's API.
+	ApiUrl *string `json:"apiUrl,omitempty"`
+
+	// ApiVersion API version of the site, e.g. `4.7`.
+	ApiVersion *string `json:"apiVersion,omitempty"`
+
+	// BuildVersion Build version of the site.
+	BuildVersion *string `json:"buildVersion,omitempty"`
+
+	// Description Free-text description.
+	Description *string `json:"description,omitempty"`
+
+	// IsLocal Whether this is the site answering.
+	IsLocal bool `json:"isLocal"`
+
+	// Site Site name, the value of the `site` query parameter.
+	Site string `json:"site"`
+
+	// State Communication state with a site; an error is null when there is none.
+	//
+	// Example: {"incomingCommError":null,"outgoingCommError":null}
+	State *SiteState `json:"state,omitempty"`
+}
+
+// SiteState Communication state with a site; an error is null when there is none.
+//
+// Example: {"incomingCommError":null,"outgoingCommError":null}
+type SiteState struct {
+	// IncomingCommError The last incoming communication failure, or null.
+	IncomingCommError *ApiError `json:"incomingCommError,omitempty"`
+
+	// OutgoingCommError The last outgoing communication failure, or null.
+	OutgoingCommError *ApiError `json:"outgoingCommError,omitempty"`
+}
+
 // SlaProfileRef The SLA profile the replication was created from (4.1+).
 //
 // Example: {"displayName":"Gold","id":"61c528c8-1a8c-4c4e-8886-f1b6eeba98a5"}
@@ -972,10 +1375,34 @@ type SsoTokenAuthenticationRequest struct {
 // SsoTokenAuthenticationRequestType Discriminator.
 type SsoTokenAuthenticationRequestType string
 
-// TaskState The current state of a task. The vendor's own text listing the states is truncated; these are the values clients and examples use. Treat any value other than RUNNING as finished.
+// TaskState The current state of a task. The 3.x reference lists RUNNING, SUCCEEDED and FAILED; VMware's terraform provider also polls through QUEUED (a task accepted but not started). SUCCEEDED and FAILED are final; every other state is pending, so a client keeps polling while a task is QUEUED or RUNNING. failoverkit choice: the mock runs tasks RUNNING at once, and only queues them (QUEUED first) when asked to (`failoverkit mock --vcav-queue`).
 //
 // Example: RUNNING
 type TaskState string
+
+// TunnelConnectivity Whether a tunnel appliance is reachable. VMware's terraform provider requires `tunnelService` in every item (it reads its `id`).
+//
+// Example: {"connected":true,"tunnelService":{"id":"4c3b2a19-0f8e-4d7c-9b6a-5e4d3c2b1a09"},"url":"https://tunnel.example.com:8047"}
+type TunnelConnectivity struct {
+	// Connected Whether it is reachable.
+	Connected *bool `json:"connected,omitempty"`
+
+	// TunnelService The tunnel service an item of `tunnelConnectivity` is about.
+	//
+	// Example: {"id":"4c3b2a19-0f8e-4d7c-9b6a-5e4d3c2b1a09"}
+	TunnelService TunnelService `json:"tunnelService"`
+
+	// Url Address of the tunnel.
+	Url *string `json:"url,omitempty"`
+}
+
+// TunnelService The tunnel service an item of `tunnelConnectivity` is about.
+//
+// Example: {"id":"4c3b2a19-0f8e-4d7c-9b6a-5e4d3c2b1a09"}
+type TunnelService struct {
+	// Id Identifier of the tunnel service.
+	Id *string `json:"id,omitempty"`
+}
 
 // VAppNetworkSettings Network mapping of a recovered vApp.
 //
@@ -1032,6 +1459,25 @@ type VcFailoverSettings struct {
 
 // VcFailoverSettingsType Discriminator.
 type VcFailoverSettingsType string
+
+// VcSite An on-premises vCenter site paired with this cloud site (`GET /vc-sites`).
+//
+// Example: {"description":"Customer data centre","isLocal":false,"site":"onprem1","state":{"incomingCommError":null,"outgoingCommError":null}}
+type VcSite struct {
+	// Description Free-text description.
+	Description *string `json:"description,omitempty"`
+
+	// IsLocal Always false for a vCenter site seen from the cloud.
+	IsLocal *bool `json:"isLocal,omitempty"`
+
+	// Site Site name.
+	Site string `json:"site"`
+
+	// State Communication state with a site; an error is null when there is none.
+	//
+	// Example: {"incomingCommError":null,"outgoingCommError":null}
+	State *SiteState `json:"state,omitempty"`
+}
 
 // VcdAccessTokenAuthenticationRequest Log in with a Cloud Director API access token (JWT); 4.2 and later.
 //
@@ -1324,6 +1770,12 @@ type WorkflowInfo struct {
 	Type *string `json:"type,omitempty"`
 }
 
+// LimitQuery defines model for LimitQuery.
+type LimitQuery = int32
+
+// OffsetQuery defines model for OffsetQuery.
+type OffsetQuery = int32
+
 // OperationIdHeader defines model for OperationIdHeader.
 type OperationIdHeader = string
 
@@ -1333,6 +1785,9 @@ type ReplicationIdPath = string
 // SiteQuery defines model for SiteQuery.
 type SiteQuery = string
 
+// SortQuery defines model for SortQuery.
+type SortQuery = string
+
 // TaskIdPath defines model for TaskIdPath.
 type TaskIdPath = string
 
@@ -1340,6 +1795,16 @@ type TaskIdPath = string
 //
 // Example: {"args":[],"code":"Forbidden","msg":"Permission denied.","stacktrace":"com.vmware.h4.api.error.exceptions.PermissionDeniedException: Permission denied."}
 type BadRequest = ApiError
+
+// Error The error body of every response with a status of 400 or above. failoverkit choice: the vendor marks every field optional but always sends `code` and `msg`; they are required here so that the conformance suite can detect non-vendor error bodies.
+//
+// Example: {"args":[],"code":"Forbidden","msg":"Permission denied.","stacktrace":"com.vmware.h4.api.error.exceptions.PermissionDeniedException: Permission denied."}
+type Error = ApiError
+
+// ExtendUnauthorized The error body of every response with a status of 400 or above. failoverkit choice: the vendor marks every field optional but always sends `code` and `msg`; they are required here so that the conformance suite can detect non-vendor error bodies.
+//
+// Example: {"args":[],"code":"Forbidden","msg":"Permission denied.","stacktrace":"com.vmware.h4.api.error.exceptions.PermissionDeniedException: Permission denied."}
+type ExtendUnauthorized = ApiError
 
 // FailoverBadRequest The error body of every response with a status of 400 or above. failoverkit choice: the vendor marks every field optional but always sends `code` and `msg`; they are required here so that the conformance suite can detect non-vendor error bodies.
 //
@@ -1386,6 +1851,24 @@ type TaskNotFound = ApiError
 // Example: {"args":[],"code":"Forbidden","msg":"Permission denied.","stacktrace":"com.vmware.h4.api.error.exceptions.PermissionDeniedException: Permission denied."}
 type Unauthorized = ApiError
 
+// GetAboutParams defines parameters for GetAbout.
+type GetAboutParams struct {
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// GetHealthParams defines parameters for GetHealth.
+type GetHealthParams struct {
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// CheckHealthParams defines parameters for CheckHealth.
+type CheckHealthParams struct {
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
 // LogoutParams defines parameters for Logout.
 type LogoutParams struct {
 	// OperationID Operation ID for correlating logs across multiple services
@@ -1404,25 +1887,82 @@ type LoginParams struct {
 	OperationID *OperationIdHeader `json:"operationID,omitempty"`
 }
 
+// ExtendSessionParams defines parameters for ExtendSession.
+type ExtendSessionParams struct {
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// ListSitesParams defines parameters for ListSites.
+type ListSitesParams struct {
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// ListTasksParams defines parameters for ListTasks.
+type ListTasksParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// Offset Number of matching items to skip.
+	Offset *OffsetQuery `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Limit Maximum number of items to return. It defaults to 100, and a value above the server's maximum (100) is served as the maximum, not refused (the vendor's documented rule).
+	Limit *LimitQuery `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// ResourceType Comma-separated resource types (`replication`, `vmReplication`, `vappReplication`, `site`, `pair`, `repair`, `inventory`, `appliance`, `replicator`, `supportBundle`, `policies`, `CLOUD`), matched against `workflowInfo.resourceType`.
+	ResourceType *string `form:"resourceType,omitempty" json:"resourceType,omitempty"`
+
+	// User The user who started the task.
+	User *string `form:"user,omitempty" json:"user,omitempty"`
+
+	// State Comma-separated task states.
+	State *string `form:"state,omitempty" json:"state,omitempty"`
+
+	// SourceOrg Source organization of the replication the task works on.
+	SourceOrg *string `form:"sourceOrg,omitempty" json:"sourceOrg,omitempty"`
+
+	// DestinationOrg Destination organization of the replication the task works on.
+	DestinationOrg *string `form:"destinationOrg,omitempty" json:"destinationOrg,omitempty"`
+
+	// StartTimeAfter Only tasks started after this time (epoch milliseconds).
+	StartTimeAfter *int64 `form:"startTimeAfter,omitempty" json:"startTimeAfter,omitempty"`
+
+	// StartTimeBefore Only tasks started before this time (epoch milliseconds).
+	StartTimeBefore *int64 `form:"startTimeBefore,omitempty" json:"startTimeBefore,omitempty"`
+
+	// OperationID Only tasks started by a request that carried this `operationID` header. (The `operationID` request header is accepted here too, as on every call, but is not declared, since it shares its name with this filter.)
+	OperationID *string `form:"operationID,omitempty" json:"operationID,omitempty"`
+}
+
 // GetTaskParams defines parameters for GetTask.
 type GetTaskParams struct {
-	// Site Runs the operation on the named site; defaults to the local site when omitted. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`.
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
 	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
 
 	// OperationID Operation ID for correlating logs across multiple services
 	OperationID *OperationIdHeader `json:"operationID,omitempty"`
 }
 
+// ListVcSitesParams defines parameters for ListVcSites.
+type ListVcSitesParams struct {
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
 // ListVmReplicationsParams defines parameters for ListVmReplications.
 type ListVmReplicationsParams struct {
-	// Site Runs the operation on the named site; defaults to the local site when omitted. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`.
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
 	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
 
 	// Offset Number of matching items to skip.
-	Offset *int32 `form:"offset,omitempty" json:"offset,omitempty"`
+	Offset *OffsetQuery `form:"offset,omitempty" json:"offset,omitempty"`
 
-	// Limit Maximum number of items to return (default and maximum 100).
-	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
+	// Limit Maximum number of items to return. It defaults to 100, and a value above the server's maximum (100) is served as the maximum, not refused (the vendor's documented rule).
+	Limit *LimitQuery `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Sort Comma-separated fields to order by, left to right; a trailing `-` sorts that field descending (`vmName,lastUpdated-`). failoverkit choice: the vendor documents the syntax but its parameter name was not captured; the mock calls it `sort` and sorts by `id`, `vmName`, `owner`, `sourceSite`, `sourceOrg`, `sourceVdcName`, `destinationOrg`, `destinationVdcName`, `lastUpdated` and `overallHealth`.
+	Sort *SortQuery `form:"sort,omitempty" json:"sort,omitempty"`
 
 	// Ids Comma-separated list of VM replication identifiers (`C4-` form) to return.
 	Ids *string `form:"ids,omitempty" json:"ids,omitempty"`
@@ -1457,13 +1997,52 @@ type ListVmReplicationsParams struct {
 	// DestinationVdcName Destination organization VDC name.
 	DestinationVdcName *string `form:"destinationVdcName,omitempty" json:"destinationVdcName,omitempty"`
 
+	// SourceSiteType Kind of the source site, `vcloud` (cloud-to-cloud) or `vcenter` (on-premises to cloud). failoverkit choice: the mock takes a site for `vcenter` when it is one of its vCenter sites (`GET /vc-sites`), for `vcloud` otherwise.
+	SourceSiteType *ListVmReplicationsParamsSourceSiteType `form:"sourceSiteType,omitempty" json:"sourceSiteType,omitempty"`
+
+	// DestinationSiteType Kind of the destination site, `vcloud` or `vcenter`.
+	DestinationSiteType *ListVmReplicationsParamsDestinationSiteType `form:"destinationSiteType,omitempty" json:"destinationSiteType,omitempty"`
+
+	// IsMigration `true` lists migrations only, `false` protections only.
+	IsMigration *bool `form:"isMigration,omitempty" json:"isMigration,omitempty"`
+
+	// SourceVimServerUuid Instance UUID of the source vCenter (administrators). failoverkit choice: the mock matches it against `vimLocation.vimServerInstanceUuid`.
+	SourceVimServerUuid *string `form:"sourceVimServerUuid,omitempty" json:"sourceVimServerUuid,omitempty"`
+
+	// StorageProfile Destination storage profile identifier.
+	StorageProfile *string `form:"storageProfile,omitempty" json:"storageProfile,omitempty"`
+
+	// DataConnectionState Data connection state (4.1).
+	DataConnectionState *ListVmReplicationsParamsDataConnectionState `form:"dataConnectionState,omitempty" json:"dataConnectionState,omitempty"`
+
+	// OverallHealth Overall health (4.1).
+	OverallHealth *ListVmReplicationsParamsOverallHealth `form:"overallHealth,omitempty" json:"overallHealth,omitempty"`
+
+	// LastUpdatedAfter Only replications whose last management operation was after this time (epoch milliseconds).
+	LastUpdatedAfter *int64 `form:"lastUpdatedAfter,omitempty" json:"lastUpdatedAfter,omitempty"`
+
+	// LastUpdatedBefore Only replications whose last management operation was before this time (epoch milliseconds).
+	LastUpdatedBefore *int64 `form:"lastUpdatedBefore,omitempty" json:"lastUpdatedBefore,omitempty"`
+
 	// OperationID Operation ID for correlating logs across multiple services
 	OperationID *OperationIdHeader `json:"operationID,omitempty"`
 }
 
+// ListVmReplicationsParamsSourceSiteType defines parameters for ListVmReplications.
+type ListVmReplicationsParamsSourceSiteType string
+
+// ListVmReplicationsParamsDestinationSiteType defines parameters for ListVmReplications.
+type ListVmReplicationsParamsDestinationSiteType string
+
+// ListVmReplicationsParamsDataConnectionState defines parameters for ListVmReplications.
+type ListVmReplicationsParamsDataConnectionState string
+
+// ListVmReplicationsParamsOverallHealth defines parameters for ListVmReplications.
+type ListVmReplicationsParamsOverallHealth string
+
 // GetVmReplicationParams defines parameters for GetVmReplication.
 type GetVmReplicationParams struct {
-	// Site Runs the operation on the named site; defaults to the local site when omitted. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`.
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
 	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
 
 	// OperationID Operation ID for correlating logs across multiple services
@@ -1472,7 +2051,25 @@ type GetVmReplicationParams struct {
 
 // FailoverVmReplicationParams defines parameters for FailoverVmReplication.
 type FailoverVmReplicationParams struct {
-	// Site Runs the operation on the named site; defaults to the local site when omitted. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`.
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// ListVmReplicationInstancesParams defines parameters for ListVmReplicationInstances.
+type ListVmReplicationInstancesParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// GetVmReplicationNetworkSettingsParams defines parameters for GetVmReplicationNetworkSettings.
+type GetVmReplicationNetworkSettingsParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
 	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
 
 	// OperationID Operation ID for correlating logs across multiple services
@@ -1481,6 +2078,9 @@ type FailoverVmReplicationParams struct {
 
 // LoginJSONRequestBody defines body for Login for application/json ContentType.
 type LoginJSONRequestBody = AuthenticationRequest
+
+// ExtendSessionJSONRequestBody defines body for ExtendSession for application/json ContentType.
+type ExtendSessionJSONRequestBody = ExtendSessionRequest
 
 // FailoverVmReplicationJSONRequestBody defines body for FailoverVmReplication for application/json ContentType.
 type FailoverVmReplicationJSONRequestBody = VmReplicationFailoverSettings
@@ -1726,6 +2326,179 @@ func (t AuthenticationRequest) MarshalJSON() ([]byte, error) {
 }
 
 func (t *AuthenticationRequest) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsExtendSessionCredentials returns the union data inside the ExtendSessionRequest as a ExtendSessionCredentials
+func (t ExtendSessionRequest) AsExtendSessionCredentials() (ExtendSessionCredentials, error) {
+	var body ExtendSessionCredentials
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromExtendSessionCredentials overwrites any union data inside the ExtendSessionRequest as the provided ExtendSessionCredentials
+func (t *ExtendSessionRequest) FromExtendSessionCredentials(v ExtendSessionCredentials) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"credentials"}`))
+	t.union = b
+	return err
+}
+
+// MergeExtendSessionCredentials performs a merge with any union data inside the ExtendSessionRequest, using the provided ExtendSessionCredentials
+func (t *ExtendSessionRequest) MergeExtendSessionCredentials(v ExtendSessionCredentials) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"credentials"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsExtendSessionCookie returns the union data inside the ExtendSessionRequest as a ExtendSessionCookie
+func (t ExtendSessionRequest) AsExtendSessionCookie() (ExtendSessionCookie, error) {
+	var body ExtendSessionCookie
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromExtendSessionCookie overwrites any union data inside the ExtendSessionRequest as the provided ExtendSessionCookie
+func (t *ExtendSessionRequest) FromExtendSessionCookie(v ExtendSessionCookie) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"cookie"}`))
+	t.union = b
+	return err
+}
+
+// MergeExtendSessionCookie performs a merge with any union data inside the ExtendSessionRequest, using the provided ExtendSessionCookie
+func (t *ExtendSessionRequest) MergeExtendSessionCookie(v ExtendSessionCookie) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"cookie"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsExtendSessionAccessToken returns the union data inside the ExtendSessionRequest as a ExtendSessionAccessToken
+func (t ExtendSessionRequest) AsExtendSessionAccessToken() (ExtendSessionAccessToken, error) {
+	var body ExtendSessionAccessToken
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromExtendSessionAccessToken overwrites any union data inside the ExtendSessionRequest as the provided ExtendSessionAccessToken
+func (t *ExtendSessionRequest) FromExtendSessionAccessToken(v ExtendSessionAccessToken) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"vcdAccessToken"}`))
+	t.union = b
+	return err
+}
+
+// MergeExtendSessionAccessToken performs a merge with any union data inside the ExtendSessionRequest, using the provided ExtendSessionAccessToken
+func (t *ExtendSessionRequest) MergeExtendSessionAccessToken(v ExtendSessionAccessToken) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"vcdAccessToken"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsExtendSessionMultisite returns the union data inside the ExtendSessionRequest as a ExtendSessionMultisite
+func (t ExtendSessionRequest) AsExtendSessionMultisite() (ExtendSessionMultisite, error) {
+	var body ExtendSessionMultisite
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromExtendSessionMultisite overwrites any union data inside the ExtendSessionRequest as the provided ExtendSessionMultisite
+func (t *ExtendSessionRequest) FromExtendSessionMultisite(v ExtendSessionMultisite) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"multisite"}`))
+	t.union = b
+	return err
+}
+
+// MergeExtendSessionMultisite performs a merge with any union data inside the ExtendSessionRequest, using the provided ExtendSessionMultisite
+func (t *ExtendSessionRequest) MergeExtendSessionMultisite(v ExtendSessionMultisite) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"multisite"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ExtendSessionRequest) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t ExtendSessionRequest) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "cookie":
+		return t.AsExtendSessionCookie()
+	case "credentials":
+		return t.AsExtendSessionCredentials()
+	case "multisite":
+		return t.AsExtendSessionMultisite()
+	case "vcdAccessToken":
+		return t.AsExtendSessionAccessToken()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t ExtendSessionRequest) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ExtendSessionRequest) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }

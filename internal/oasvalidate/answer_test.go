@@ -54,3 +54,27 @@ func TestValidateAnswer_UnroutedErrorsKeepTheErrorShape(t *testing.T) {
 
 func noErr(t *testing.T, err error) { assert.NoError(t, err) }
 func anErr(t *testing.T, err error) { assert.Error(t, err) }
+
+// TestValidateResponse_VendorJSONTypesAreJSON: an operation documented
+// under application/json validates the same body sent as a versioned
+// +json vendor type (VCDA), with or without parameters; other types, and
+// invalid bodies under a +json type, still fail.
+func TestValidateResponse_VendorJSONTypesAreJSON(t *testing.T) {
+	v, err := oasvalidate.New(spec.VCAV)
+	require.NoError(t, err)
+	req := httptest.NewRequest(http.MethodGet, "/diagnostics/about", nil)
+	route, params, err := v.Route(req)
+	require.NoError(t, err)
+	about := `{"productName":"p","buildVersion":"4.7.0.1","buildDate":1,"instanceId":"i","serviceType":"CLOUD"}`
+	check := func(ct, body string, status int) error {
+		return v.ValidateResponse(context.Background(), req, route, params, status, http.Header{"Content-Type": {ct}}, []byte(body))
+	}
+	for _, ct := range []string{"application/json;charset=UTF-8", "application/vnd.vmware.h4-v4.7+json;charset=UTF-8",
+		"application/vnd.vmware.h4-v3.5+json", "Application/VND.vmware.h4-v4+JSON"} {
+		assert.NoError(t, check(ct, about, 200), ct)
+		assert.NoError(t, check(ct, `{"code":"NotAuthenticated","msg":"no"}`, 401), "errors too: %s", ct)
+	}
+	assert.Error(t, check("text/plain", about, 200))
+	assert.Error(t, check("application/xml", about, 200))
+	assert.Error(t, check("application/vnd.vmware.h4-v4.7+json", `{"productName":1}`, 200), "the schema still applies")
+}

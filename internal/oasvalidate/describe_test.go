@@ -40,7 +40,7 @@ func TestDescribe_NamesTheFieldWithoutTheValue(t *testing.T) {
 			`{"type":"vcloud","vmNetworkSettings":{"nics":[{"nicIndex":-1}]}}`, "body", "vmNetworkSettings.nics.0.nicIndex", "at least 0"},
 		{"bad discriminator", spec.VCAV, "POST", failover, `{"type":"bogus"}`, "body", "", "discriminator"},
 		{"malformed JSON", spec.VCAV, "POST", failover, `{"type":`, "body", "", "JSON"},
-		{"enum in query", spec.VCAV, "GET", "/vm-replications?limit=500", "", "query", "limit", "at most 100"},
+		{"minimum in query", spec.VCAV, "GET", "/vm-replications?limit=0", "", "query", "limit", "at least 1"},
 		{"missing required", spec.VCHA, "POST", "/api/vcenter/vcha/cluster?action=failover&vmw-task=true", `{}`, "body", "planned", `"planned" is missing`},
 		{"unexpected field", spec.VCHA, "POST", "/api/vcenter/vcha/cluster?action=failover&vmw-task=true", `{"planned":true,"x":1}`, "body", "", `"x" is unsupported`},
 	}

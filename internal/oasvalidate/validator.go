@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -93,9 +95,13 @@ func (v *Validator) ValidateRequest(ctx context.Context, req *http.Request, rout
 }
 
 // ValidateResponse validates a response to req on route. An undocumented
-// status is an error.
+// status is an error. A JSON media type the operation does not list for
+// the status (application/vnd.vmware.h4-v4.7+json) is validated as
+// application/json when the operation documents that: vendors answer the
+// same JSON under versioned +json types.
 func (v *Validator) ValidateResponse(ctx context.Context, req *http.Request, route *routers.Route, params map[string]string,
 	status int, header http.Header, body []byte) error {
+	header = normalizeJSONType(route.Operation, status, header)
 	return openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
 			Request: req, PathParams: params, Route: route, Options: v.respOpts,
@@ -116,4 +122,26 @@ func (v *Validator) ValidateSchema(name string, value any) error {
 		return fmt.Errorf("%s spec has no schema %q", v.API, name)
 	}
 	return ref.Value.VisitJSON(value)
+}
+
+// normalizeJSONType returns header with an application/<x>+json
+// Content-Type replaced by application/json (parameters kept) when op's
+// answer for status documents application/json and not that type; else
+// header itself.
+func normalizeJSONType(op *openapi3.Operation, status int, header http.Header) http.Header {
+	ct := header.Get("Content-Type")
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || !strings.HasPrefix(mt, "application/") || !strings.HasSuffix(mt, "+json") || op == nil || op.Responses == nil {
+		return header
+	}
+	resp := op.Responses.Status(status)
+	if resp == nil {
+		resp = op.Responses.Default()
+	}
+	if resp == nil || resp.Value == nil || resp.Value.Content[mt] != nil || resp.Value.Content["application/json"] == nil {
+		return header
+	}
+	out := header.Clone()
+	out.Set("Content-Type", mime.FormatMediaType("application/json", params))
+	return out
 }

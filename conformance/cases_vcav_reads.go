@@ -1,0 +1,95 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+)
+
+// vcavReadCases are the reads real clients make right after login and
+// around a failover (vcav.md §10), and the 4.x health check: none changes
+// state, so all are safe against a real appliance.
+func vcavReadCases() []Case {
+	return []Case{
+		{Name: "vcav.diagnostics.about", Operation: "getAbout", Kind: KindPositive, run: vcavAbout,
+			Summary: "reading the product information answers 200 with an AboutInfo"},
+		{Name: "vcav.sites.list", Operation: "listSites", Kind: KindPositive, run: vcavSites,
+			Summary: "listing the sites answers 200 with an array holding exactly one local site"},
+		{Name: "vcav.tasks.list", Operation: "listTasks", Kind: KindPositive, run: vcavTasks,
+			Summary: "listing tasks answers 200 with a valid page, limit above 100 served as 100"},
+		{Name: "vcav.health.check", Operation: "checkHealth", Kind: KindPositive, run: vcavHealthCheck,
+			Summary: "a health check answers 202 with a task that ends SUCCEEDED with a CloudHealthInfo result"},
+	}
+}
+
+func vcavAbout(ctx context.Context, r *caseRun) error {
+	token, err := r.vcavLogin(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = r.call(ctx, request{op: "getAbout", method: http.MethodGet, path: "/diagnostics/about", header: vcavHeader(token)}, http.StatusOK, "")
+	return err
+}
+
+func vcavSites(ctx context.Context, r *caseRun) error {
+	token, err := r.vcavLogin(ctx)
+	if err != nil {
+		return err
+	}
+	ex, err := r.call(ctx, request{op: "listSites", method: http.MethodGet, path: "/sites", header: vcavHeader(token)}, http.StatusOK, "")
+	if err != nil {
+		return err
+	}
+	sites, _ := ex.doc.([]any)
+	local := 0
+	for _, s := range sites {
+		if m, ok := s.(map[string]any); ok && m["isLocal"] == true {
+			local++
+		}
+	}
+	if local != 1 {
+		return r.finding(ex, InBody, "isLocal", fmt.Sprintf("%d sites are local: clients find the local site by isLocal, exactly one must be", local), nil)
+	}
+	return nil
+}
+
+func vcavTasks(ctx context.Context, r *caseRun) error {
+	token, err := r.vcavLogin(ctx)
+	if err != nil {
+		return err
+	}
+	ex, err := r.call(ctx, request{op: "listTasks", method: http.MethodGet, path: "/tasks?offset=0&limit=500", header: vcavHeader(token)}, http.StatusOK, "")
+	if err != nil {
+		return err
+	}
+	if limit, _ := lookup(ex.doc, "limit"); limit != float64(100) {
+		return r.finding(ex, InBody, "limit", fmt.Sprintf("is %v: a limit above the maximum is served as 100 (vendor paging rule)", limit), nil)
+	}
+	return nil
+}
+
+func vcavHealthCheck(ctx context.Context, r *caseRun) error {
+	token, err := r.vcavLogin(ctx)
+	if err != nil {
+		return err
+	}
+	ex, err := r.call(ctx, request{op: "checkHealth", method: http.MethodPost, path: "/diagnostics/health", header: vcavHeader(token)}, http.StatusAccepted, "")
+	if err != nil {
+		return err
+	}
+	id, ok := lookupString(ex.doc, "id")
+	if !ok {
+		return r.finding(ex, InBody, "id", "is missing: the answer must be the task", nil)
+	}
+	done, err := r.pollVCAVTask(ctx, token, id)
+	if err != nil {
+		return err
+	}
+	if err := r.expectString(done, "state", "SUCCEEDED"); err != nil {
+		return err
+	}
+	if _, ok := lookup(done.doc, "result"); !ok {
+		return r.finding(done, InBody, "result", "is missing from a succeeded health task", nil)
+	}
+	return nil
+}
