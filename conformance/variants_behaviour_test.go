@@ -44,6 +44,25 @@ func vcavBehaviourVariants() []variant {
 			onResponses(spec.VCAV, isVCAVTask, func(_ *http.Request, c *capture) {
 				c.body = regexp.MustCompile(`"progress":(\d+)`).ReplaceAll(c.body, []byte(`"progress":$1.0`))
 			}), "vcav.failover.succeeds"},
+		{"tasks-list-times-in-seconds", "the task list gives times in epoch seconds",
+			onResponses(spec.VCAV, func(r *http.Request) bool { return r.Method == http.MethodGet && r.URL.Path == "/tasks" }, okJSON(func(doc any) any {
+				items, _ := doc.(map[string]any)["items"].([]any)
+				for _, it := range items {
+					scaleTimes(0.001, "startTime", "endTime", "lastUpdated")(it)
+				}
+				return doc
+			})), "vcav.tasks.list"},
+		{"tasks-list-disagrees", "the task list shows a finished task still RUNNING",
+			onResponses(spec.VCAV, func(r *http.Request) bool { return r.Method == http.MethodGet && r.URL.Path == "/tasks" }, okJSON(func(doc any) any {
+				items, _ := doc.(map[string]any)["items"].([]any)
+				for _, it := range items {
+					m := it.(map[string]any)
+					m["state"], m["endTime"] = "RUNNING", -1
+					delete(m, "result")
+					delete(m, "resultType")
+				}
+				return doc
+			})), "vcav.tasks.list"},
 		{"task-start-time-moves", "a VCAV task's startTime changes between the 202 and the poll",
 			onResponses(spec.VCAV, isVCAVTask, okJSON(scaleTimes(1, "startTime"), addTime(1000, "startTime"))), "vcav.failover.succeeds"},
 		{"task-succeeded-without-result", "a SUCCEEDED VCAV task has a null result",
@@ -429,7 +448,7 @@ var brokenOp = map[string]string{
 	"task-times-in-seconds": "vcav getTask", "task-ends-before-start": "vcav getTask",
 	"task-integer-as-float": "vcav getTask", "task-start-time-moves": "vcav getTask",
 	"task-succeeded-without-result": "vcav getTask", "task-result-disagrees": "vcav getTask",
-	"session-user-differs": "vcav getSession", "logout-keeps-token": "vcav logout",
+	"session-user-differs": "vcav getSession", "tasks-list-times-in-seconds": "vcav listTasks", "tasks-list-disagrees": "vcav listTasks", "logout-keeps-token": "vcav logout",
 	"vcha-task-progress-backwards": "vcha getTask", "vcha-task-status-regresses": "vcha getTask",
 	"vcha-task-start-time-moves": "vcha getTask", "vcha-task-ends-before-start": "vcha getTask",
 	"vcha-task-date-1970": "vcha getTask", "vcha-task-completed-over-total": "vcha getTask",

@@ -20,13 +20,22 @@ func init() { // a function: the checks refer back to facts
 		envPrefix:   "FAILOVERKIT_VCAV",
 		tokenHeader: vcavAuthHeader,
 		decoders: map[string]func(*http.Response) error{
-			"login":                 decodeWith(vcavgen.ParseLoginResponse),
-			"getSession":            decodeWith(vcavgen.ParseGetSessionResponse),
-			"logout":                decodeWith(vcavgen.ParseLogoutResponse),
-			"getTask":               decodeWith(vcavgen.ParseGetTaskResponse),
-			"listVmReplications":    decodeWith(vcavgen.ParseListVmReplicationsResponse),
-			"getVmReplication":      decodeWith(vcavgen.ParseGetVmReplicationResponse),
-			"failoverVmReplication": decodeWith(vcavgen.ParseFailoverVmReplicationResponse),
+			"login":                           decodeWith(vcavgen.ParseLoginResponse),
+			"getSession":                      decodeWith(vcavgen.ParseGetSessionResponse),
+			"logout":                          decodeWith(vcavgen.ParseLogoutResponse),
+			"getTask":                         decodeWith(vcavgen.ParseGetTaskResponse),
+			"listVmReplications":              decodeWith(vcavgen.ParseListVmReplicationsResponse),
+			"getVmReplication":                decodeWith(vcavgen.ParseGetVmReplicationResponse),
+			"failoverVmReplication":           decodeWith(vcavgen.ParseFailoverVmReplicationResponse),
+			"extendSession":                   decodeWith(vcavgen.ParseExtendSessionResponse),
+			"getAbout":                        decodeWith(vcavgen.ParseGetAboutResponse),
+			"getHealth":                       decodeWith(vcavgen.ParseGetHealthResponse),
+			"checkHealth":                     decodeWith(vcavgen.ParseCheckHealthResponse),
+			"listSites":                       decodeWith(vcavgen.ParseListSitesResponse),
+			"listVcSites":                     decodeWith(vcavgen.ParseListVcSitesResponse),
+			"listTasks":                       decodeWith(vcavgen.ParseListTasksResponse),
+			"listVmReplicationInstances":      decodeWith(vcavgen.ParseListVmReplicationInstancesResponse),
+			"getVmReplicationNetworkSettings": decodeWith(vcavgen.ParseGetVmReplicationNetworkSettingsResponse),
 		},
 		check:   vcavCheckAnswer,
 		probe:   vcavProbe,
@@ -60,6 +69,14 @@ func vcavCheckAnswer(r *caseRun, ex *exchange) error {
 		return r.vcavTaskTimes(ex)
 	case "failoverVmReplication":
 		return r.vcavTaskTimes(ex)
+	case "listTasks":
+		items, _ := lookup(ex.doc, "items")
+		list, _ := items.([]any)
+		for i, it := range list {
+			if err := r.vcavTaskTimesOf(ex, it, fmt.Sprintf("items.%d.", i)); err != nil {
+				return err
+			}
+		}
 	case "getVmReplication":
 		if got, _ := lookupString(ex.doc, "id"); got != ex.params["replicationId"] {
 			return r.finding(ex, InBody, "id", fmt.Sprintf("replication %q read back as %s", ex.params["replicationId"], describeValue(ex.doc, "id")), nil)
@@ -73,33 +90,37 @@ func vcavCheckAnswer(r *caseRun, ex *exchange) error {
 
 // vcavTaskTimes checks a task's time fields (plausible epoch milliseconds,
 // -1 where documented, ordered) and the result/error promises of its state.
-func (r *caseRun) vcavTaskTimes(ex *exchange) error {
-	start, _ := number(ex.doc, "startTime")
+func (r *caseRun) vcavTaskTimes(ex *exchange) error { return r.vcavTaskTimesOf(ex, ex.doc, "") }
+
+// vcavTaskTimesOf is vcavTaskTimes for the task task found at the path
+// prefix at ("" or "items.3.") of ex's body.
+func (r *caseRun) vcavTaskTimesOf(ex *exchange, task any, at string) error {
+	start, _ := number(task, "startTime")
 	if why := plausibleMillis(start); why != "" {
-		return r.finding(ex, InBody, "startTime", why, nil)
+		return r.finding(ex, InBody, at+"startTime", why, nil)
 	}
 	for _, f := range []string{"endTime", "lastUpdated"} {
-		v, ok := number(ex.doc, f)
+		v, ok := number(task, f)
 		if !ok || v <= 0 { // -1 is documented as "not yet"; 0 read as unset
 			continue
 		}
 		if why := plausibleMillis(v); why != "" {
-			return r.finding(ex, InBody, f, why, nil)
+			return r.finding(ex, InBody, at+f, why, nil)
 		}
 		if v < start {
-			return r.finding(ex, InBody, f, fmt.Sprintf("%.0f is before startTime %.0f", v, start), nil)
+			return r.finding(ex, InBody, at+f, fmt.Sprintf("%.0f is before startTime %.0f", v, start), nil)
 		}
 	}
-	state, _ := lookupString(ex.doc, "state")
-	res, _ := lookup(ex.doc, "result")
-	taskErr, _ := lookup(ex.doc, "error")
+	state, _ := lookupString(task, "state")
+	res, _ := lookup(task, "result")
+	taskErr, _ := lookup(task, "error")
 	switch {
 	case state != "SUCCEEDED" && res != nil:
-		return r.finding(ex, InBody, "result", "is set in a "+state+" task: the result is populated only if the execution was successful", nil)
+		return r.finding(ex, InBody, at+"result", "is set in a "+state+" task: the result is populated only if the execution was successful", nil)
 	case state == "FAILED" && taskErr == nil:
-		return r.finding(ex, InBody, "error", "is missing in a FAILED task: the failure reason must be in error", nil)
+		return r.finding(ex, InBody, at+"error", "is missing in a FAILED task: the failure reason must be in error", nil)
 	case state == "SUCCEEDED" && res == nil:
-		return r.choice(r.finding(ex, InBody, "result", "is null in a SUCCEEDED task (the spec promises the result is filled in)", nil))
+		return r.choice(r.finding(ex, InBody, at+"result", "is null in a SUCCEEDED task (the spec promises the result is filled in)", nil))
 	}
 	return nil
 }
