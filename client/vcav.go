@@ -195,7 +195,13 @@ func (c *VCAV) login(ctx context.Context, req vcav.AuthenticationRequest) (*vcav
 // authSecrets returns the secret fields of an authentication request, to
 // keep them out of error strings.
 func authSecrets(req vcav.AuthenticationRequest) []string {
-	b, err := req.MarshalJSON()
+	return secretFields(req, "localPassword", "password", "vcdPassword", "samlToken", "signature", "vcdCookie", "vcdAccessToken")
+}
+
+// secretFields returns the non-empty string values of the named fields of
+// body encoded as a JSON object (nothing when it does not encode as one).
+func secretFields(body json.Marshaler, names ...string) []string {
+	b, err := body.MarshalJSON()
 	if err != nil {
 		return nil
 	}
@@ -204,7 +210,7 @@ func authSecrets(req vcav.AuthenticationRequest) []string {
 		return nil
 	}
 	var secrets []string
-	for _, k := range []string{"localPassword", "password", "vcdPassword", "samlToken", "signature", "vcdCookie", "vcdAccessToken"} {
+	for _, k := range names {
 		if s, ok := fields[k].(string); ok && s != "" {
 			secrets = append(secrets, s)
 		}

@@ -63,21 +63,7 @@ func (c *VCAV) ExtendSession(ctx context.Context, req vcav.ExtendSessionRequest)
 // extendSecrets returns the secret fields of an extend request, to keep
 // them out of error strings.
 func extendSecrets(req vcav.ExtendSessionRequest) []string {
-	b, err := req.MarshalJSON()
-	if err != nil {
-		return nil
-	}
-	var fields map[string]any
-	if json.Unmarshal(b, &fields) != nil {
-		return nil
-	}
-	var out []string
-	for _, k := range []string{"vcdPassword", "cookie", "vcdAccessToken"} {
-		if s, ok := fields[k].(string); ok && s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
+	return secretFields(req, "vcdPassword", "cookie", "vcdAccessToken")
 }
 
 // About returns the product information of the appliance (GET

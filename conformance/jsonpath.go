@@ -17,9 +17,9 @@ func excerptOf(red *redactor, body []byte, doc any, in Location, field string, w
 	case len(body) == 0:
 		return ""
 	case withheld:
-		return "(session response withheld: it carries a token)"
+		return "(login or session body withheld: it carries a credential or token)"
 	}
-	text := string(body)
+	text := scrubPairs(string(body[:min(len(body), excerptWindow)]))
 	if doc != nil {
 		v := doc
 		if (in == InBody || in == InRequest) && field != "" {
@@ -31,8 +31,12 @@ func excerptOf(red *redactor, body []byte, doc any, in Location, field string, w
 	} else if !utf8.Valid(body) {
 		return fmt.Sprintf("(%d bytes, not text)", len(body))
 	}
-	return truncate(red.redact(text), excerptLimit)
+	return truncate(red.redact(truncate(text, excerptWindow)), excerptLimit)
 }
+
+// excerptWindow is how much of a body is redacted before it is cut to
+// excerptLimit: enough to hold a whole long token that straddles the cut.
+const excerptWindow = excerptLimit + 8<<10
 
 // focus returns the value at path, or the object or array holding it when
 // that value is a scalar or missing, or doc when nothing on path exists.

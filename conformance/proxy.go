@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -54,11 +55,26 @@ type ProxyConfig struct {
 	// MaxKept bounds how many violations Violations returns (the oldest are
 	// dropped; the counts stay exact). Zero keeps 10000.
 	MaxKept int
+	// MaxBody is the largest body, request or response, the proxy buffers
+	// and validates (--max-body); larger ones are streamed through
+	// unvalidated and counted. Zero takes DefaultProxyMaxBody.
+	MaxBody int64
+	// MaxConcurrent caps the exchanges in flight (--max-concurrent); more
+	// wait for a slot, so the proxy buffers at most MaxConcurrent request
+	// and response bodies of MaxBody. Zero takes DefaultProxyMaxConcurrent.
+	MaxConcurrent int
+	// UpstreamTimeout bounds one exchange with the target, from sending the
+	// request to the end of the answer (--upstream-timeout); past it the
+	// client gets 504. Zero takes DefaultProxyUpstreamTimeout.
+	UpstreamTimeout time.Duration
 }
 
-// maxProxyBody is the largest body the proxy validates; larger bodies are
-// forwarded unchanged without validation.
-const maxProxyBody = 16 << 20
+// Proxy defaults (see ProxyConfig).
+const (
+	DefaultProxyMaxBody         = 16 << 20
+	DefaultProxyMaxConcurrent   = 64
+	DefaultProxyUpstreamTimeout = 2 * time.Minute
+)
 
 // Proxy forwards every request to the target with httputil.ReverseProxy and
 // validates each request and response against the spec on the way. Method,
@@ -74,7 +90,13 @@ type Proxy struct {
 	red *redactor
 	// tokenHeaders are the headers that carry session tokens (every API's).
 	tokenHeaders []string
-	maxKept      int
+	// knownQuery are the query parameters the spec declares: the only
+	// ones logged in clear.
+	knownQuery map[string]bool
+	maxKept    int
+	maxBody    int64
+	slots      chan struct{}
+	upstream   time.Duration
 
 	requests, unrouted, unvalidated, validated, forwardErrors atomic.Int64
 
@@ -105,6 +127,10 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 	if p.maxKept <= 0 {
 		p.maxKept = 10000
 	}
+	p.knownQuery = v.QueryNames()
+	p.maxBody = cmp.Or(cfg.MaxBody, DefaultProxyMaxBody)
+	p.slots = make(chan struct{}, cmp.Or(cfg.MaxConcurrent, DefaultProxyMaxConcurrent))
+	p.upstream = cmp.Or(cfg.UpstreamTimeout, DefaultProxyUpstreamTimeout)
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:        func(pr *httputil.ProxyRequest) { pr.SetURL(target) },
 		Transport:      cfg.Transport,
@@ -121,6 +147,10 @@ type proxyExchange struct {
 	route  *routers.Route
 	params map[string]string
 	op     string
+	// opaqueLogin is a login whose body the proxy could not decode: its
+	// password is unknown to the redactor, so nothing about the exchange
+	// is excerpted, the answer included (a target may echo the password).
+	opaqueLogin bool
 }
 
 type proxyKey struct{}
@@ -128,8 +158,17 @@ type proxyKey struct{}
 // ServeHTTP validates the request, forwards it and lets inspectResponse
 // validate the answer.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	select {
+	case p.slots <- struct{}{}:
+		defer func() { <-p.slots }()
+	case <-r.Context().Done():
+		return // the client gave up waiting for a slot
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), p.upstream)
+	defer cancel()
+	r = r.WithContext(ctx)
 	p.requests.Add(1)
-	body, complete, err := readUpTo(r.Body, maxProxyBody)
+	body, complete, err := readUpTo(r.Body, p.maxBody, r.ContentLength)
 	if err != nil {
 		http.Error(w, "failoverkit proxy: cannot read the request body", http.StatusBadGateway)
 		return
@@ -183,14 +222,25 @@ func (s *spellingWriter) WriteHeader(code int) {
 func (s *spellingWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // readUpTo reads at most limit bytes; complete is false when there is more.
-func readUpTo(rc io.ReadCloser, limit int64) (body []byte, complete bool, err error) {
+// A body of declared length within the limit is read into a buffer of
+// exactly that size (io.ReadAll's doublings would cost twice the body).
+func readUpTo(rc io.ReadCloser, limit, declared int64) (body []byte, complete bool, err error) {
 	if rc == nil || rc == http.NoBody {
 		return nil, true, nil
 	}
-	body, err = io.ReadAll(io.LimitReader(rc, limit+1))
+	if declared > 0 && declared <= limit {
+		body = make([]byte, declared, declared+1)
+		n, err := io.ReadFull(rc, body)
+		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+			return nil, false, err
+		}
+		body = body[:n]
+	}
+	rest, err := io.ReadAll(io.LimitReader(rc, limit+1-int64(len(body))))
 	if err != nil {
 		return nil, false, err
 	}
+	body = append(body, rest...)
 	if int64(len(body)) > limit {
 		return body, false, nil
 	}
@@ -214,7 +264,7 @@ func replayBody(read []byte, complete bool, rest io.ReadCloser) io.ReadCloser {
 func (p *Proxy) inspectRequest(r *http.Request, body []byte) *proxyExchange {
 	p.learnRequestSecrets(r, body)
 	vr := r.Clone(r.Context())
-	vr.Body = io.NopCloser(bytes.NewReader(body))
+	vr.Body, vr.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
 	pe := &proxyExchange{req: vr, body: body}
 	route, params, err := p.v.Route(vr)
 	if err != nil {
@@ -223,6 +273,9 @@ func (p *Proxy) inspectRequest(r *http.Request, body []byte) *proxyExchange {
 		return pe
 	}
 	pe.route, pe.params, pe.op = route, params, route.Operation.OperationID
+	if _, ok := decodeBounded(body, oasvalidate.MaxRequestJSONValues); issuesToken(pe.op) && len(body) > 0 && !ok {
+		pe.opaqueLogin = true
+	}
 	if err := p.v.ValidateRequest(r.Context(), vr, route, params); err != nil {
 		d := oasvalidate.Describe(err)
 		p.record(DirRequest, pe, 0, InRequest, d.Field, d.String(), err, body)
@@ -237,7 +290,7 @@ func (p *Proxy) inspectResponse(resp *http.Response) error {
 	if pe == nil {
 		return nil
 	}
-	body, complete, err := readUpTo(resp.Body, maxProxyBody)
+	body, complete, err := readUpTo(resp.Body, p.maxBody, resp.ContentLength)
 	if err != nil {
 		return err
 	}
@@ -265,9 +318,15 @@ func (p *Proxy) inspectResponse(resp *http.Response) error {
 
 // record keeps and logs one violation, secrets redacted.
 func (p *Proxy) record(dir Direction, pe *proxyExchange, status int, in Location, field, reason string, err error, body []byte) {
-	withheld := dir == DirResponse && issuesToken(pe.op) && status < 300
-	var doc any
-	_ = json.Unmarshal(body, &doc)
+	// A login's request body is secret whatever it holds (a body the proxy
+	// cannot parse hides its password from the redactor), and so is the
+	// successful answer that carries the session token.
+	withheld := issuesToken(pe.op) && (dir == DirRequest || status < 300 || pe.opaqueLogin)
+	maxValues := oasvalidate.MaxResponseJSONValues
+	if dir == DirRequest {
+		maxValues = oasvalidate.MaxRequestJSONValues
+	}
+	doc, _ := decodeBounded(body, maxValues)
 	v := Violation{Time: time.Now(), Direction: dir, Finding: Finding{
 		API: p.api, Operation: pe.op, Method: pe.req.Method, Path: p.safePath(pe.req.URL), Status: status,
 		In: in, Field: p.red.redact(field), Reason: p.red.redact(reason),
@@ -292,18 +351,32 @@ func orUnknown(op string) string {
 	return op
 }
 
-// learnRequestSecrets remembers the credentials and tokens a request carries.
+// learnRequestSecrets remembers the credentials and tokens a request
+// carries: the Authorization header (encoded and decoded), cookies, token
+// headers and secret-named JSON fields of a body small enough to decode.
 func (p *Proxy) learnRequestSecrets(r *http.Request, body []byte) {
-	if _, pw, ok := r.BasicAuth(); ok {
-		p.red.add(pw)
-	}
+	p.red.addAuthorization(r.Header.Get("Authorization"))
+	p.red.addCookies(r.Header.Values("Cookie"))
 	for _, h := range p.tokenHeaders {
 		p.red.add(r.Header.Get(h))
 	}
-	var doc any
-	if json.Unmarshal(body, &doc) == nil {
+	if doc, ok := decodeBounded(body, oasvalidate.MaxRequestJSONValues); ok {
 		learnSecretFields(p.red, doc)
 	}
+}
+
+// decodeBounded decodes a JSON body only when it is within the JSON
+// limits, so a hostile body never costs more than a small multiple of its
+// size.
+func decodeBounded(body []byte, maxValues int) (any, bool) {
+	if len(body) == 0 || oasvalidate.CheckJSON(body, maxValues) != nil {
+		return nil, false
+	}
+	var doc any
+	if json.Unmarshal(body, &doc) != nil {
+		return nil, false
+	}
+	return doc, true
 }
 
 // learnSecretFields remembers the values of secret-named JSON fields.
@@ -328,6 +401,7 @@ func (p *Proxy) learnResponseSecrets(pe *proxyExchange, resp *http.Response, bod
 	for _, h := range p.tokenHeaders {
 		p.red.add(resp.Header.Get(h))
 	}
+	p.red.addCookies(resp.Header.Values("Set-Cookie"))
 	if pe.op == "createSession" && resp.StatusCode < 300 {
 		var token string
 		if json.Unmarshal(body, &token) == nil {
@@ -336,7 +410,8 @@ func (p *Proxy) learnResponseSecrets(pe *proxyExchange, resp *http.Response, bod
 	}
 }
 
-// safePath is the request path with secret-looking query values redacted.
+// safePath is the request path with the values of every query parameter
+// the spec does not declare redacted (and known secrets).
 func (p *Proxy) safePath(u *url.URL) string {
 	if u.RawQuery == "" {
 		return u.EscapedPath()
@@ -346,7 +421,7 @@ func (p *Proxy) safePath(u *url.URL) string {
 		return u.EscapedPath() + "?(unparsable query)"
 	}
 	for k := range q {
-		if isSecretKey(k) || strings.Contains(strings.ToLower(k), "auth") {
+		if !p.knownQuery[k] || isSecretKey(k) {
 			q[k] = []string{Redacted}
 		}
 	}
@@ -359,6 +434,11 @@ func (p *Proxy) forwardError(w http.ResponseWriter, r *http.Request, err error) 
 		return // the client went away
 	}
 	p.forwardErrors.Add(1)
+	if errors.Is(err, context.DeadlineExceeded) {
+		p.log.Error("the target did not answer in time", "api", p.api, "method", r.Method, "path", p.safePath(r.URL), "timeout", p.upstream)
+		http.Error(w, "failoverkit proxy: the target did not answer in time", http.StatusGatewayTimeout)
+		return
+	}
 	p.log.Error("cannot forward the request", "api", p.api, "method", r.Method, "path", p.safePath(r.URL), "error", p.red.redact(err.Error()))
 	http.Error(w, "failoverkit proxy: cannot reach the target", http.StatusBadGateway)
 }
@@ -380,8 +460,9 @@ type ProxySummary struct {
 	Unvalidated int64 `json:"unvalidated"`
 	// Validated counts answers validated against the spec.
 	Validated int64 `json:"validated"`
-	// ForwardErrors counts requests the target could not be reached for
-	// (answered 502 by the proxy).
+	// ForwardErrors counts requests the target could not be reached for, or
+	// did not answer within the upstream timeout (answered 502 or 504 by
+	// the proxy).
 	ForwardErrors int64 `json:"forwardErrors"`
 	// Violations counts every violation, and ByWhere splits them by
 	// direction, operation and location.
@@ -408,7 +489,7 @@ func (p *Proxy) Summary() ProxySummary {
 func (s ProxySummary) Gate() string {
 	switch {
 	case s.ForwardErrors > 0:
-		return fmt.Sprintf("the target could not be reached for %d of %d request(s)", s.ForwardErrors, s.Requests)
+		return fmt.Sprintf("the target could not be reached, or did not answer in time, for %d of %d request(s)", s.ForwardErrors, s.Requests)
 	case s.Validated == 0:
 		return fmt.Sprintf("nothing was validated (%d request(s), none answered by an operation of the spec)", s.Requests)
 	}

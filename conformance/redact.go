@@ -1,7 +1,9 @@
 package conformance
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -141,4 +143,66 @@ func truncate(s string, n int) string {
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// addBasic remembers a user's password in every form it travels in: as it
+// is, as "user:password", and base64-encoded as in an HTTP Basic
+// Authorization header.
+func (r *redactor) addBasic(user, password string) {
+	for _, f := range basicForms(user, password) {
+		r.add(f)
+	}
+}
+
+// basicForms are the forms a password travels in: as it is, as
+// "user:password", and base64-encoded as in HTTP Basic authentication.
+func basicForms(user, password string) []string {
+	if password == "" {
+		return nil
+	}
+	up := user + ":" + password
+	return []string{password, up, base64.StdEncoding.EncodeToString([]byte(up))}
+}
+
+// addAuthorization remembers the credentials of an Authorization header:
+// the encoded part whatever the scheme (Basic, Bearer, ...), and for Basic
+// also the decoded "user:password" and the password.
+func (r *redactor) addAuthorization(value string) {
+	scheme, cred, ok := strings.Cut(strings.TrimSpace(value), " ")
+	if !ok {
+		r.add(value)
+		return
+	}
+	cred = strings.TrimSpace(cred)
+	r.add(cred)
+	if !strings.EqualFold(scheme, "basic") {
+		return
+	}
+	if dec, err := base64.StdEncoding.DecodeString(cred); err == nil {
+		user, pw, _ := strings.Cut(string(dec), ":")
+		r.addBasic(user, pw)
+	}
+}
+
+// addCookies remembers the value of every cookie in a Cookie or
+// Set-Cookie header value.
+func (r *redactor) addCookies(values []string) {
+	for _, v := range values {
+		for _, part := range strings.Split(v, ";") {
+			if _, val, ok := strings.Cut(part, "="); ok {
+				r.add(strings.Trim(strings.TrimSpace(val), `"`))
+			}
+		}
+	}
+}
+
+// secretPair matches a secret-named key and its value in text that is not
+// valid JSON: broken JSON ("password":"a"b"), single quotes
+// ('password': 'x'), form encoding (password=x&...) or "key: value".
+var secretPair = regexp.MustCompile(`(?i)((?:password|passwd|secret|token|cookie|authorization|credential|session-?id)[\w-]*["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|'[^']*'?|[^,&;}\s]*)`)
+
+// scrubPairs redacts the value after every secret-named key in text that
+// could not be parsed as JSON.
+func scrubPairs(text string) string {
+	return secretPair.ReplaceAllString(text, "${1}"+Redacted)
 }

@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -153,6 +154,9 @@ func TestRedaction_NoSecretInAnyReport(t *testing.T) {
 	require.NoError(t, rep.WriteJUnit(&junit))
 	l.mu.Lock()
 	secrets := append([]string{vcavSecret, vchaSecret, lowSecret}, l.tokens...)
+	for _, up := range []string{"administrator@vsphere.local:" + vchaSecret, "readonly@vsphere.local:" + lowSecret} {
+		secrets = append(secrets, up, base64.StdEncoding.EncodeToString([]byte(up))) // Basic, echoed by the target
+	}
 	l.mu.Unlock()
 	require.NotEmpty(t, l.tokens)
 	for name, out := range map[string]string{"text": text.String(), "json": js.String(), "junit": junit.String(), "progress": progress.String()} {

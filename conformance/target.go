@@ -234,7 +234,11 @@ func (c Credentials) Merge(o Credentials) Credentials {
 
 // secrets lists the passwords, for redaction.
 func (c Credentials) secrets() []string {
-	return []string{c.VCAVPassword, c.VCHAPassword, c.VCHALowPrivPassword}
+	var out []string
+	for _, up := range [][2]string{{c.VCAVUser, c.VCAVPassword}, {c.VCHAUser, c.VCHAPassword}, {c.VCHALowPrivUser, c.VCHALowPrivPassword}} {
+		out = append(out, basicForms(up[0], up[1])...)
+	}
+	return out
 }
 
 // String names the users and leaves the passwords out.

@@ -38,11 +38,32 @@ type Config struct {
 	// TaskRetention is how many finished tasks each API keeps; older ones are
 	// forgotten and read as not found (--task-retention). Negative keeps all.
 	TaskRetention int
+	// MaxSessions caps each API's live sessions (--max-sessions, default
+	// DefaultMaxSessions; negative: no cap). At the cap a login ends the
+	// session unused the longest, which then answers 401 like an expired
+	// one.
+	MaxSessions int
+	// MaxSessionsPerUser caps one user's live sessions per API
+	// (--max-sessions-per-user, default DefaultMaxSessionsPerUser; negative:
+	// no cap). At the cap a login ends that user's session unused the longest.
+	MaxSessionsPerUser int
+	// TaskRetentionPerUser is how many finished tasks of one user each API
+	// keeps (--task-retention-per-user; negative: no per-user bound): a user
+	// with more loses their own oldest first, so one busy user cannot evict
+	// another's tasks. Zero takes DefaultTaskRetentionPerUser when
+	// TaskRetention is left at its default too, and no per-user bound when
+	// TaskRetention is set (WithTaskRetention keeps what it says).
+	TaskRetentionPerUser int
 	// RequestLogSize is how many requests the control API's request log
 	// keeps (--request-log-size).
 	RequestLogSize int
 	// DisableControl turns the control API off (--control=false).
 	DisableControl bool
+	// ControlToken, when set, admits control requests from any peer that
+	// presents it as "Authorization: Bearer TOKEN" (--control-token or
+	// FAILOVERKIT_CONTROL_TOKEN). Without it, or without the header, only
+	// loopback peers naming a loopback Host may use the control API.
+	ControlToken string
 	// Fixture is the state to start from (--fixture); nil takes the embedded
 	// default. Sections it leaves out take the default too.
 	Fixture *Fixture
@@ -69,12 +90,15 @@ func (c Config) withDefaults() Config {
 	if c.SessionIdleTimeout <= 0 {
 		c.SessionIdleTimeout = DefaultSessionIdleTimeout
 	}
+	c.TaskRetentionPerUser = capOrDefault(c.TaskRetentionPerUser, defaultPerUserRetention(c.TaskRetention))
 	if c.TaskRetention == 0 {
 		c.TaskRetention = DefaultTaskRetention
 	}
 	if c.TaskRetention < 0 {
 		c.TaskRetention = 0
 	}
+	c.MaxSessions = capOrDefault(c.MaxSessions, DefaultMaxSessions)
+	c.MaxSessionsPerUser = capOrDefault(c.MaxSessionsPerUser, DefaultMaxSessionsPerUser)
 	if c.RequestLogSize <= 0 {
 		c.RequestLogSize = DefaultRequestLogSize
 	}
@@ -124,4 +148,25 @@ func WithoutControlAPI() Option { return func(cfg *Config, _ *[]Fault) { cfg.Dis
 // WithFault injects f from the start (see Mock.InjectFault).
 func WithFault(f Fault) Option {
 	return func(_ *Config, faults *[]Fault) { *faults = append(*faults, f) }
+}
+
+// capOrDefault is def for zero, no cap (0) for a negative n, else n.
+func capOrDefault(n, def int) int {
+	switch {
+	case n == 0:
+		return def
+	case n < 0:
+		return 0
+	}
+	return n
+}
+
+// defaultPerUserRetention is the per-user task bound when none is set:
+// DefaultTaskRetentionPerUser under the default total, none (-1) when the
+// total was chosen.
+func defaultPerUserRetention(total int) int {
+	if total == 0 {
+		return DefaultTaskRetentionPerUser
+	}
+	return -1
 }

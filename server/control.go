@@ -19,30 +19,40 @@ import (
 // log and inject faults:
 //
 //	GET    /_failoverkit/            this index
-//	POST   /_failoverkit/reset       back to the loaded fixture; ends sessions, clears faults and log
-//	GET    /_failoverkit/state       current state in fixture form (no passwords)
+//	POST   /_failoverkit/reset       back to the startup fixture (?to=last: the last loaded); ends sessions, clears faults and log
+//	GET    /_failoverkit/state       current state in fixture form (no passwords; loadable with PUT /fixture)
 //	PUT    /_failoverkit/fixture     load a fixture (YAML or JSON body)
-//	GET    /_failoverkit/requests    the request log, oldest first
+//	GET    /_failoverkit/requests    the request log, oldest first (?method=&operationId=&user=&status=)
+//	GET    /_failoverkit/requests/summary  counts of the same, by operation and status
 //	DELETE /_failoverkit/requests    clear the request log
 //	GET    /_failoverkit/faults      active faults
 //	POST   /_failoverkit/faults      add a fault (JSON Fault)
 //	DELETE /_failoverkit/faults      clear faults
+//	DELETE /_failoverkit/faults/{id} remove one fault
 //	GET    /_failoverkit/outage      each API's current or last outage
 //	POST   /_failoverkit/outage      start an outage: {"api": "...", "duration": "30s"}
 //	DELETE /_failoverkit/outage      end every outage now
 func (m *Mock) registerControl(e *echo.Echo) {
-	g := e.Group(ControlPrefix)
+	g := e.Group(ControlPrefix, m.guardControl)
 	g.GET("", m.controlIndex)
 	g.GET("/", m.controlIndex)
-	g.POST("/reset", func(c echo.Context) error {
-		if err := m.Reset(); err != nil {
-			return fmt.Errorf("reset: %w", err)
-		}
-		return c.NoContent(http.StatusNoContent)
-	})
+	g.POST("/reset", m.controlReset)
 	g.GET("/state", func(c echo.Context) error { return c.JSON(http.StatusOK, m.State()) })
 	g.PUT("/fixture", m.controlLoadFixture)
-	g.GET("/requests", func(c echo.Context) error { return c.JSON(http.StatusOK, m.Requests()) })
+	g.GET("/requests", func(c echo.Context) error {
+		f, err := requestFilterOf(c)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, m.RequestsMatching(f))
+	})
+	g.GET("/requests/summary", func(c echo.Context) error {
+		f, err := requestFilterOf(c)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, summarize(m.RequestsMatching(f)))
+	})
 	g.DELETE("/requests", func(c echo.Context) error {
 		m.requests.clear()
 		return c.NoContent(http.StatusNoContent)
@@ -51,6 +61,12 @@ func (m *Mock) registerControl(e *echo.Echo) {
 	g.POST("/faults", m.controlAddFault)
 	g.DELETE("/faults", func(c echo.Context) error {
 		m.ClearFaults()
+		return c.NoContent(http.StatusNoContent)
+	})
+	g.DELETE("/faults/:id", func(c echo.Context) error {
+		if !m.RemoveFault(c.Param("id")) {
+			return newProblem(KindNotFound, "no active fault %q", c.Param("id"))
+		}
 		return c.NoContent(http.StatusNoContent)
 	})
 	g.GET("/outage", func(c echo.Context) error { return c.JSON(http.StatusOK, m.Outages()) })
@@ -67,10 +83,12 @@ func (m *Mock) controlIndex(c echo.Context) error {
 		"GET " + ControlPrefix + "/state",
 		"PUT " + ControlPrefix + "/fixture",
 		"GET " + ControlPrefix + "/requests",
+		"GET " + ControlPrefix + "/requests/summary",
 		"DELETE " + ControlPrefix + "/requests",
 		"GET " + ControlPrefix + "/faults",
 		"POST " + ControlPrefix + "/faults",
 		"DELETE " + ControlPrefix + "/faults",
+		"DELETE " + ControlPrefix + "/faults/{id}",
 		"GET " + ControlPrefix + "/outage",
 		"POST " + ControlPrefix + "/outage",
 		"DELETE " + ControlPrefix + "/outage",
@@ -90,9 +108,13 @@ func (m *Mock) controlLoadFixture(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := ParseFixture(body)
+	doc, err := m.withKeptPasswords(body)
 	if err != nil {
-		return &Problem{Kind: KindBadRequest, Message: err.Error()}
+		return &Problem{Kind: KindBadRequest, Message: err.Error() + curlHint(body)}
+	}
+	f, err := ParseFixture(doc)
+	if err != nil {
+		return &Problem{Kind: KindBadRequest, Message: err.Error() + curlHint(body)}
 	}
 	if err := m.LoadFixture(f); err != nil {
 		return &Problem{Kind: KindBadRequest, Message: err.Error()}
@@ -111,9 +133,11 @@ func (m *Mock) controlAddFault(c echo.Context) error {
 	if err := dec.Decode(&f); err != nil {
 		return &Problem{Kind: KindBadRequest, Message: "fault: " + err.Error()}
 	}
-	if err := m.InjectFault(f); err != nil {
+	id, err := m.AddFault(f)
+	if err != nil {
 		return &Problem{Kind: KindBadRequest, Message: err.Error()}
 	}
+	f.ID = id
 	return c.JSON(http.StatusCreated, f)
 }
 

@@ -23,15 +23,21 @@ const (
 // Fault changes how the mock answers one operation. Set it with WithFault,
 // Mock.InjectFault, or POST /_failoverkit/faults.
 type Fault struct {
+	// ID names the fault once added (InjectFault returns it); DELETE
+	// /_failoverkit/faults/{id} or RemoveFault removes it.
+	ID string `json:"id,omitempty"`
 	// API is "vcav" or "vcha".
 	API spec.API `json:"api"`
 	// OperationID is the spec's operationId, e.g. failoverVmReplication or
-	// failoverVchaClusterAsync.
+	// failoverVchaClusterAsync; it must be an operation of API's spec.
 	OperationID string `json:"operationId"`
 	// Status, when set, answers the operation with this HTTP status instead
-	// of running it. The body is Body, or else a vendor-shaped error.
+	// of running it: a final status (200 to 599). The body is Body, or else
+	// a vendor-shaped error (none for 204 and 304).
 	Status int `json:"status,omitempty"`
-	// Body is sent verbatim with Status (as application/json).
+	// Body is sent verbatim with Status (as application/json). It must fit
+	// the answer the spec declares for Status (or its default answer), and
+	// is refused with a status whose answer has no body.
 	Body json.RawMessage `json:"body,omitempty"`
 	// Latency delays the answer.
 	Latency Duration `json:"latency,omitempty"`
@@ -70,11 +76,14 @@ func (f Fault) validate() error {
 	if f.OperationID == "" {
 		return fmt.Errorf("fault operationId is required")
 	}
-	if f.Status != 0 && (f.Status < 100 || f.Status > 599) {
-		return fmt.Errorf("fault status %d is not an HTTP status", f.Status)
+	if f.Status != 0 && (f.Status < 200 || f.Status > 599) {
+		return fmt.Errorf("fault status %d is not a final HTTP status (200 to 599)", f.Status)
 	}
 	if len(f.Body) > 0 && !json.Valid(f.Body) {
 		return fmt.Errorf("fault body is not valid JSON")
+	}
+	if len(f.Body) > 0 && (f.Status == 0 || f.Status == 204 || f.Status == 304) {
+		return fmt.Errorf("fault body needs a status whose answer has a body (not %d)", f.Status)
 	}
 	switch f.Task {
 	case "", TaskFails, TaskHangs:
@@ -90,20 +99,49 @@ func (f Fault) validate() error {
 	return nil
 }
 
+// MaxFaults bounds how many faults are active at once.
+const MaxFaults = 256
+
 // faultSet holds the active faults. The first matching fault wins.
 type faultSet struct {
 	mu     sync.Mutex
 	faults []*Fault
+	next   int
 }
 
+// add keeps f; see insert.
 func (s *faultSet) add(f Fault) error {
+	_, err := s.insert(f)
+	return err
+}
+
+// insert gives f an id, keeps it and returns the id.
+func (s *faultSet) insert(f Fault) (string, error) {
 	if err := f.validate(); err != nil {
-		return err
+		return "", err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.faults) >= MaxFaults {
+		return "", fmt.Errorf("%d faults are active, the most the mock keeps: remove some first", MaxFaults)
+	}
+	s.next++
+	f.ID = fmt.Sprintf("fault-%d", s.next)
 	s.faults = append(s.faults, &f)
-	return nil
+	return f.ID, nil
+}
+
+// remove drops the fault with this id and reports whether it was there.
+func (s *faultSet) remove(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if f.ID == id {
+			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			return true
+		}
+	}
+	return false
 }
 
 // take returns the fault for the operation, counting one use of it.

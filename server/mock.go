@@ -26,8 +26,9 @@ type Mock struct {
 	requests *requestLog
 	faults   faultSet
 
-	mu       sync.Mutex // guards baseline
-	baseline *Fixture   // what Reset returns to
+	mu       sync.Mutex // guards baseline and startup
+	baseline *Fixture   // the last fixture loaded (ResetToLast)
+	startup  *Fixture   // the fixture the mock started with (Reset)
 
 	// apis are the simulated APIs, in the order they are served.
 	apis []*mountedAPI
@@ -40,6 +41,7 @@ type mountedAPI struct {
 	sim     simulator
 	env     *env
 	handler *echo.Echo
+	v       *oasvalidate.Validator
 }
 
 // env is what the shared core hands each simulated API.
@@ -48,7 +50,7 @@ type env struct {
 	sessions      *sessionStore
 	outage        *outage
 	taskDuration  time.Duration
-	taskRetention int
+	taskRetention retainPolicy
 	log           *slog.Logger
 	// settings are Config.Settings (read only).
 	settings map[string]time.Duration
@@ -70,36 +72,43 @@ func New(opts ...Option) (*Mock, error) {
 	}
 	cfg = cfg.withDefaults()
 	m := &Mock{cfg: cfg, log: cfg.Logger, requests: newRequestLog(cfg.RequestLogSize)}
-	for _, f := range faults {
-		if err := m.faults.add(f); err != nil {
-			return nil, err
-		}
-	}
 	defs := cfg.apis
 	if defs == nil {
 		defs = builtinAPIs()
 	}
 	for _, d := range defs {
+		sessions := newSessionStore(cfg.Clock, cfg.SessionIdleTimeout, d.mintToken)
+		sessions.limit(cfg.MaxSessions, cfg.MaxSessionsPerUser)
 		e := &env{
 			clock:         cfg.Clock,
-			sessions:      newSessionStore(cfg.Clock, cfg.SessionIdleTimeout, d.mintToken),
+			sessions:      sessions,
 			outage:        &outage{},
 			taskDuration:  cfg.TaskDuration,
-			taskRetention: cfg.TaskRetention,
+			taskRetention: retainPolicy{total: cfg.TaskRetention, perUser: cfg.TaskRetentionPerUser},
 			log:           cfg.Logger,
 			settings:      cfg.Settings,
 		}
 		a := &mountedAPI{def: d, sim: d.newSim(e), env: e}
-		h, err := m.newEcho(a.sim, e)
+		val, err := oasvalidate.New(d.api)
 		if err != nil {
 			return nil, err
 		}
-		a.handler = h
+		h, err := m.newEcho(a.sim, val, e)
+		if err != nil {
+			return nil, err
+		}
+		a.handler, a.v = h, val
 		m.apis = append(m.apis, a)
+	}
+	for _, f := range faults {
+		if err := m.InjectFault(f); err != nil {
+			return nil, err
+		}
 	}
 	if err := m.LoadFixture(cfg.Fixture); err != nil {
 		return nil, err
 	}
+	m.startup = m.baseline
 	return m, nil
 }
 
@@ -134,7 +143,7 @@ func (m *Mock) mounted(api spec.API) *mountedAPI {
 func (m *Mock) Clock() Clock { return m.cfg.Clock }
 
 // LoadFixture replaces all state (sessions included) with f, which also
-// becomes what Reset returns to. Sections f leaves out, or a nil f, take the
+// becomes what ResetToLast returns to. Sections f leaves out, or a nil f, take the
 // embedded default.
 func (m *Mock) LoadFixture(f *Fixture) error {
 	full, err := withDefaultSections(f)
@@ -156,15 +165,27 @@ func (m *Mock) LoadFixture(f *Fixture) error {
 	return nil
 }
 
-// Reset returns to the last loaded fixture, ends every session and clears
-// faults and the request log.
+// Reset returns to the fixture the mock started with, ends every session
+// and clears faults and the request log.
 func (m *Mock) Reset() error {
 	m.mu.Lock()
-	base := m.baseline
+	start := m.startup
 	m.mu.Unlock()
+	return m.resetTo(start)
+}
+
+// ResetToLast is Reset, back to the last fixture loaded instead.
+func (m *Mock) ResetToLast() error {
+	m.mu.Lock()
+	last := m.baseline
+	m.mu.Unlock()
+	return m.resetTo(last)
+}
+
+func (m *Mock) resetTo(f *Fixture) error {
 	m.faults.clear()
 	m.requests.clear()
-	return m.LoadFixture(base)
+	return m.LoadFixture(f)
 }
 
 // State returns the current state in fixture form, passwords left out.
@@ -176,8 +197,24 @@ func (m *Mock) State() *Fixture {
 	return &f
 }
 
-// InjectFault adds a fault; see Fault.
-func (m *Mock) InjectFault(f Fault) error { return m.faults.add(f) }
+// InjectFault adds a fault; see Fault and AddFault.
+func (m *Mock) InjectFault(f Fault) error {
+	_, err := m.AddFault(f)
+	return err
+}
+
+// AddFault checks f against its API's spec (see Fault), adds it and
+// returns its id, by which RemoveFault removes it.
+func (m *Mock) AddFault(f Fault) (string, error) {
+	if err := m.checkFault(f); err != nil {
+		return "", err
+	}
+	return m.faults.insert(f)
+}
+
+// RemoveFault removes the fault with this id; it reports whether there
+// was one.
+func (m *Mock) RemoveFault(id string) bool { return m.faults.remove(id) }
 
 // Faults lists the active faults.
 func (m *Mock) Faults() []Fault { return m.faults.list() }
@@ -188,15 +225,15 @@ func (m *Mock) ClearFaults() { m.faults.clear() }
 // Requests returns the request log, oldest first.
 func (m *Mock) Requests() []RequestRecord { return m.requests.records() }
 
-func (m *Mock) newEcho(v simulator, e0 *env) (*echo.Echo, error) {
-	val, err := oasvalidate.New(v.api())
-	if err != nil {
-		return nil, err
-	}
+// RequestsMatching returns the requests of the log f selects, oldest first,
+// e.g. every failover the automation sent, with its settings in Body.
+func (m *Mock) RequestsMatching(f RequestFilter) []RequestRecord { return m.requests.matching(f) }
+
+func (m *Mock) newEcho(v simulator, val *oasvalidate.Validator, e0 *env) (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = m.errorHandler(v)
-	e.Pre(m.logRequests(v.api()))
+	e.Pre(m.logRequests(v.api(), val.QueryNames()))
 	e.Pre(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
 	info, _ := spec.Lookup(v.api())
 	if shape := answerShaping(info); shape != nil {
@@ -309,21 +346,22 @@ func kindOfStatus(status int) ProblemKind {
 }
 
 // logRequests records every request in the request log and the slog logger:
-// method, path, query (with secret-looking parameters redacted), operation,
+// method, path, query (only the spec's parameters in clear), operation,
 // user name, status and latency. Never headers, never bodies.
-func (m *Mock) logRequests(api spec.API) echo.MiddlewareFunc {
+func (m *Mock) logRequests(api spec.API, known map[string]bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
 			req, st := withRequestState(c.Request())
 			c.SetRequest(req)
-			path, query := req.URL.Path, redactQuery(req.URL.RawQuery)
+			path, query := req.URL.Path, redactQuery(req.URL.RawQuery, known)
 			if err := next(c); err != nil {
 				c.Error(err)
 			}
 			rec := RequestRecord{
 				Time: m.cfg.Clock.Now().UTC(), API: string(api), Method: req.Method, Path: path, Query: query,
 				OperationID: st.op, User: st.session.User.Name, Status: c.Response().Status, Latency: Duration(time.Since(start)),
+				Body: loggedBody(st.body), BodyBytes: len(st.body),
 			}
 			m.requests.add(rec)
 			if !m.log.Enabled(req.Context(), slog.LevelInfo) {
@@ -339,9 +377,11 @@ func (m *Mock) logRequests(api spec.API) echo.MiddlewareFunc {
 	}
 }
 
-// redactQuery blanks the values of query parameters whose names suggest a
-// secret, in case a client puts one in a URL.
-func redactQuery(raw string) string {
+// redactQuery keeps in clear only the values of the parameters the spec
+// declares (known); every other value reads REDACTED, so a secret a client
+// puts in a URL under any name (pwd, sid, jwt, sig, ...) never reaches a
+// log. An unparsable query is left out whole.
+func redactQuery(raw string, known map[string]bool) string {
 	if raw == "" {
 		return ""
 	}
@@ -350,11 +390,8 @@ func redactQuery(raw string) string {
 		return "(unparsable query)"
 	}
 	for k := range q {
-		lk := strings.ToLower(k)
-		for _, s := range []string{"pass", "token", "secret", "auth", "session", "cookie", "key"} {
-			if strings.Contains(lk, s) {
-				q[k] = []string{"REDACTED"}
-			}
+		if !known[k] {
+			q[k] = []string{"REDACTED"}
 		}
 	}
 	return q.Encode()

@@ -38,6 +38,8 @@ type requestState struct {
 	hasBasic bool
 	fault    Fault
 	hasFault bool
+	// body is a mutating request's validated body, for the request log.
+	body []byte
 	// mediaType is the media type negotiated for the answer ("" for
 	// application/json; see answerShaping).
 	mediaType string
@@ -162,6 +164,9 @@ func (p *pipeline) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 			return validationProblem(err)
 		}
 		canonicalJSONType(req.Header)
+		if isMutating(req.Method) {
+			st.body = keepBody(req)
+		}
 		if f, ok := p.faults.take(p.v.API, st.op); ok {
 			if f.Latency > 0 {
 				if err := ctxsleep.Sleep(req.Context(), time.Duration(f.Latency)); err != nil {

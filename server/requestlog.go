@@ -1,12 +1,17 @@
 package server
 
 import (
+	"cmp"
+	"encoding/json"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
 
 // RequestRecord is one request the mock answered, as kept in the request log.
-// It holds no header and no body, so no credential can end up in it.
+// It holds no header, and of a mutating request's body only the JSON with
+// every secret-named field REDACTED, so no credential can end up in it.
 type RequestRecord struct {
 	Time        time.Time `json:"time"`
 	API         string    `json:"api"`
@@ -17,6 +22,44 @@ type RequestRecord struct {
 	User        string    `json:"user,omitempty"`
 	Status      int       `json:"status"`
 	Latency     Duration  `json:"latency"`
+	// Body is what a POST, PUT, PATCH or DELETE that passed validation
+	// sent (the failover settings, say), secrets REDACTED; absent for
+	// bodies that are not JSON or over 16 KiB.
+	Body json.RawMessage `json:"body,omitempty"`
+	// BodyBytes is the size of that body.
+	BodyBytes int `json:"bodyBytes,omitempty"`
+}
+
+// RequestFilter selects request log records; empty fields match all.
+type RequestFilter struct {
+	Method      string
+	OperationID string
+	User        string
+	Status      int
+}
+
+func (f RequestFilter) matches(r RequestRecord) bool {
+	return (f.Method == "" || strings.EqualFold(f.Method, r.Method)) &&
+		(f.OperationID == "" || f.OperationID == r.OperationID) &&
+		(f.User == "" || f.User == r.User) &&
+		(f.Status == 0 || f.Status == r.Status)
+}
+
+// RequestSummary counts the matching records of the request log.
+type RequestSummary struct {
+	Count       int            `json:"count"`
+	ByOperation map[string]int `json:"byOperation"`
+	ByStatus    map[string]int `json:"byStatus"`
+}
+
+// summarize counts recs by operation and status.
+func summarize(recs []RequestRecord) RequestSummary {
+	s := RequestSummary{Count: len(recs), ByOperation: map[string]int{}, ByStatus: map[string]int{}}
+	for _, r := range recs {
+		s.ByOperation[cmp.Or(r.OperationID, "(none)")]++
+		s.ByStatus[strconv.Itoa(r.Status)]++
+	}
+	return s
 }
 
 // requestLog is a bounded ring of the latest requests.
@@ -42,6 +85,18 @@ func (l *requestLog) add(r RequestRecord) {
 	if l.next == 0 {
 		l.full = true
 	}
+}
+
+// matching returns the kept requests f selects, oldest first.
+func (l *requestLog) matching(f RequestFilter) []RequestRecord {
+	all := l.records()
+	out := all[:0]
+	for _, r := range all {
+		if f.matches(r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // records returns the kept requests, oldest first.

@@ -53,6 +53,10 @@ type ServeConfig struct {
 	// headers, answered with a plain-text 431 (default 64 KiB). Below it,
 	// headers over DefaultHeaderLimit get 431 in the vendor's error shape.
 	MaxHeaderBytes int
+	// MaxConns caps the connections each listener holds open (--max-conns,
+	// default DefaultMaxConns). At the cap the connection idle the longest
+	// is closed to make room; when all are busy, new ones wait.
+	MaxConns int
 }
 
 // Default server timeouts and limits (see ServeConfig): slow or oversized
@@ -208,11 +212,11 @@ func (m *Mock) listen(api spec.API, addr string, tlsCfg *tls.Config, sc ServeCon
 	if err != nil {
 		return nil, fmt.Errorf("listen %s on %s: %w", api, addr, err)
 	}
+	srv, ln := limitConns(newHTTPServer(m.Handler(api), sc, slog.NewLogLogger(m.log.Handler(), slog.LevelWarn)), ln, sc.MaxConns)
 	scheme := "http"
 	if tlsCfg != nil {
 		ln, scheme = tls.NewListener(ln, tlsCfg), "https"
 	}
-	srv := newHTTPServer(m.Handler(api), sc, slog.NewLogLogger(m.log.Handler(), slog.LevelWarn))
 	return &listener{api: api, ln: ln, srv: srv, url: scheme + "://" + ln.Addr().String()}, nil
 }
 

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"container/list"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -20,6 +21,7 @@ type Session struct {
 	// Session may share it.
 	Realms map[string]string
 	key    [sha256.Size]byte
+	elem   *list.Element // in the store's LRU order
 }
 
 // sessionStore keeps the sessions of one API. Tokens come from the API's
@@ -35,6 +37,8 @@ type sessionStore struct {
 	// sweepAt is the store size at which the next login sweeps out expired
 	// sessions (see create).
 	sweepAt int
+	// lru orders sessions by last use and enforces the caps (sessioncaps.go).
+	lru sessionLRU
 	// mint makes a new token.
 	mint func() (string, error)
 }
@@ -65,7 +69,9 @@ func newSessionStore(clock Clock, idle time.Duration, mint func() (string, error
 	if mint == nil {
 		mint = hexToken
 	}
-	return &sessionStore{clock: clock, idle: idle, byKey: map[[sha256.Size]byte]*Session{}, mint: mint}
+	s := &sessionStore{clock: clock, idle: idle, byKey: map[[sha256.Size]byte]*Session{}, mint: mint}
+	s.lru.init()
+	return s
 }
 
 // create logs u in and returns the new token and a copy of the session.
@@ -82,7 +88,9 @@ func (s *sessionStore) create(u User) (string, Session, error) {
 		s.sweep(now)
 		s.sweepAt = max(2*len(s.byKey), minSweepAt)
 	}
+	s.makeRoom(u.Name, now)
 	s.byKey[sess.key] = sess
+	s.lru.track(sess)
 	return token, *sess, nil
 }
 
@@ -101,10 +109,11 @@ func (s *sessionStore) lookup(token string) (Session, bool) {
 		return Session{}, false
 	}
 	if s.expired(sess, now) {
-		delete(s.byKey, key)
+		s.drop(sess)
 		return Session{}, false
 	}
 	sess.LastAccess = now
+	s.lru.touch(sess)
 	return *sess, true
 }
 
@@ -130,8 +139,10 @@ func (s *sessionStore) extend(sess Session, realm, id string) (Session, bool) {
 func (s *sessionStore) remove(sess Session) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok := s.byKey[sess.key]
-	delete(s.byKey, sess.key)
+	live, ok := s.byKey[sess.key]
+	if ok {
+		s.drop(live)
+	}
 	return ok
 }
 
@@ -141,6 +152,7 @@ func (s *sessionStore) reset() {
 	defer s.mu.Unlock()
 	s.byKey = map[[sha256.Size]byte]*Session{}
 	s.sweepAt = 0
+	s.lru.init()
 }
 
 func (s *sessionStore) expired(sess *Session, now time.Time) bool {
@@ -153,9 +165,9 @@ func (s *sessionStore) expired(sess *Session, now time.Time) bool {
 // scan of every session, lookups stay O(1), and the store never holds more
 // than about twice its live sessions.
 func (s *sessionStore) sweep(now time.Time) {
-	for k, sess := range s.byKey {
+	for _, sess := range s.byKey {
 		if s.expired(sess, now) {
-			delete(s.byKey, k)
+			s.drop(sess)
 		}
 	}
 }

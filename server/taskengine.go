@@ -60,7 +60,7 @@ type taskEffect struct {
 type taskEngine[K, E any] struct {
 	byID    map[string]*task[K, E]
 	due     dueQueue
-	kept    retention
+	kept    keptTasks
 	results resultWindow
 	// injected builds the error of a task an injected fault makes fail.
 	injected func(text string) E
@@ -68,20 +68,20 @@ type taskEngine[K, E any] struct {
 	finished func(t *task[K, E])
 }
 
-// newTaskEngine returns an empty engine keeping retain finished tasks (0:
-// all); codec packs results beyond the plain window (nil: results never
+// newTaskEngine returns an empty engine keeping the finished tasks retain
+// says; codec packs results beyond the plain window (nil: results never
 // packed with a dictionary).
-func newTaskEngine[K, E any](retain int, codec *resultCodec, injected func(string) E) *taskEngine[K, E] {
+func newTaskEngine[K, E any](retain retainPolicy, codec *resultCodec, injected func(string) E) *taskEngine[K, E] {
 	e := &taskEngine[K, E]{injected: injected, results: resultWindow{codec: codec}}
 	e.clear(retain)
 	return e
 }
 
 // clear forgets every task.
-func (e *taskEngine[K, E]) clear(retain int) {
+func (e *taskEngine[K, E]) clear(retain retainPolicy) {
 	e.byID = map[string]*task[K, E]{}
 	e.due = nil
-	e.kept = retention{limit: retain}
+	e.kept = newKeptTasks(retain)
 	e.results.clear()
 }
 
@@ -144,7 +144,7 @@ func (e *taskEngine[K, E]) finish(t *task[K, E]) {
 	if e.finished != nil {
 		e.finished(t)
 	}
-	for _, id := range e.kept.finished(t.id) {
+	for _, id := range e.kept.finished(t.id, t.user) {
 		delete(e.byID, id)
 	}
 	if t.result.Load() != nil {

@@ -45,7 +45,7 @@ func TestTaskEngine_OutcomesAndFaults(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			e := newTaskEngine[string](0, nil, func(text string) string { return text })
+			e := newTaskEngine[string](retainPolicy{}, nil, func(text string) string { return text })
 			applied, undone := 0, 0
 			tk := &engineTask{id: "t1", kind: "job", timing: taskTiming{Start: testStart, Duration: time.Second},
 				effect: taskEffect{
@@ -83,7 +83,7 @@ func TestTaskEngine_OutcomesAndFaults(t *testing.T) {
 // order, not start order, and forgets the oldest finished beyond the
 // retention limit.
 func TestTaskEngine_DeadlineOrderAndRetention(t *testing.T) {
-	e := newTaskEngine[string](2, nil, func(text string) string { return text })
+	e := newTaskEngine[string](retainPolicy{total: 2}, nil, func(text string) string { return text })
 	var order []string
 	finished := 0
 	e.finished = func(*engineTask) { finished++ }

@@ -165,11 +165,7 @@ func (m *vchaMock) GetVchaCluster(ctx context.Context, req vcha.GetVchaClusterRe
 	m.begin()
 	defer m.mu.Unlock()
 	partial := req.Body != nil && req.Body.Partial != nil && *req.Body.Partial
-	priv := privGlobalVCServer
-	if partial {
-		priv = privSystemRead
-	}
-	if sess, _ := sessionFrom(ctx); !sess.User.HasPrivilege(priv) {
+	if priv, ok := clusterReadAllowed(ctx, partial); !ok {
 		return vcha.GetVchaCluster403JSONResponse(unauthorizedError(priv)), nil
 	}
 	return vcha.GetVchaCluster200JSONResponse(m.clusterView(partial)), nil
@@ -189,4 +185,16 @@ func (m *vchaMock) GetVchaClusterMode(ctx context.Context, _ vcha.GetVchaCluster
 			vapiMessage(msgNotConfigured, "vCenter HA is not configured."))), nil
 	}
 	return vcha.GetVchaClusterMode200JSONResponse{Mode: m.mode()}, nil
+}
+
+// clusterReadAllowed reports whether the session of ctx may read the
+// cluster (or its active node): Global.VCServer, or System.Read for a
+// partial read. priv is the privilege the read needs.
+func clusterReadAllowed(ctx context.Context, partial bool) (priv string, ok bool) {
+	priv = privGlobalVCServer
+	if partial {
+		priv = privSystemRead
+	}
+	sess, _ := sessionFrom(ctx)
+	return priv, sess.User.HasPrivilege(priv)
 }

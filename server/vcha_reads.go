@@ -76,11 +76,7 @@ func (m *vchaMock) GetVchaClusterActive(ctx context.Context, req vcha.GetVchaClu
 	m.begin()
 	defer m.mu.Unlock()
 	partial := req.Body != nil && req.Body.Partial != nil && *req.Body.Partial
-	priv := privGlobalVCServer
-	if partial {
-		priv = privSystemRead
-	}
-	if sess, _ := sessionFrom(ctx); !sess.User.HasPrivilege(priv) {
+	if priv, ok := clusterReadAllowed(ctx, partial); !ok {
 		return vcha.GetVchaClusterActive403JSONResponse{UnauthorizedJSONResponse: vcha.UnauthorizedJSONResponse(unauthorizedError(priv))}, nil
 	}
 	node := m.activeNode()

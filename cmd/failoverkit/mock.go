@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -40,11 +41,17 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	fs.DurationVar(&f.cfg.TaskDuration, "task-duration", server.DefaultTaskDuration, "how long a task runs (a forced VCHA failover takes half); 0: tasks finish on their first read")
 	fs.DurationVar(&f.cfg.SessionIdleTimeout, "session-idle-timeout", server.DefaultSessionIdleTimeout, "end sessions unused for this long")
 	fs.IntVar(&f.cfg.TaskRetention, "task-retention", server.DefaultTaskRetention, "finished tasks kept per API (older ones read as not found); negative keeps all")
+	fs.IntVar(&f.cfg.TaskRetentionPerUser, "task-retention-per-user", server.DefaultTaskRetentionPerUser, "finished tasks of one user kept per API (a user with more loses their own oldest first); negative: no per-user bound")
+	fs.IntVar(&f.cfg.MaxSessions, "max-sessions", server.DefaultMaxSessions, "live sessions per API; at the cap a login ends the session unused the longest (negative: no cap)")
+	fs.IntVar(&f.cfg.MaxSessionsPerUser, "max-sessions-per-user", server.DefaultMaxSessionsPerUser, "live sessions of one user per API; at the cap a login ends that user's session unused the longest (negative: no cap)")
 	fs.IntVar(&f.cfg.RequestLogSize, "request-log-size", server.DefaultRequestLogSize, "requests kept in the control API's request log")
 	fs.BoolVar(&f.control, "control", true, "serve the control API under "+server.ControlPrefix)
+	fs.StringVar(&f.cfg.ControlToken, "control-token", os.Getenv("FAILOVERKIT_CONTROL_TOKEN"),
+		"admit control API requests from non-loopback clients that send 'Authorization: Bearer TOKEN' (default $FAILOVERKIT_CONTROL_TOKEN, which keeps it out of ps)")
 	fs.StringVar(&f.fixture, "fixture", "", "YAML or JSON fixture file (default: the embedded fixture)")
 	fs.BoolVar(&f.printFixture, "print-fixture", false, "print the embedded default fixture and exit")
 	fs.BoolVar(&f.quiet, "quiet", false, "do not log requests")
+	addServerFlags(fs, &f.serve)
 	settings := map[string]*time.Duration{}
 	for _, s := range server.Settings() {
 		settings[s.Name] = fs.Duration(s.Name, 0, s.Help)

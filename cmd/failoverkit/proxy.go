@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/failoverkit/failoverkit/conformance"
+	"github.com/failoverkit/failoverkit/server"
 	"github.com/failoverkit/failoverkit/spec"
 )
 
@@ -38,6 +39,12 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	insecure := fs.Bool("insecure", false, "do not verify the target's TLS certificate")
 	logJSON := fs.Bool("log-json", false, "log violations as JSON lines instead of text")
 	summaryJSON := fs.String("summary-json", "", "also write the summary as JSON to this file on exit")
+	var sc server.ServeConfig
+	addServerFlags(fs, &sc)
+	pc := conformance.ProxyConfig{}
+	fs.Int64Var(&pc.MaxBody, "max-body", conformance.DefaultProxyMaxBody, "largest request or response body buffered and validated; larger ones pass through unvalidated")
+	fs.IntVar(&pc.MaxConcurrent, "max-concurrent", conformance.DefaultProxyMaxConcurrent, "most exchanges in flight; more wait for a slot (bounds buffering to this many bodies each way)")
+	fs.DurationVar(&pc.UpstreamTimeout, "upstream-timeout", conformance.DefaultProxyUpstreamTimeout, "bound one exchange with the target; past it the client gets 504")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -51,16 +58,17 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *target == "" {
 		return usageError("--target is required")
 	}
-	p, err := newProxy(api, *target, *caFile, *insecure, newLogger(stderr, *logJSON))
+	pc.API, pc.Target, pc.Logger = api, *target, newLogger(stderr, *logJSON)
+	p, err := newProxy(pc, *caFile, *insecure)
 	if err != nil {
 		return usageError("%w", err)
 	}
-	ln, err := net.Listen("tcp", *listen)
+	srv, ln, err := server.NewHTTPServer(p, *listen, sc, nil)
 	if err != nil {
 		return &exitError{code: exitUsage, err: fmt.Errorf("listen: %w", err)}
 	}
 	fmt.Fprintf(stdout, "failoverkit proxy: %s traffic on http://%s → %s (Ctrl-C to stop)\n", api, ln.Addr(), *target)
-	if err := serveUntilDone(ctx, p, ln); err != nil {
+	if err := serveUntilDone(ctx, srv, ln); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
 	return proxyVerdict(p.Summary(), api, stdout, *summaryJSON)
@@ -91,15 +99,18 @@ func proxyVerdict(sum conformance.ProxySummary, api spec.API, stdout io.Writer, 
 	return nil
 }
 
-// newProxy builds the proxy with the TLS settings for the target.
-func newProxy(api spec.API, target, caFile string, insecure bool, log *slog.Logger) (*conformance.Proxy, error) {
+// newProxy builds the proxy with the TLS settings for the target; the
+// target must send its answer's headers within the upstream timeout.
+func newProxy(pc conformance.ProxyConfig, caFile string, insecure bool) (*conformance.Proxy, error) {
 	tlsCfg, err := conformance.TLSConfig(caFile, insecure)
 	if err != nil {
 		return nil, err
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = tlsCfg
-	return conformance.NewProxy(conformance.ProxyConfig{API: api, Target: target, Transport: tr, Logger: log})
+	tr.ResponseHeaderTimeout = pc.UpstreamTimeout
+	pc.Transport = tr
+	return conformance.NewProxy(pc)
 }
 
 func newLogger(w io.Writer, asJSON bool) *slog.Logger {
@@ -109,9 +120,8 @@ func newLogger(w io.Writer, asJSON bool) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, nil))
 }
 
-// serveUntilDone serves h on ln until ctx ends, then shuts down gracefully.
-func serveUntilDone(ctx context.Context, h http.Handler, ln net.Listener) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+// serveUntilDone serves srv on ln until ctx ends, then shuts down gracefully.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener) error {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

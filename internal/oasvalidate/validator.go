@@ -3,6 +3,7 @@ package oasvalidate
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -47,10 +48,17 @@ func New(api spec.API) (*Validator, error) {
 		unsecured: unsecuredOperations(doc),
 		// Authentication is the caller's job (the mock checks sessions
 		// itself, in the vendor's error shape), so security is a no-op here.
-		reqOpts: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		// Schema errors never render the offending value (nor the schema)
+		// into their messages: values may be secrets, and rendering a large
+		// one per schema branch cost hundreds of MiB per request.
+		reqOpts: &openapi3filter.Options{
+			AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
+		},
 		respOpts: &openapi3filter.Options{
-			IncludeResponseStatus: true,
-			AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
+			IncludeResponseStatus:   true,
+			AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
 		},
 	}, nil
 }
@@ -76,6 +84,9 @@ func unsecuredOperations(doc *openapi3.T) map[*openapi3.Operation]*openapi3.Oper
 
 // ValidateRequest validates req's parameters and body against route.
 // req.Body stays readable afterwards (with the spec's defaults filled in).
+// A JSON body is first checked against MaxJSONDepth and MaxRequestJSONValues
+// (CheckJSON), so no body decodes into more than a small multiple of its
+// size; the error returned holds neither the request nor any value from it.
 // Security is not checked: authentication is the caller's job. The
 // operation is validated without its security requirements, which spares
 // openapi3filter a copy of the body per requirement for an authentication
@@ -86,12 +97,67 @@ func (v *Validator) ValidateRequest(ctx context.Context, req *http.Request, rout
 		r.Operation = op
 		route = &r
 	}
-	return openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
+	if err := checkRequestJSON(req, route); err != nil {
+		return err
+	}
+	return forget(openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
 		Request:    req,
 		PathParams: params,
 		Route:      route,
 		Options:    v.reqOpts,
-	})
+	}))
+}
+
+// checkRequestJSON reads a JSON request body, refuses it when it is over
+// the JSON limits, and puts it back for the validator. An error reading the
+// body (such as a body limit tripping) is returned as it is.
+func checkRequestJSON(req *http.Request, route *routers.Route) error {
+	if req.Body == nil || req.Body == http.NoBody || !isJSON(req.Header) {
+		return nil
+	}
+	body, err := readBody(req.Body, req.ContentLength)
+	_ = req.Body.Close()
+	if err != nil {
+		return err
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	var le *LimitError
+	if err := CheckJSON(body, MaxRequestJSONValues); errors.As(err, &le) {
+		re := &openapi3filter.RequestError{Reason: le.Reason, Err: le}
+		if route.Operation.RequestBody != nil {
+			re.RequestBody = route.Operation.RequestBody.Value
+		}
+		return re
+	}
+	return nil
+}
+
+// readBody reads r whole. With a declared length (up to 16 MiB) it reads
+// into a buffer of exactly that size, so a body costs its size once rather
+// than the doublings of io.ReadAll; a body longer than declared is read on.
+func readBody(r io.Reader, contentLength int64) ([]byte, error) {
+	if contentLength <= 0 || contentLength > 16<<20 {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, contentLength)
+	n, err := io.ReadFull(r, b)
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return b[:n], nil
+	case err != nil:
+		return nil, err
+	}
+	rest, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, rest...), nil
+}
+
+// isJSON reports whether h declares a JSON body (application/json or any
+// +json type, in any case).
+func isJSON(h http.Header) bool {
+	return strings.Contains(strings.ToLower(h.Get("Content-Type")), "json")
 }
 
 // ValidateResponse validates a response to req on route. An undocumented
@@ -101,8 +167,14 @@ func (v *Validator) ValidateRequest(ctx context.Context, req *http.Request, rout
 // same JSON under versioned +json types.
 func (v *Validator) ValidateResponse(ctx context.Context, req *http.Request, route *routers.Route, params map[string]string,
 	status int, header http.Header, body []byte) error {
+	if isJSON(header) {
+		var le *LimitError
+		if err := CheckJSON(body, MaxResponseJSONValues); errors.As(err, &le) {
+			return &openapi3filter.ResponseError{Reason: "response body: " + le.Reason, Err: le}
+		}
+	}
 	header = normalizeJSONType(route.Operation, status, header)
-	return openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
+	return forget(openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
 			Request: req, PathParams: params, Route: route, Options: v.respOpts,
 		},
@@ -110,7 +182,7 @@ func (v *Validator) ValidateResponse(ctx context.Context, req *http.Request, rou
 		Header:  header,
 		Body:    io.NopCloser(bytes.NewReader(body)),
 		Options: v.respOpts,
-	})
+	}))
 }
 
 // ValidateSchema validates a decoded JSON value against the named component
