@@ -57,6 +57,7 @@ func vcavCases() []Case {
 		Case{Name: "vcav.failover.already-complete", Operation: "failoverVmReplication", Kind: KindStateful, Destructive: true, run: vcavFailoverComplete,
 			Summary: "a failover of a replication already COMPLETE answers 400 InvalidRecoveryState and leaves it COMPLETE"},
 	)
+	cs = append(cs, vcavLifecycleCases()...)
 	for i := range cs {
 		cs[i].API = spec.VCAV
 	}
