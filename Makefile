@@ -127,9 +127,13 @@ test: ## Run every test with the race detector.
 # the memory benchmark in a process of its own, and the wall time of the
 # conformance suite. They print figures and never fail on a timing.
 .PHONY: bench
-bench: ## Run the benchmarks and print their figures (see BENCHMARKS.md).
+bench: ## Run the benchmarks and print their figures (see BENCHMARKS.md); installs wrk when it can.
+	@command -v wrk >/dev/null 2>&1 || (apt-get install -y wrk >/dev/null 2>&1 || sudo -n apt-get install -y wrk >/dev/null 2>&1) \
+		|| echo "bench: wrk could not be installed (apt-get install -y wrk): BenchmarkExternal will be skipped"
+	-$(GO) test -run='^$$' -bench='^BenchmarkExternal$$' -benchtime=1x -timeout=30m ./server/
 	$(GO) test -run='^$$' -bench='^Benchmark(ValidateRequest|ValidateResponse|Handler|FailoverHandler)$$' -benchmem ./server/
 	$(GO) test -run='^$$' -bench='^BenchmarkLoad$$' -benchtime=1x ./server/
+	$(GO) test -run='^$$' -bench='^BenchmarkScale$$' -benchtime=1x -v -timeout=30m ./server/ | grep -v '^=== '
 	$(GO) test -run='^$$' -bench='^BenchmarkMemory$$' -benchtime=1x ./server/
 	$(GO) test -run='^$$' -bench='^BenchmarkHostileJSON$$' -benchtime=5x ./server/
 	$(GO) test -count=1 -run='^TestProxy_HostileJSONMemoryBounded$$' -v ./conformance/ | grep allocated

@@ -117,9 +117,7 @@ func taskIDOf(api spec.API, body []byte) (string, error) {
 }
 
 // benchReplicationID is the id of the i-th generated replication.
-func benchReplicationID(i int) string {
-	return fmt.Sprintf("C4-%08x-0000-4000-8000-%012x", i, i)
-}
+func benchReplicationID(i int) string { return GeneratedReplicationID(i) }
 
 // benchFixture returns the default fixture plus n generated replications,
 // copies of the default ready one (NOT_STARTED) with ids

@@ -237,6 +237,11 @@ type loadRun struct {
 	op    loadOp
 	bare  *bareServer
 	reset func(tb testing.TB)
+	// token is the session the scenario opened (before any reset) and
+	// read the task read it repeats, if any (BenchmarkExternal's wrk
+	// scripts send the same).
+	token string
+	read  benchCall
 }
 
 // phase runs ops operations of run on t, resetting the mock first.

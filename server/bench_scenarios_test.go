@@ -101,7 +101,7 @@ func prepareTaskRead(api spec.API) func(testing.TB, *Mock, string) loadRun {
 		}
 		bare := &bareServer{}
 		bare.add(http.MethodGet, prefix, mustCapture(tb, base, read, http.StatusOK))
-		return loadRun{bare: bare, op: func(lc *loadClient) error {
+		return loadRun{bare: bare, token: token, read: read, op: func(lc *loadClient) error {
 			status, body, err := lc.do(read)
 			if err != nil {
 				return err
@@ -138,7 +138,7 @@ func prepareVCAVFailover(tb testing.TB, m *Mock, base string) loadRun {
 		token, _ := captureSession(tb, spec.VCAV, base)
 		session.Store(&token)
 	}
-	return loadRun{bare: bare, reset: reset, op: func(lc *loadClient) error {
+	return loadRun{bare: bare, reset: reset, token: token, op: func(lc *loadClient) error {
 		token := *session.Load()
 		status, body, err := lc.do(vcavFailoverCall(token, benchReplicationID(lc.next())))
 		if err != nil {
@@ -168,7 +168,7 @@ func prepareVCHAFailover(tb testing.TB, _ *Mock, base string) loadRun {
 	bare := &bareServer{}
 	bare.add(http.MethodPost, "/api/vcenter/vcha/cluster", fa)
 	bare.add(http.MethodGet, "/api/cis/tasks/", mustCapture(tb, base, vchaTaskCall(token, id), http.StatusOK))
-	return loadRun{bare: bare, op: func(lc *loadClient) error {
+	return loadRun{bare: bare, token: token, op: func(lc *loadClient) error {
 		status, body, err := lc.do(failover)
 		if err != nil {
 			return err

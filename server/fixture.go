@@ -141,7 +141,7 @@ func withDefaultSections(f *Fixture) (*Fixture, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	out, err := deepCopy(f)
+	out, err := copyFixture(f)
 	if err != nil {
 		return nil, err
 	}

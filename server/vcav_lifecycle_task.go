@@ -151,4 +151,5 @@ func (m *vcavMock) removeReplication(id string) {
 	delete(m.instances, id)
 	delete(m.networks, id)
 	m.order = slices.DeleteFunc(slices.Clone(m.order), func(o string) bool { return o == id })
+	m.inOrder = slices.DeleteFunc(slices.Clone(m.inOrder), func(r *vcav.SingleVmReplicationInfo) bool { return r.Id == id })
 }

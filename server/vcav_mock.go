@@ -35,8 +35,11 @@ type vcavMock struct {
 	repls     map[string]*vcav.SingleVmReplicationInfo
 	instances map[string][]vcav.InstanceInfo
 	networks  map[string]vcav.ReplicationNetworkSettings
-	// order holds the replication ids sorted, the order lists use.
-	order []string
+	// order holds the replication ids sorted, the order lists use;
+	// inOrder the replications in that order (lists scan it rather than
+	// look every id up).
+	order   []string
+	inOrder []*vcav.SingleVmReplicationInfo
 	// vapps are the vApp replications, vappOrder their ids sorted.
 	vapps     map[string]*vcavVapp
 	vappOrder []string
@@ -73,7 +76,7 @@ func (m *vcavMock) clearTasks() {
 func (m *vcavMock) load(f *Fixture) error {
 	var src VCAVFixture
 	if f != nil && f.VCAV != nil {
-		cp, err := deepCopy(f.VCAV)
+		cp, err := copyVCAVFixture(f.VCAV)
 		if err != nil {
 			return err
 		}
@@ -98,6 +101,10 @@ func (m *vcavMock) load(f *Fixture) error {
 	m.repls, m.order = repls, order
 	m.vapps, m.vappOrder = vapps, vappOrder
 	m.instances, m.networks = src.Instances, src.NetworkSettings
+	m.inOrder = make([]*vcav.SingleVmReplicationInfo, len(order))
+	for i, id := range order {
+		m.inOrder[i] = repls[id]
+	}
 	m.clearTasks()
 	return nil
 }

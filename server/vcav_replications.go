@@ -51,13 +51,20 @@ func (m *vcavMock) ListVmReplications(ctx context.Context, req vcav.ListVmReplic
 		return nil, vcavBadUserInput(err.Error(), "sort").problem()
 	}
 	mt := newVCAVMatcher(req.Params, m.siteType)
-	var matched []*vcav.SingleVmReplicationInfo
-	for _, id := range m.order {
-		if r := m.repls[id]; mt.match(r) {
-			matched = append(matched, r)
+	byID := len(keys) == 1 && keys[0] == vcavSortKey{field: "id"} // m.inOrder's order
+	matched := m.inOrder
+	if !mt.all() {
+		matched = nil
+		for _, r := range m.inOrder {
+			if mt.match(r) {
+				matched = append(matched, r)
+			}
 		}
 	}
-	slices.SortStableFunc(matched, func(a, b *vcav.SingleVmReplicationInfo) int { return compareVCAV(a, b, keys) })
+	if !byID {
+		matched = slices.Clone(matched)
+		slices.SortStableFunc(matched, vcavComparator(keys))
+	}
 	page := vcav.QueryResultOfSingleVmReplicationInfo{
 		Items: []vcav.SingleVmReplicationInfo{}, Offset: offset, Limit: limit, Total: int64(len(matched)),
 	}

@@ -74,7 +74,7 @@ func vcavExactParams(p vcav.ListVmReplicationsParams) map[string]*string {
 // vcavMatcher decides which replications a list request selects: every
 // given filter must hold (AND).
 type vcavMatcher struct {
-	exact     map[string]string
+	exact     []vcavExact
 	vmName    string // lower-cased substring; "" matches all
 	hasIDs    bool
 	ids       map[string]bool
@@ -91,11 +91,11 @@ type vcavMatcher struct {
 // newVCAVMatcher builds the matcher of the list parameters p; siteType
 // tells a site's kind.
 func newVCAVMatcher(p vcav.ListVmReplicationsParams, siteType func(*string) string) vcavMatcher {
-	mt := vcavMatcher{exact: map[string]string{}, migration: p.IsMigration,
+	mt := vcavMatcher{migration: p.IsMigration,
 		after: p.LastUpdatedAfter, before: p.LastUpdatedBefore, siteType: siteType}
 	for name, v := range vcavExactParams(p) {
 		if v != nil {
-			mt.exact[name] = *v
+			mt.exact = append(mt.exact, vcavExact{field: vcavFields[name], want: *v})
 		}
 	}
 	if p.VmName != nil {
@@ -118,12 +118,19 @@ func newVCAVMatcher(p vcav.ListVmReplicationsParams, siteType func(*string) stri
 	return mt
 }
 
+// all reports whether the matcher selects every replication (no filter):
+// a page of the id order is then O(page).
+func (mt vcavMatcher) all() bool {
+	return !mt.hasIDs && mt.vmName == "" && len(mt.exact) == 0 && mt.migration == nil &&
+		mt.after == nil && mt.before == nil && mt.srcType == "" && mt.dstType == ""
+}
+
 // match reports whether r passes every filter.
 func (mt vcavMatcher) match(r *vcav.SingleVmReplicationInfo) bool {
 	switch {
 	case mt.hasIDs && !mt.ids[r.Id]:
 		return false
-	case mt.vmName != "" && (r.VmName == nil || !strings.Contains(strings.ToLower(*r.VmName), mt.vmName)):
+	case mt.vmName != "" && (r.VmName == nil || !containsFold(*r.VmName, mt.vmName)):
 		return false
 	case mt.migration != nil && derefOr(r.IsMigration, false) != *mt.migration:
 		return false
@@ -136,8 +143,8 @@ func (mt vcavMatcher) match(r *vcav.SingleVmReplicationInfo) bool {
 	case mt.dstType != "" && mt.siteType(vcavDst(r).Site) != mt.dstType:
 		return false
 	}
-	for name, want := range mt.exact {
-		if got := vcavFields[name](r); got == nil || *got != want {
+	for _, e := range mt.exact {
+		if got := e.field(r); got == nil || *got != e.want {
 			return false
 		}
 	}
@@ -148,6 +155,13 @@ func (mt vcavMatcher) match(r *vcav.SingleVmReplicationInfo) bool {
 type vcavSortKey struct {
 	field string
 	desc  bool
+}
+
+// vcavExact is one exact-match filter: the field it reads (looked up once
+// per request, not once per replication) and the value it wants.
+type vcavExact struct {
+	field vcavField
+	want  string
 }
 
 // parseVCAVSort parses sort ("vmName,lastUpdated-"): comma-separated
@@ -170,16 +184,25 @@ func parseVCAVSort(sort *string) ([]vcavSortKey, error) {
 	return keys, nil
 }
 
-// compareVCAV orders a and b by keys, then by id. Missing values sort
-// first.
-func compareVCAV(a, b *vcav.SingleVmReplicationInfo, keys []vcavSortKey) int {
-	for _, k := range keys {
+// vcavComparator orders replications by keys, then by id; missing values
+// sort first. Each key's field is looked up once, not once per comparison
+// (sorting 100,000 replications makes about 1.7 million).
+func vcavComparator(keys []vcavSortKey) func(a, b *vcav.SingleVmReplicationInfo) int {
+	fields := make([]vcavField, len(keys))
+	for i, k := range keys {
+		fields[i] = vcavFields[k.field]
+	}
+	return func(a, b *vcav.SingleVmReplicationInfo) int { return compareFields(a, b, keys, fields) }
+}
+
+// compareFields orders a and b by keys, whose fields are given, then by id.
+func compareFields(a, b *vcav.SingleVmReplicationInfo, keys []vcavSortKey, fields []vcavField) int {
+	for i, k := range keys {
 		var c int
 		if k.field == "lastUpdated" {
 			c = cmp.Compare(derefOr(a.LastUpdated, 0), derefOr(b.LastUpdated, 0))
 		} else {
-			f := vcavFields[k.field]
-			c = cmp.Compare(derefOr(f(a), ""), derefOr(f(b), ""))
+			c = cmp.Compare(derefOr(fields[i](a), ""), derefOr(fields[i](b), ""))
 		}
 		if k.desc {
 			c = -c

@@ -19,6 +19,7 @@ type mockFlags struct {
 	cfg          server.Config
 	serve        server.ServeConfig
 	fixture      string
+	generate     int
 	control      bool
 	printFixture bool
 	quiet        bool
@@ -49,6 +50,7 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	fs.StringVar(&f.cfg.ControlToken, "control-token", os.Getenv("FAILOVERKIT_CONTROL_TOKEN"),
 		"admit control API requests from non-loopback clients that send 'Authorization: Bearer TOKEN' (default $FAILOVERKIT_CONTROL_TOKEN, which keeps it out of ps)")
 	fs.StringVar(&f.fixture, "fixture", "", "YAML or JSON fixture file (default: the embedded fixture)")
+	fs.IntVar(&f.generate, "vcav-generate-replications", 0, "add this many generated VCAV replications to the default fixture (scale tests; see server.GenerateReplications)")
 	fs.BoolVar(&f.printFixture, "print-fixture", false, "print the embedded default fixture and exit")
 	fs.BoolVar(&f.quiet, "quiet", false, "do not log requests")
 	addServerFlags(fs, &f.serve)
@@ -66,6 +68,9 @@ func parseMockFlags(args []string, stderr io.Writer) (*mockFlags, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, usageError("unexpected arguments: %v", fs.Args())
+	}
+	if f.generate < 0 || (f.generate > 0 && f.fixture != "") {
+		return nil, usageError("--vcav-generate-replications takes a count of at least 0 and adds to the default fixture: not with --fixture")
 	}
 	// A certificate means HTTPS: never serve plain HTTP when one was given.
 	if (f.serve.CertFile == "") != (f.serve.KeyFile == "") {
@@ -98,6 +103,11 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return usageError("%w", err)
 		}
 		f.cfg.Fixture = fx
+	}
+	if f.generate > 0 {
+		if f.cfg.Fixture, err = server.GenerateReplications(f.generate); err != nil {
+			return err
+		}
 	}
 	if !f.quiet {
 		f.cfg.Logger = slog.New(slog.NewJSONHandler(stderr, nil))

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -77,6 +78,8 @@ func TestMock_UsageErrors(t *testing.T) {
 		{"mock", "--no-such-flag"},
 		{"mock", "extra-arg"},
 		{"mock", "--fixture", "/nonexistent/fixture.yaml"},
+		{"mock", "--vcav-generate-replications", "-1"},
+		{"mock", "--vcav-generate-replications", "10", "--fixture", "f.yaml"},
 		{"nope"},
 		{},
 	} {
@@ -85,6 +88,43 @@ func TestMock_UsageErrors(t *testing.T) {
 		assert.NotEmpty(t, stderr.String())
 	}
 	assert.Equal(t, exitOK, run(context.Background(), []string{"mock", "-h"}, io.Discard, io.Discard))
+}
+
+// TestMock_GeneratedReplicationsAreListed: --vcav-generate-replications
+// serves the default fixture plus that many replications.
+func TestMock_GeneratedReplicationsAreListed(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &lineWriter{lines: make(chan string, 1)}
+	code := make(chan int, 1)
+	go func() {
+		code <- run(ctx, []string{"mock", "--vcav-addr", "127.0.0.1:0", "--vcha-addr", "127.0.0.1:0", "--quiet",
+			"--vcav-generate-replications", "250"}, out, io.Discard)
+	}()
+	urls := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindAllString(<-out.lines, -1)
+	require.NotEmpty(t, urls)
+	def, err := server.DefaultFixture()
+	require.NoError(t, err)
+	login, err := http.Post(urls[0]+"/sessions", "application/json",
+		strings.NewReader(`{"type":"localUser","localUser":"root","localPassword":"vmware"}`))
+	require.NoError(t, err)
+	login.Body.Close()
+	req, err := http.NewRequest(http.MethodGet, urls[0]+"/vm-replications?limit=1&vmName=gen-vm-00024", nil)
+	require.NoError(t, err)
+	req.Header.Set("X-VCAV-Auth", login.Header.Get("X-VCAV-Auth"))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var page struct{ Total int }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&page))
+	assert.Equal(t, 10, page.Total, "gen-vm-000240 to gen-vm-000249")
+	req.URL.RawQuery = "limit=1"
+	resp2, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp2.Body.Close()
+	require.NoError(t, json.NewDecoder(resp2.Body).Decode(&page))
+	assert.Equal(t, len(def.VCAV.Replications)+250, page.Total)
+	cancel()
+	assert.Equal(t, exitOK, <-code)
 }
 
 // TestMock_APISettingFlags checks the per-API duration flags: by default

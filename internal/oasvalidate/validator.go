@@ -29,6 +29,13 @@ type Validator struct {
 	// unsecured maps each operation of Doc to a shallow copy whose security
 	// requirements are empty (see ValidateRequest).
 	unsecured map[*openapi3.Operation]*openapi3.Operation
+	// plain lists the operations whose requests may be known valid
+	// without running the validator (knownvalid.go).
+	plain map[*openapi3.Operation]*plainOperation
+	// memo remembers the request bodies that validated (bodymemo.go);
+	// paramOpts validates a request without its body.
+	memo      *bodyMemo
+	paramOpts *openapi3filter.Options
 }
 
 // New returns a Validator for api backed by the embedded spec.
@@ -41,11 +48,13 @@ func New(api spec.API) (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build %s router: %w", api, err)
 	}
-	return &Validator{
+	v := &Validator{
 		API:       api,
 		Doc:       doc,
 		Router:    r,
 		unsecured: unsecuredOperations(doc),
+		plain:     plainOperations(doc),
+		memo:      &bodyMemo{},
 		// Authentication is the caller's job (the mock checks sessions
 		// itself, in the vendor's error shape), so security is a no-op here.
 		// Schema errors never render the offending value (nor the schema)
@@ -60,7 +69,11 @@ func New(api spec.API) (*Validator, error) {
 			AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
 			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
 		},
-	}, nil
+	}
+	params := *v.reqOpts
+	params.ExcludeRequestBody = true
+	v.paramOpts = &params
+	return v, nil
 }
 
 // Route finds the operation of req; see spec.Router.FindRoute.
@@ -90,13 +103,28 @@ func unsecuredOperations(doc *openapi3.T) map[*openapi3.Operation]*openapi3.Oper
 // Security is not checked: authentication is the caller's job. The
 // operation is validated without its security requirements, which spares
 // openapi3filter a copy of the body per requirement for an authentication
-// function that would accept anything anyway.
+// function that would accept anything anyway. A request known to be valid
+// from the spec alone (knownValid: no body, no optional parameter sent,
+// path parameters that take any string) is not run through the validator.
 func (v *Validator) ValidateRequest(ctx context.Context, req *http.Request, route *routers.Route, params map[string]string) error {
+	if v.knownValid(req, route, params) {
+		return nil
+	}
 	if op, ok := v.unsecured[route.Operation]; ok {
 		r := *route
 		r.Operation = op
 		route = &r
 	}
+	if done, err := v.validateMemo(ctx, req, route, params); done {
+		return err
+	}
+	return v.validate(ctx, req, route, params, v.reqOpts)
+}
+
+// validate checks a JSON body against the JSON limits (checkRequestJSON),
+// then runs openapi3filter's request validation with opts. The error
+// holds no value from the request (forget).
+func (v *Validator) validate(ctx context.Context, req *http.Request, route *routers.Route, params map[string]string, opts *openapi3filter.Options) error {
 	if err := checkRequestJSON(req, route); err != nil {
 		return err
 	}
@@ -104,7 +132,7 @@ func (v *Validator) ValidateRequest(ctx context.Context, req *http.Request, rout
 		Request:    req,
 		PathParams: params,
 		Route:      route,
-		Options:    v.reqOpts,
+		Options:    opts,
 	}))
 }
 
