@@ -43,6 +43,8 @@ type Case struct {
 	Summary string `json:"summary"`
 
 	run func(ctx context.Context, r *caseRun) error
+	// anonymous cases need no credentials (preflight asks for none).
+	anonymous bool
 }
 
 // Tags lists the case's tags: "api:vcav", "operation:login", "kind:auth"

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
+	"strings"
 
 	"github.com/failoverkit/failoverkit/spec"
 )
@@ -17,13 +19,13 @@ func vcavCases() []Case {
 			Summary: "login with the configured credentials answers 200 with the token in X-VCAV-Auth, and the session reads back"},
 		{Name: "vcav.session.logout", Operation: "logout", Kind: KindAuth, run: vcavSessionLogout,
 			Summary: "logout answers 204 and the token then gets 401 NotAuthenticated"},
-		{Name: "vcav.session.bad-credentials", Operation: "login", Kind: KindAuth, run: vcavBadCredentials,
+		{Name: "vcav.session.bad-credentials", anonymous: true, Operation: "login", Kind: KindAuth, run: vcavBadCredentials,
 			Summary: "login with wrong credentials answers 401 NotAuthenticated in the ApiError shape"},
-		{Name: "vcav.session.malformed-json", Operation: "login", Kind: KindNegative, run: vcavLoginMalformed,
+		{Name: "vcav.session.malformed-json", anonymous: true, Operation: "login", Kind: KindNegative, run: vcavLoginMalformed,
 			Summary: "login with a body that is not JSON answers 400 BadRequest"},
-		{Name: "vcav.session.unknown-type", Operation: "login", Kind: KindNegative, run: vcavLoginUnknownType,
+		{Name: "vcav.session.unknown-type", anonymous: true, Operation: "login", Kind: KindNegative, run: vcavLoginUnknownType,
 			Summary: "login with an unknown AuthenticationRequest type answers 400 BadRequest"},
-		{Name: "vcav.session.no-token", Operation: "getSession", Kind: KindAuth, run: vcavSessionNoToken,
+		{Name: "vcav.session.no-token", anonymous: true, Operation: "getSession", Kind: KindAuth, run: vcavSessionNoToken,
 			Summary: "reading the session without X-VCAV-Auth answers 401 NotAuthenticated"},
 		{Name: "vcav.replications.list", Operation: "listVmReplications", Kind: KindPositive, run: vcavList,
 			Summary: "listing replications answers 200 with a valid page"},
@@ -33,15 +35,16 @@ func vcavCases() []Case {
 			Summary: "reading a replication that does not exist answers 404 VmReplicationNotFound"},
 		{Name: "vcav.task.unknown", Operation: "getTask", Kind: KindNegative, run: vcavTaskUnknown,
 			Summary: "reading a task that does not exist answers 404 TaskNotFound"},
-		{Name: "vcav.failover.no-token", Operation: "failoverVmReplication", Kind: KindAuth, run: vcavFailoverNoToken,
+		{Name: "vcav.failover.no-token", anonymous: true, Operation: "failoverVmReplication", Kind: KindAuth, run: vcavFailoverNoToken,
 			Summary: "a failover without X-VCAV-Auth answers 401 NotAuthenticated and starts nothing"},
-		{Name: "vcav.failover.invalid-token", Operation: "failoverVmReplication", Kind: KindAuth, run: vcavFailoverBadToken,
+		{Name: "vcav.failover.invalid-token", anonymous: true, Operation: "failoverVmReplication", Kind: KindAuth, run: vcavFailoverBadToken,
 			Summary: "a failover with an unknown token answers 401 NotAuthenticated and starts nothing"},
 		{Name: "vcav.failover.unknown-replication", Operation: "failoverVmReplication", Kind: KindNegative, run: vcavFailoverUnknown,
 			Summary: "a failover of a replication that does not exist answers 404 VmReplicationNotFound"},
 		{Name: "vcav.failover.unknown-site", Operation: "failoverVmReplication", Kind: KindNegative, run: vcavFailoverUnknownSite,
 			Summary: "a failover on a site that does not exist answers 404 SiteNotFound and starts nothing"},
 	}
+	cs = append(cs, vcavBehaviourCases()...)
 	cs = append(cs, vcavReadCases()...)
 	cs = append(cs, vcavBodyCases()...)
 	cs = append(cs,
@@ -49,9 +52,12 @@ func vcavCases() []Case {
 			Summary: "a failover of a replication in TEST answers 400 InvalidRecoveryState and leaves it in TEST"},
 		Case{Name: "vcav.failover.succeeds", Operation: "failoverVmReplication", Kind: KindStateful, Destructive: true, run: vcavFailoverSucceeds,
 			Summary: "a failover of a NOT_STARTED replication answers 202 with a task that ends SUCCEEDED, and the replication reads back COMPLETE"},
+		Case{Name: "vcav.failover.while-running", Operation: "failoverVmReplication", Kind: KindStateful, Destructive: true, run: vcavFailoverWhileRunning,
+			Summary: "a second failover of a replication whose failover runs answers 400 and starts nothing"},
 		Case{Name: "vcav.failover.already-complete", Operation: "failoverVmReplication", Kind: KindStateful, Destructive: true, run: vcavFailoverComplete,
 			Summary: "a failover of a replication already COMPLETE answers 400 InvalidRecoveryState and leaves it COMPLETE"},
 	)
+	cs = append(cs, vcavLifecycleCases()...)
 	for i := range cs {
 		cs[i].API = spec.VCAV
 	}
@@ -95,13 +101,29 @@ func stateIf(cond bool, state string) string {
 	return ""
 }
 
+// vcavSessionLogin logs in, then reads the session: both answers name the
+// same user and roles, the configured user (in any letter case).
 func vcavSessionLogin(ctx context.Context, r *caseRun) error {
-	token, err := r.vcavLogin(ctx)
+	token, login, err := r.vcavLoginEx(ctx, "")
 	if err != nil {
 		return err
 	}
-	_, err = r.call(ctx, request{op: "getSession", method: http.MethodGet, path: "/sessions", header: vcavHeader(token)}, http.StatusOK, "")
-	return err
+	sess, err := r.call(ctx, vcavGetSession(token, ""), http.StatusOK, "")
+	if err != nil {
+		return err
+	}
+	if err := r.agree(sess, sess.doc, login.doc, "the login answer", "user", "roles"); err != nil {
+		return err
+	}
+	if got, _ := lookupString(sess.doc, "user"); !strings.EqualFold(got, r.target.Credentials.VCAVUser) {
+		return r.choice(r.finding(sess, InBody, "user", fmt.Sprintf("is %q, but the session was opened as %q", got, r.target.Credentials.VCAVUser), nil))
+	}
+	return nil
+}
+
+// vcavGetSession reads the session of token.
+func vcavGetSession(token, accept string) request {
+	return request{op: "getSession", method: http.MethodGet, path: "/sessions", header: vcavHeader(token), accept: accept}
 }
 
 func vcavSessionLogout(ctx context.Context, r *caseRun) error {
@@ -149,12 +171,14 @@ func vcavList(ctx context.Context, r *caseRun) error {
 	return err
 }
 
+// vcavGet reads a listed replication: it agrees with its list item, and
+// with the list filtered by its id.
 func vcavGet(ctx context.Context, r *caseRun) error {
 	token, err := r.vcavLogin(ctx)
 	if err != nil {
 		return err
 	}
-	list, err := r.call(ctx, request{op: "listVmReplications", method: http.MethodGet, path: "/vm-replications?limit=1", header: vcavHeader(token)}, http.StatusOK, "")
+	list, err := r.call(ctx, vcavListReq(token, "limit=1"), http.StatusOK, "")
 	if err != nil {
 		return err
 	}
@@ -166,7 +190,11 @@ func vcavGet(ctx context.Context, r *caseRun) error {
 	if err != nil {
 		return err
 	}
-	return r.expectString(ex, "id", id)
+	item, _ := lookup(list.doc, "items", "0")
+	if err := r.agree(ex, ex.doc, item, "the list", vcavAgreeFields...); err != nil {
+		return err
+	}
+	return r.vcavListAgrees(ctx, token, ex)
 }
 
 func vcavGetUnknown(ctx context.Context, r *caseRun) error {
@@ -237,7 +265,43 @@ func vcavFailoverRefusedIn(ctx context.Context, r *caseRun, state string) error 
 	if err != nil {
 		return err
 	}
-	return r.vcavRefusal(ctx, vcavFailover(token, id, "", vcavValidFailover, false), http.StatusBadRequest, "InvalidRecoveryState", id, state)
+	if err := r.vcavStateRefusal(ctx, token, id); err != nil {
+		return err
+	}
+	return r.vcavExpectState(ctx, token, id, state)
+}
+
+// vcavStateRefusal sends a failover the replication's state forbids. The
+// refusal is failoverkit's choice: a synchronous 400 InvalidRecoveryState.
+// A real appliance may instead accept it and end the task FAILED: that is a
+// note, polled to its end; a task that succeeds is a finding.
+func (r *caseRun) vcavStateRefusal(ctx context.Context, token, id string) error {
+	req := vcavFailover(token, id, "", vcavValidFailover, false)
+	if r.target.Mock {
+		_, err := r.call(ctx, req, http.StatusBadRequest, "InvalidRecoveryState")
+		return err
+	}
+	ex, err := r.send(ctx, req)
+	if err != nil {
+		return err
+	}
+	if ex.status != http.StatusAccepted {
+		return r.judge(ctx, ex, http.StatusBadRequest, "InvalidRecoveryState")
+	}
+	if err := r.judge(ctx, ex, http.StatusAccepted, ""); err != nil {
+		return err
+	}
+	taskID, _ := lookupString(ex.doc, "id")
+	r.startedTask(taskID)
+	final, err := r.pollVCAVTask(ctx, token, taskID)
+	if err != nil {
+		return err
+	}
+	if state, _ := lookupString(final.doc, "state"); state != "FAILED" {
+		return r.finding(final, InTask, "state", fmt.Sprintf("a failover the replication's recovery state forbids ended %s", state), nil)
+	}
+	r.note(r.finding(ex, InStatus, "", "refused asynchronously (202, then a FAILED task); failoverkit choice: a synchronous 400 InvalidRecoveryState", nil))
+	return nil
 }
 
 func vcavFailoverTestState(ctx context.Context, r *caseRun) error {
@@ -250,7 +314,8 @@ func vcavFailoverComplete(ctx context.Context, r *caseRun) error {
 
 // vcavFailoverSucceeds is the happy path: 202 with a valid task, the task
 // polled to SUCCEEDED with the failed-over replication as its result, and
-// the replication read back COMPLETE with its recovered vApp.
+// the replication read back COMPLETE, agreeing with the task's result and
+// with the list.
 func vcavFailoverSucceeds(ctx context.Context, r *caseRun) error {
 	token, err := r.vcavLogin(ctx)
 	if err != nil {
@@ -260,32 +325,89 @@ func vcavFailoverSucceeds(ctx context.Context, r *caseRun) error {
 	if err != nil {
 		return err
 	}
-	accepted, err := r.call(ctx, vcavFailover(token, id, "", vcavValidFailover, false), http.StatusAccepted, "")
-	if err != nil {
-		return err
-	}
-	if err := r.checkVCAVTask(accepted, id); err != nil {
-		return err
-	}
-	taskID, _ := lookupString(accepted.doc, "id")
-	final, err := r.pollVCAVTask(ctx, token, taskID)
+	final, err := r.vcavFailoverToEnd(ctx, token, id)
 	if err != nil {
 		return err
 	}
 	if err := r.vcavTaskSucceeded(final, id); err != nil {
 		return err
 	}
-	if err := r.vcavExpectState(ctx, token, id, stateComplete); err != nil {
-		return err
-	}
 	back, err := r.call(ctx, vcavGetReplication(token, id), http.StatusOK, "")
 	if err != nil {
 		return err
 	}
+	if got, _ := lookupString(back.doc, vcavRecoveryState); got != stateComplete {
+		return r.finding(back, InState, vcavRecoveryState, fmt.Sprintf("replication %s read back in %s, want %s", id, describeValue(back.doc, vcavRecoveryState), stateComplete), nil)
+	}
 	if v, _ := lookupString(back.doc, "destination.recoveredVappId"); v == "" {
-		return r.finding(back, InState, "destination.recoveredVappId", "is not set after a successful failover", nil)
+		return r.choice(r.finding(back, InState, "destination.recoveredVappId", "is not set after a successful failover", nil))
+	}
+	if res, ok := lookup(final.doc, "result"); ok && res != nil {
+		if err := r.agree(back, back.doc, res, "the task's result", vcavAgreeFields...); err != nil {
+			return err
+		}
+	}
+	return r.vcavListAgrees(ctx, token, back)
+}
+
+// vcavFailoverToEnd starts a failover of id, checks the 202 task and polls
+// it to its end, the polls agreeing with the accepted task.
+func (r *caseRun) vcavFailoverToEnd(ctx context.Context, token, id string) (*exchange, error) {
+	accepted, err := r.call(ctx, vcavFailover(token, id, "", vcavValidFailover, false), http.StatusAccepted, "")
+	if err != nil {
+		return nil, err
+	}
+	taskID, _ := lookupString(accepted.doc, "id")
+	r.startedTask(taskID)
+	if err := r.checkVCAVTask(accepted, id); err != nil {
+		return nil, err
+	}
+	final, err := r.pollVCAVTask(ctx, token, taskID)
+	if err != nil {
+		return nil, err
+	}
+	return final, r.vcavPollsAgree(accepted, final)
+}
+
+// vcavAgreeFields are the replication fields every read of one replication
+// must agree on.
+var vcavAgreeFields = []string{"id", "vmId", "vmName", "owner", vcavRecoveryState, "destination.recoveredVappId", "destination.site", "source.site"}
+
+// agree checks that got (a read of an object, in ex) and other (another
+// read of it, described by what) hold the same values at paths.
+func (r *caseRun) agree(ex *exchange, got, other any, what string, paths ...string) error {
+	for _, p := range paths {
+		a, okA := lookup(got, strings.Split(p, ".")...)
+		b, okB := lookup(other, strings.Split(p, ".")...)
+		if okA && okB && !reflect.DeepEqual(a, b) {
+			return r.finding(ex, InState, p, fmt.Sprintf("is %s here but %s in %s", describeValue(got, p), describeValue(other, p), what), nil)
+		}
 	}
 	return nil
+}
+
+// vcavListAgrees lists the replication of get (ids filter) and checks the
+// item agrees with the read of it.
+func (r *caseRun) vcavListAgrees(ctx context.Context, token string, get *exchange) error {
+	id, _ := lookupString(get.doc, "id")
+	list, err := r.call(ctx, vcavListReq(token, "ids="+url.QueryEscape(id)), http.StatusOK, "")
+	if err != nil {
+		return err
+	}
+	item, ok := lookup(list.doc, "items", "0")
+	if !ok {
+		return r.finding(list, InBody, "items", fmt.Sprintf("listing ids=%s finds nothing, yet the replication reads back", id), nil)
+	}
+	return r.agree(list, item, get.doc, "GET /vm-replications/"+id, vcavAgreeFields...)
+}
+
+// vcavListReq is a list request with a query ("" for none).
+func vcavListReq(token, query string) request {
+	path := "/vm-replications"
+	if query != "" {
+		path += "?" + query
+	}
+	return request{op: "listVmReplications", method: http.MethodGet, path: path, header: vcavHeader(token)}
 }
 
 // vcavTaskSucceeded checks a finished failover task: SUCCEEDED, with the
@@ -302,7 +424,7 @@ func (r *caseRun) vcavTaskSucceeded(ex *exchange, id string) error {
 		return err
 	}
 	for _, kv := range [][2]string{{"resultType", "SingleVmReplicationInfo"}, {"result.id", id}, {"result." + vcavRecoveryState, stateComplete}} {
-		if err := r.expectString(ex, kv[0], kv[1]); err != nil {
+		if err := r.expectChoice(ex, kv[0], kv[1]); err != nil {
 			return err
 		}
 	}

@@ -53,8 +53,14 @@ func vcavSites(ctx context.Context, r *caseRun) error {
 	return nil
 }
 
+// vcavTasks runs a health check (a task that changes nothing), then lists
+// the tasks: the list holds it, as the task read says it is.
 func vcavTasks(ctx context.Context, r *caseRun) error {
 	token, err := r.vcavLogin(ctx)
+	if err != nil {
+		return err
+	}
+	task, err := r.vcavHealthTask(ctx, token)
 	if err != nil {
 		return err
 	}
@@ -65,7 +71,32 @@ func vcavTasks(ctx context.Context, r *caseRun) error {
 	if limit, _ := lookup(ex.doc, "limit"); limit != float64(100) {
 		return r.finding(ex, InBody, "limit", fmt.Sprintf("is %v: a limit above the maximum is served as 100 (vendor paging rule)", limit), nil)
 	}
-	return nil
+	id, _ := lookupString(task.doc, "id")
+	items, _ := lookup(ex.doc, "items")
+	list, _ := items.([]any)
+	for _, it := range list {
+		if got, _ := lookupString(it, "id"); got == id {
+			return r.agree(ex, it, task.doc, "GET /tasks/"+id, "id", "state", "progress", "startTime", "endTime", "workflowInfo.type")
+		}
+	}
+	if total, _ := number(ex.doc, "total"); int(total) <= len(list) {
+		return r.finding(ex, InBody, "items", fmt.Sprintf("the whole list (%d tasks) lacks task %s, which reads back", len(list), id), nil)
+	}
+	return nil // the task may be on another page
+}
+
+// vcavHealthTask starts a health check and polls it to its end.
+func (r *caseRun) vcavHealthTask(ctx context.Context, token string) (*exchange, error) {
+	ex, err := r.call(ctx, request{op: "checkHealth", method: http.MethodPost, path: "/diagnostics/health", header: vcavHeader(token)}, http.StatusAccepted, "")
+	if err != nil {
+		return nil, err
+	}
+	id, ok := lookupString(ex.doc, "id")
+	if !ok {
+		return nil, r.finding(ex, InBody, "id", "is missing: the answer must be the task", nil)
+	}
+	r.startedTask(id)
+	return r.pollVCAVTask(ctx, token, id)
 }
 
 func vcavHealthCheck(ctx context.Context, r *caseRun) error {

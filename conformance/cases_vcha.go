@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/failoverkit/failoverkit/spec"
 )
@@ -18,32 +20,35 @@ func vchaCases() []Case {
 			Summary: "creating a session with Basic credentials answers 201 with the token as a JSON string, and the session reads back"},
 		{Name: "vcha.session.delete", Operation: "deleteSession", Kind: KindAuth, run: vchaSessionDelete,
 			Summary: "deleting the session answers 204 and the token then gets 401 UNAUTHENTICATED"},
-		{Name: "vcha.session.bad-credentials", Operation: "createSession", Kind: KindAuth, run: vchaBadCredentials,
+		{Name: "vcha.session.bad-credentials", anonymous: true, Operation: "createSession", Kind: KindAuth, run: vchaBadCredentials,
 			Summary: "creating a session with wrong credentials answers 401 UNAUTHENTICATED in the vAPI error shape"},
-		{Name: "vcha.session.no-credentials", Operation: "createSession", Kind: KindAuth, run: vchaNoCredentials,
+		{Name: "vcha.session.no-credentials", anonymous: true, Operation: "createSession", Kind: KindAuth, run: vchaNoCredentials,
 			Summary: "creating a session without credentials answers 401 UNAUTHENTICATED"},
 		{Name: "vcha.cluster.get", Operation: "getVchaCluster", Kind: KindPositive, run: vchaClusterGet,
 			Summary: "reading the cluster answers 200 with a valid Vcha_Cluster_Info whose nodes are one ACTIVE and one PASSIVE"},
-		{Name: "vcha.cluster.no-token", Operation: "getVchaCluster", Kind: KindAuth, run: vchaClusterNoToken,
+		{Name: "vcha.cluster.no-token", anonymous: true, Operation: "getVchaCluster", Kind: KindAuth, run: vchaClusterNoToken,
 			Summary: "reading the cluster without a session answers 401 UNAUTHENTICATED"},
 		{Name: "vcha.mode.get", Operation: "getVchaClusterMode", Kind: KindPositive, run: vchaModeGet,
 			Summary: "reading the cluster mode answers 200 with a valid mode"},
 		{Name: "vcha.task.unknown", Operation: "getTask", Kind: KindNegative, run: vchaTaskUnknown,
 			Summary: "reading a task that does not exist answers 404 NOT_FOUND"},
-		{Name: "vcha.failover.no-token", Operation: failover, Kind: KindAuth, Destructive: true, run: vchaFailoverNoToken,
+		{Name: "vcha.failover.no-token", anonymous: true, Operation: failover, Kind: KindAuth, Destructive: true, run: vchaFailoverNoToken,
 			Summary: "a failover without a session answers 401 UNAUTHENTICATED and swaps nothing"},
-		{Name: "vcha.failover.invalid-token", Operation: failover, Kind: KindAuth, Destructive: true, run: vchaFailoverBadToken,
+		{Name: "vcha.failover.invalid-token", anonymous: true, Operation: failover, Kind: KindAuth, Destructive: true, run: vchaFailoverBadToken,
 			Summary: "a failover with an unknown session token answers 401 UNAUTHENTICATED and swaps nothing"},
 		{Name: "vcha.failover.forbidden", Operation: failover, Kind: KindAuth, Destructive: true, run: vchaFailoverForbidden,
 			Summary: "a failover by a user without Global.VCServer answers 403 UNAUTHORIZED and swaps nothing"},
 		{Name: "vcha.failover.non-task-form", Operation: failover, Kind: KindNegative, Destructive: true, run: vchaFailoverNonTask,
 			Summary: "the non-task form (?action=failover without vmw-task=true) answers 400 INVALID_REQUEST and swaps nothing"},
 	}
+	cs = append(cs, vchaBehaviourCases()...)
 	cs = append(cs, vchaLegacyCases()...)
 	cs = append(cs, vchaBodyCases()...)
 	cs = append(cs,
 		Case{Name: "vcha.failover.disabled-mode", Operation: failover, Kind: KindStateful, Destructive: true, run: vchaFailoverDisabled,
 			Summary: "a failover while the mode is DISABLED answers 202, the task ends FAILED with NOT_ALLOWED_IN_CURRENT_STATE, and nothing swaps"},
+		Case{Name: "vcha.failover.while-running", Operation: failover, Kind: KindStateful, Destructive: true, run: vchaFailoverWhileRunning,
+			Summary: "a second failover while the first runs is refused (202 and a FAILED task, or a vAPI error), and the roles swap at most once"},
 		Case{Name: "vcha.failover.planned", Operation: failover, Kind: KindStateful, Destructive: true, run: vchaFailoverPlanned,
 			Summary: "a planned failover answers 202 with a task id, the task ends SUCCEEDED, and node1 and node2 swap roles"},
 	)
@@ -91,8 +96,27 @@ func vchaSessionCreate(ctx context.Context, r *caseRun) error {
 	if err != nil {
 		return err
 	}
-	_, err = r.call(ctx, request{op: "getSession", method: http.MethodGet, path: "/api/session", header: vchaHeader(token)}, http.StatusOK, "")
-	return err
+	ex, err := r.call(ctx, request{op: "getSession", method: http.MethodGet, path: "/api/session", header: vchaHeader(token)}, http.StatusOK, "")
+	if err != nil {
+		return err
+	}
+	if got, _ := lookupString(ex.doc, "user"); !sameVSphereUser(got, r.target.Credentials.VCHAUser) {
+		return r.choice(r.finding(ex, InBody, "user", fmt.Sprintf("is %q, but the session was created as %q", got, r.target.Credentials.VCHAUser), nil))
+	}
+	return nil
+}
+
+// sameVSphereUser compares two vSphere login names in any of their forms
+// (user@domain, DOMAIN\user) and letter case.
+func sameVSphereUser(a, b string) bool {
+	norm := func(s string) string {
+		s = strings.ToLower(s)
+		if d, u, ok := strings.Cut(s, "\\"); ok {
+			return u + "@" + d
+		}
+		return s
+	}
+	return norm(a) == norm(b)
 }
 
 func vchaSessionDelete(ctx context.Context, r *caseRun) error {
@@ -227,23 +251,37 @@ func vchaFailoverDisabled(ctx context.Context, r *caseRun) error {
 	return r.vchaExpectRoles(ctx, token, before, "a failover refused by the mode must not swap the roles")
 }
 
-// vchaEnsureDisabled finds or creates a cluster in DISABLED mode.
+// vchaEnsureDisabled finds or creates a cluster in DISABLED mode: on a
+// mock, or on a real vCenter with --allow-mode-change (the mode is then put
+// back when the case ends).
 func (r *caseRun) vchaEnsureDisabled(ctx context.Context, token string) error {
-	if !r.target.Mock {
+	var mode string
+	if r.target.Mock {
+		m, err := r.vchaMockMode(ctx)
+		if err != nil {
+			return err
+		}
+		mode = m
+	} else {
 		ex, err := r.vchaCluster(ctx, token)
 		if err != nil {
 			return err
 		}
-		if mode, _ := lookupString(ex.doc, "mode"); mode != "DISABLED" {
-			return skipf("the cluster mode is %s: this case runs against a real vCenter only when the cluster is DISABLED (the suite never changes the mode of a real cluster)", mode)
-		}
-		return nil
+		mode, _ = lookupString(ex.doc, "mode")
 	}
-	mode, err := r.vchaMockMode(ctx)
-	if err != nil || mode == "DISABLED" {
+	switch {
+	case mode == "DISABLED":
+		return nil
+	case !r.target.Mock && !r.target.AllowModeChange:
+		return skipf("the cluster mode is %s: this case needs it DISABLED; pass --allow-mode-change to let the suite set it and put it back", mode)
+	}
+	if err := r.vchaSetMode(ctx, token, "DISABLED"); err != nil {
 		return err
 	}
-	return r.vchaSetMode(ctx, token, "DISABLED")
+	if !r.target.Mock {
+		r.deferCleanup(func(ctx context.Context) { _ = r.vchaSetMode(ctx, token, mode) })
+	}
+	return nil
 }
 
 // vchaFailoverPlanned is the happy path: 202 with a task id, the task polled
@@ -259,7 +297,9 @@ func vchaFailoverPlanned(ctx context.Context, r *caseRun) error {
 		return err
 	}
 	if allowed, _ := lookup(ex.doc, "manual_failover_allowed"); allowed == false {
-		return skipf("the cluster does not allow a manual failover now (manual_failover_allowed is false)")
+		// The case runs only when destructive cases were asked for: a
+		// server's own claim that blocks it is what the run must show.
+		return r.finding(ex, InState, "manual_failover_allowed", "is false: the cluster refuses the manual failover the run asked for (check its health, mode and nodes)", nil)
 	}
 	id, err := r.vchaStartFailover(ctx, token, `{"planned": true}`)
 	if err != nil {

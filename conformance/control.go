@@ -45,6 +45,9 @@ func (r *caseRun) resetMock(ctx context.Context) error {
 		return nil
 	}
 	_, err := r.control(ctx, http.MethodPost, "/reset", nil)
+	if err == nil {
+		r.started.forgetAPI(r.c.API)
+	}
 	return err
 }
 
@@ -59,4 +62,13 @@ func (r *caseRun) mockState(ctx context.Context) (any, error) {
 		return nil, &CaseError{Case: r.c.Name, Err: fmt.Errorf("mock state is not JSON: %w", err)}
 	}
 	return doc, nil
+}
+
+// hangNextTask makes the next task the operation starts on the mock never
+// finish (a fault through the control API), so a case can act while it
+// runs; the next reset clears it.
+func (r *caseRun) hangNextTask(ctx context.Context, op string) error {
+	body, _ := json.Marshal(map[string]any{"api": r.c.API, "operationId": op, "task": "hang", "times": 1}) // plain values always encode
+	_, err := r.control(ctx, http.MethodPost, "/faults", body)
+	return err
 }

@@ -15,6 +15,19 @@
 // excerpt of the offending body with secrets redacted, and unwraps to the
 // kin-openapi error behind it (use errors.As).
 //
+// Beyond the schema, every answer is decoded into the generated models of
+// gen/ (an integer written 40.0 is a finding) and held to the behaviour
+// the spec promises (answers.go, vcav_answers.go, vcha_answers.go): ids
+// agree with the request, times are plausible and ordered, the polls of a
+// task agree with each other, and reads of one object through other
+// operations agree. A departure from a failoverkit choice by a real
+// appliance is a Finding at LevelNote, which never fails a run.
+//
+// Before any case, preflight (preflight.go) checks what only the user can
+// fix: each URL answers as its API, the credentials log in, the named
+// replications exist, the selection holds a case; a failure is one
+// *PreflightError.
+//
 // # Running
 //
 // Check runs every case against a Target and returns a Report (text, JSON

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -83,6 +84,8 @@ type request struct {
 	// invalid marks a request the case means to violate the spec (a
 	// negative case): validation must reject it.
 	invalid bool
+	// accept is the Accept header sent ("" sends application/json).
+	accept string
 }
 
 // exchange is a request sent and its response.
@@ -162,7 +165,7 @@ func (c *apiClient) send(ctx context.Context, r request) (*exchange, error) {
 	for k, vs := range r.header {
 		req.Header[k] = vs
 	}
-	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept", cmp.Or(r.accept, "application/json"))
 	if r.body != nil && req.Header.Get("Content-Type") == "" {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -37,6 +37,22 @@ const (
 	InState Location = "state"
 )
 
+// Level says how much a finding weighs.
+type Level string
+
+// Levels of a finding.
+const (
+	// LevelFailure (the zero value): the target departs from what the
+	// vendor documents, or the mock from a failoverkit choice; the case
+	// fails.
+	LevelFailure Level = ""
+	// LevelNote: the answer departs from a failoverkit choice (an error code
+	// the vendor does not document, a refusal style) while keeping the
+	// documented status class and shape. A real appliance may do that; the
+	// note is reported and never fails a run.
+	LevelNote Level = "note"
+)
+
 // Finding is one way a target's answer departs from the spec. It is an
 // error; for a schema, status or header violation it unwraps to the
 // kin-openapi error behind it (an *openapi3filter.ResponseError wrapping an
@@ -65,25 +81,17 @@ type Finding struct {
 	Reason string `json:"reason"`
 	// Excerpt is the offending part of the response body, secrets redacted.
 	Excerpt string `json:"excerpt,omitempty"`
-	// Level is how much the finding weighs: LevelFailure (the default)
-	// makes its case fail; LevelNote is reported without failing it.
+	// Level is LevelFailure (the default) or LevelNote.
 	Level Level `json:"level,omitempty"`
+	// Curl reproduces the request with curl; secrets and the base URL are
+	// shell variables (FAILOVERKIT_VCAV_URL, FAILOVERKIT_VCAV_TOKEN, ...).
+	Curl string `json:"curl,omitempty"`
 	// Err is the validation error behind the finding, if any.
 	Err error `json:"-"`
 }
 
-// Level is the weight of a finding.
-type Level string
-
-// Levels of findings.
-const (
-	// LevelFailure: the target departs from what the vendor documents.
-	LevelFailure Level = ""
-	// LevelNote: the target departs only from a failoverkit choice (an
-	// error code the vendor does not document, where the status and shape
-	// are right); the case still passes.
-	LevelNote Level = "note"
-)
+// IsNote reports whether the finding is a note, which never fails a case.
+func (f *Finding) IsNote() bool { return f.Level == LevelNote }
 
 var _ error = (*Finding)(nil)
 

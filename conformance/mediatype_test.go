@@ -95,9 +95,10 @@ func TestVendorMediaTypes_ProxyPasses(t *testing.T) {
 	}
 }
 
-// TestNotes_UndocumentedCodeIsANote runs the suite against a server that
-// answers an unknown task with another 404 code than failoverkit's choice
-// (TaskNotFound): the case passes, with a note naming the code.
+// TestNotes_UndocumentedCodeIsANote runs the suite against a server, not
+// known to be a mock, that answers an unknown task with another 404 code
+// than failoverkit's choice (TaskNotFound): the case passes, with a note
+// naming the code. (A mock must honour its choices: TestNotes_ChoiceDepartureIsANoteOnARealTarget.)
 func TestNotes_UndocumentedCodeIsANote(t *testing.T) {
 	t.Parallel()
 	wrap := onResponses(spec.VCAV, isVCAVTask, func(_ *http.Request, c *capture) {
@@ -105,7 +106,9 @@ func TestNotes_UndocumentedCodeIsANote(t *testing.T) {
 			c.editJSON(setField("code", "NotFound"))
 		}
 	})
-	rep, err := conformance.Check(t.Context(), startTarget(t, wrap), fastOpts...)
+	target := startTarget(t, wrap)
+	target.Mock = false
+	rep, err := conformance.Check(t.Context(), target, fastOpts...)
 	require.NoError(t, err)
 	assert.True(t, rep.OK(), rep.Summary())
 	var noted *conformance.Result

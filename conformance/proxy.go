@@ -98,7 +98,7 @@ type Proxy struct {
 	slots      chan struct{}
 	upstream   time.Duration
 
-	requests, unrouted, unvalidated atomic.Int64
+	requests, unrouted, unvalidated, validated, forwardErrors atomic.Int64
 
 	mu         sync.Mutex
 	violations []Violation
@@ -302,6 +302,7 @@ func (p *Proxy) inspectResponse(resp *http.Response) error {
 	p.learnResponseSecrets(pe, resp, body)
 	var verr error
 	if pe.route != nil || resp.StatusCode >= 400 {
+		p.validated.Add(1)
 		verr = p.v.ValidateAnswer(resp.Request.Context(), pe.req, pe.route, pe.params, resp.StatusCode, resp.Header, body)
 	}
 	if verr != nil {
@@ -432,6 +433,7 @@ func (p *Proxy) forwardError(w http.ResponseWriter, r *http.Request, err error) 
 	if errors.Is(err, context.Canceled) {
 		return // the client went away
 	}
+	p.forwardErrors.Add(1)
 	if errors.Is(err, context.DeadlineExceeded) {
 		p.log.Error("the target did not answer in time", "api", p.api, "method", r.Method, "path", p.safePath(r.URL), "timeout", p.upstream)
 		http.Error(w, "failoverkit proxy: the target did not answer in time", http.StatusGatewayTimeout)
@@ -456,6 +458,12 @@ type ProxySummary struct {
 	Unrouted int64 `json:"unrouted"`
 	// Unvalidated counts bodies too large to validate.
 	Unvalidated int64 `json:"unvalidated"`
+	// Validated counts answers validated against the spec.
+	Validated int64 `json:"validated"`
+	// ForwardErrors counts requests the target could not be reached for, or
+	// did not answer within the upstream timeout (answered 502 or 504 by
+	// the proxy).
+	ForwardErrors int64 `json:"forwardErrors"`
 	// Violations counts every violation, and ByWhere splits them by
 	// direction, operation and location.
 	Violations int            `json:"violations"`
@@ -467,6 +475,7 @@ func (p *Proxy) Summary() ProxySummary {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := ProxySummary{Requests: p.requests.Load(), Unrouted: p.unrouted.Load(), Unvalidated: p.unvalidated.Load(),
+		Validated: p.validated.Load(), ForwardErrors: p.forwardErrors.Load(),
 		Violations: p.total, ByWhere: make(map[string]int, len(p.byWhere))}
 	for k, n := range p.byWhere {
 		s.ByWhere[k] = n
@@ -474,11 +483,24 @@ func (p *Proxy) Summary() ProxySummary {
 	return s
 }
 
+// Gate says why a CI job gated by the proxy must not pass although no
+// violation was seen ("" when it may): the target was unreachable for
+// some requests, or nothing was validated at all.
+func (s ProxySummary) Gate() string {
+	switch {
+	case s.ForwardErrors > 0:
+		return fmt.Sprintf("the target could not be reached, or did not answer in time, for %d of %d request(s)", s.ForwardErrors, s.Requests)
+	case s.Validated == 0:
+		return fmt.Sprintf("nothing was validated (%d request(s), none answered by an operation of the spec)", s.Requests)
+	}
+	return ""
+}
+
 // WriteSummary writes the tally in text, the most frequent violations first.
 func (s ProxySummary) WriteSummary(w io.Writer, api spec.API) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "failoverkit proxy (%s): %d requests, %d violations, %d matched no operation, %d too large to validate\n",
-		api, s.Requests, s.Violations, s.Unrouted, s.Unvalidated)
+	fmt.Fprintf(&b, "failoverkit proxy (%s): %d requests, %d violations, %d matched no operation, %d too large to validate, %d answers validated, %d forwarding errors\n",
+		api, s.Requests, s.Violations, s.Unrouted, s.Unvalidated, s.Validated, s.ForwardErrors)
 	keys := make([]string, 0, len(s.ByWhere))
 	for k := range s.ByWhere {
 		keys = append(keys, k)

@@ -25,6 +25,9 @@ const (
 	// StatusError: the case could not reach a verdict (connection lost, a
 	// control API call failed, a bug in the case); Reason says why.
 	StatusError Status = "error"
+	// StatusInterrupted: the run was interrupted (Ctrl-C, --timeout) while
+	// the case ran.
+	StatusInterrupted Status = "interrupted"
 )
 
 // Result is the outcome of one case.
@@ -55,6 +58,11 @@ type Report struct {
 	Started  time.Time     `json:"started"`
 	Duration time.Duration `json:"durationNs"`
 	Results  []Result      `json:"results"`
+	// Interrupted says why the run stopped early ("" when it did not).
+	Interrupted string `json:"interrupted,omitempty"`
+	// Unfinished lists the tasks the suite started and did not see finish
+	// when the run was interrupted: they may still change the target.
+	Unfinished []StartedTask `json:"unfinished,omitempty"`
 }
 
 // Counts tallies results by status.
@@ -64,16 +72,26 @@ type Counts struct {
 	Failed  int `json:"failed"`
 	Skipped int `json:"skipped"`
 	Errors  int `json:"errors"`
+	// Interrupted counts cases cut short by an interruption.
+	Interrupted int `json:"interrupted,omitempty"`
+	// Notes counts notes (departures from failoverkit choices), which never
+	// fail a run.
+	Notes int `json:"notes,omitempty"`
 }
 
 func newReport(t Target) *Report {
-	rep := &Report{Started: time.Now()}
+	return &Report{Started: time.Now(), Targets: TargetsOf(t)}
+}
+
+// TargetsOf describes what a run against t reports on.
+func TargetsOf(t Target) []TargetInfo {
+	var out []TargetInfo
 	for _, api := range spec.APIs() {
 		if u := t.url(api); u != "" {
-			rep.Targets = append(rep.Targets, TargetInfo{API: api, URL: u, Mock: t.Mock})
+			out = append(out, TargetInfo{API: api, URL: u, Mock: t.Mock})
 		}
 	}
-	return rep
+	return out
 }
 
 func (r *Report) finish() { r.Duration = time.Since(r.Started) }
@@ -94,21 +112,53 @@ func countResults(rs []Result) Counts {
 			c.Skipped++
 		case StatusError:
 			c.Errors++
+		case StatusInterrupted:
+			c.Interrupted++
+		}
+		for _, f := range res.Findings {
+			if f.IsNote() {
+				c.Notes++
+			}
 		}
 	}
 	return c
 }
 
-// OK reports whether no case failed or errored (skips are fine).
+// OK reports whether no case failed or errored and the run was not
+// interrupted (skips are fine).
 func (r *Report) OK() bool {
 	c := r.Counts()
-	return c.Failed == 0 && c.Errors == 0
+	return c.Failed == 0 && c.Errors == 0 && c.Interrupted == 0 && r.Interrupted == ""
+}
+
+// AllSkipped reports whether every case was skipped: the run judged
+// nothing.
+func (r *Report) AllSkipped() bool {
+	c := r.Counts()
+	return c.Total > 0 && c.Skipped == c.Total
+}
+
+// FirstSkip returns the reason of the first skipped case, or "".
+func (r *Report) FirstSkip() string {
+	for _, res := range r.Results {
+		if res.Status == StatusSkip {
+			return res.Case + ": " + res.Reason
+		}
+	}
+	return ""
 }
 
 // Summary is the one-line tally, e.g. "32 cases: 30 passed, 1 failed, 1 skipped, 0 errors".
 func (r *Report) Summary() string {
 	c := r.Counts()
-	return fmt.Sprintf("%d cases: %d passed, %d failed, %d skipped, %d errors", c.Total, c.Passed, c.Failed, c.Skipped, c.Errors)
+	s := fmt.Sprintf("%d cases: %d passed, %d failed, %d skipped, %d errors", c.Total, c.Passed, c.Failed, c.Skipped, c.Errors)
+	if c.Notes > 0 {
+		s += fmt.Sprintf(", %d notes", c.Notes)
+	}
+	if c.Interrupted > 0 {
+		s += fmt.Sprintf(", %d interrupted", c.Interrupted)
+	}
+	return s
 }
 
 // WriteJSON writes the report as indented JSON (a round trip through
@@ -120,80 +170,6 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		*Report
 		Counts Counts `json:"counts"`
 	}{r, r.Counts()})
-}
-
-// ANSI colours for the text report.
-const (
-	ansiReset  = "\x1b[0m"
-	ansiRed    = "\x1b[31m"
-	ansiGreen  = "\x1b[32m"
-	ansiYellow = "\x1b[33m"
-	ansiBold   = "\x1b[1m"
-)
-
-var statusColour = map[Status]string{StatusPass: ansiGreen, StatusFail: ansiRed, StatusSkip: ansiYellow, StatusError: ansiRed}
-
-// WriteText writes the human-readable report: one line per case with its
-// tags, the findings of failed cases with their excerpts, the reasons of
-// skipped ones, and the tally. colour adds ANSI colours (for a terminal).
-func (r *Report) WriteText(w io.Writer, colour bool) error {
-	paint := func(code, s string) string {
-		if !colour {
-			return s
-		}
-		return code + s + ansiReset
-	}
-	var b strings.Builder
-	b.WriteString(paint(ansiBold, "failoverkit conformance report") + "\n")
-	for _, t := range r.Targets {
-		kind := ""
-		if t.Mock {
-			kind = " (failoverkit mock)"
-		}
-		fmt.Fprintf(&b, "  %-5s %s%s\n", strings.ToUpper(string(t.API)), t.URL, kind)
-	}
-	b.WriteString("\n")
-	for _, res := range r.Results {
-		label := fmt.Sprintf("%-5s", strings.ToUpper(string(res.Status)))
-		fmt.Fprintf(&b, "%s %-36s %6s  [%s]\n", paint(statusColour[res.Status], label), res.Case,
-			res.Duration.Round(time.Millisecond), strings.Join(res.Tags, " "))
-		writeDetail(&b, res)
-	}
-	verdict := paint(ansiGreen, "CONFORMS")
-	if !r.OK() {
-		verdict = paint(ansiRed, "DOES NOT CONFORM")
-	}
-	fmt.Fprintf(&b, "\n%s in %s: %s\n", r.Summary(), r.Duration.Round(time.Millisecond), verdict)
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// writeDetail writes the indented detail under a case line.
-func writeDetail(b *strings.Builder, res Result) {
-	switch {
-	case len(res.Findings) > 0:
-		for _, f := range res.Findings {
-			if f.Level == LevelNote {
-				b.WriteString("      note: ")
-			} else {
-				b.WriteString("      ")
-			}
-			fmt.Fprintf(b, "%s (%s %s) → %s\n", f.Operation, f.Method, f.Path, statusText(f.Status))
-			fmt.Fprintf(b, "        %s: %s\n", f.Where(), f.Reason)
-			if f.Excerpt != "" {
-				fmt.Fprintf(b, "        excerpt: %s\n", f.Excerpt)
-			}
-		}
-	case res.Reason != "":
-		fmt.Fprintf(b, "      %s\n", res.Reason)
-	}
-}
-
-func statusText(s int) string {
-	if s == 0 {
-		return "no response"
-	}
-	return fmt.Sprint(s)
 }
 
 // JUnit XML, as read by CI systems (Jenkins, GitLab, GitHub actions).
@@ -253,7 +229,7 @@ type junitSkipped struct {
 // listing every finding, an errored one an error, a skipped one its reason.
 func (r *Report) WriteJUnit(w io.Writer) error {
 	c := r.Counts()
-	out := junitSuites{Name: "failoverkit conformance", Tests: c.Total, Failures: c.Failed, Errors: c.Errors,
+	out := junitSuites{Name: "failoverkit conformance", Tests: c.Total, Failures: c.Failed, Errors: c.Errors + c.Interrupted,
 		Skipped: c.Skipped, Time: seconds(r.Duration)}
 	for _, api := range spec.APIs() {
 		var rs []Result
@@ -281,7 +257,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 func (r *Report) junitSuite(api spec.API, rs []Result) junitSuite {
 	c := countResults(rs)
 	var total time.Duration
-	s := junitSuite{Name: "failoverkit." + string(api), Tests: c.Total, Failures: c.Failed, Errors: c.Errors,
+	s := junitSuite{Name: "failoverkit." + string(api), Tests: c.Total, Failures: c.Failed, Errors: c.Errors + c.Interrupted,
 		Skipped: c.Skipped, Timestamp: r.Started.UTC().Format(time.RFC3339)}
 	for _, res := range rs {
 		total += res.Duration
@@ -302,8 +278,8 @@ func junitCaseOf(res Result) junitCase {
 		var b strings.Builder
 		writeDetail(&b, res)
 		jc.Failure = &junitProblem{Message: res.Reason, Type: "non-conformance", Text: b.String()}
-	case StatusError:
-		jc.Error = &junitProblem{Message: res.Reason, Type: "error", Text: res.Reason}
+	case StatusError, StatusInterrupted:
+		jc.Error = &junitProblem{Message: res.Reason, Type: string(res.Status), Text: res.Reason}
 	case StatusSkip:
 		jc.Skipped = &junitSkipped{Message: res.Reason}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"testing"
 	"time"
@@ -25,6 +24,7 @@ type config struct {
 	maxPolls     int
 	progress     func(string)
 	filter       func(Case) bool
+	onResult     func(Result)
 }
 
 // Option adjusts how Check and Run work.
@@ -45,6 +45,10 @@ func WithMaxPolls(n int) Option { return func(c *config) { c.maxPolls = n } }
 // WithProgress receives one line per task poll, for a live display.
 func WithProgress(f func(line string)) Option { return func(c *config) { c.progress = f } }
 
+// WithResult receives each case's result as soon as the case finishes, for
+// a report that streams.
+func WithResult(f func(Result)) Option { return func(c *config) { c.onResult = f } }
+
 // WithFilter runs only the cases f accepts; the others are left out of the
 // report.
 func WithFilter(f func(Case) bool) Option { return func(c *config) { c.filter = f } }
@@ -55,6 +59,7 @@ type runner struct {
 	cfg     config
 	clients map[spec.API]*apiClient
 	red     *redactor
+	started *startedTasks
 }
 
 func newRunner(target Target, opts ...Option) (*runner, error) {
@@ -69,7 +74,7 @@ func newRunner(target Target, opts ...Option) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{target: target, cfg: cfg, clients: map[spec.API]*apiClient{}, red: newRedactor(target.Credentials.secrets()...)}
+	r := &runner{target: target, cfg: cfg, clients: map[spec.API]*apiClient{}, red: newRedactor(target.Credentials.secrets()...), started: &startedTasks{}}
 	for _, api := range spec.APIs() {
 		if raw := target.url(api); raw != "" {
 			c, err := newAPIClient(api, raw, hc)
@@ -80,33 +85,6 @@ func newRunner(target Target, opts ...Option) (*runner, error) {
 		}
 	}
 	return r, nil
-}
-
-// preflightTimeout bounds the reachability check of each endpoint.
-const preflightTimeout = 10 * time.Second
-
-// preflight makes sure every endpoint answers HTTP at all, so an unreachable
-// target is one clear error and not a report full of failures.
-func (r *runner) preflight(ctx context.Context) error {
-	for _, api := range spec.APIs() {
-		c := r.clients[api]
-		if c == nil {
-			continue
-		}
-		pctx, cancel := context.WithTimeout(ctx, preflightTimeout)
-		req, err := http.NewRequestWithContext(pctx, http.MethodGet, c.base.String()+"/", nil)
-		if err == nil {
-			var resp *http.Response
-			if resp, err = c.hc.Do(req); err == nil {
-				_ = resp.Body.Close()
-			}
-		}
-		cancel()
-		if err != nil {
-			return &ConnectionError{API: api, URL: c.base.String(), Err: err}
-		}
-	}
-	return nil
 }
 
 // cases lists the cases the options select.
@@ -121,9 +99,12 @@ func (r *runner) cases() []Case {
 }
 
 // Check runs every selected case against target, one after another, and
-// returns the report. It returns an error, and no report, when the target is
-// unusable: a bad URL or TLS setting, or an endpoint that cannot be reached
-// (*ConnectionError). When ctx ends, it returns the report so far with
+// returns the report. It returns an error, and no report, when the target
+// cannot be judged: a bad URL or TLS setting, an endpoint that cannot be
+// reached (*ConnectionError), or a preflight failure (*PreflightError: a
+// URL that is not the API, refused credentials, a missing replication, an
+// empty selection). When ctx ends, the case running is INTERRUPTED and
+// Check returns the report so far, naming the tasks left running, with
 // ctx's error.
 func Check(ctx context.Context, target Target, opts ...Option) (*Report, error) {
 	r, err := newRunner(target, opts...)
@@ -135,14 +116,35 @@ func Check(ctx context.Context, target Target, opts ...Option) (*Report, error) 
 	}
 	rep := newReport(target)
 	for _, c := range r.cases() {
-		if err := ctx.Err(); err != nil {
-			rep.finish()
-			return rep, err
+		if ctx.Err() != nil {
+			break
 		}
-		rep.Results = append(rep.Results, r.run(ctx, c))
+		res := r.run(ctx, c)
+		if ctx.Err() != nil {
+			res.Status, res.Reason = StatusInterrupted, "interrupted: "+interruption(ctx)
+		}
+		rep.Results = append(rep.Results, res)
+		if r.cfg.onResult != nil {
+			r.cfg.onResult(res)
+		}
 	}
 	rep.finish()
+	if ctx.Err() != nil {
+		rep.Interrupted = interruption(ctx)
+		rep.Unfinished = r.started.list()
+		return rep, ctx.Err()
+	}
 	return rep, nil
+}
+
+// interruption says why ctx ended: its cause, or the signal a plain
+// cancellation stands for in the CLI.
+func interruption(ctx context.Context) string {
+	cause := context.Cause(ctx)
+	if errors.Is(cause, context.Canceled) {
+		return "canceled (Ctrl-C or SIGTERM)"
+	}
+	return cause.Error()
 }
 
 // Run runs the suite inside go test: one subtest per case, named after the
@@ -160,16 +162,19 @@ func Run(t *testing.T, target Target, opts ...Option) {
 	for _, c := range r.cases() {
 		t.Run(c.Name, func(t *testing.T) {
 			res := r.run(t.Context(), c)
+			for _, f := range res.Findings {
+				if f.IsNote() {
+					t.Logf("note: %s", f.Error())
+				}
+			}
 			switch res.Status {
 			case StatusSkip:
 				t.Skip(res.Reason)
-			case StatusPass:
+			case StatusFail, StatusError, StatusInterrupted:
 				for _, f := range res.Findings {
-					t.Logf("note: %s", f.Error())
-				}
-			case StatusFail, StatusError:
-				for _, f := range res.Findings {
-					t.Errorf("%s\n%s", f.Error(), f.Excerpt)
+					if !f.IsNote() {
+						t.Errorf("%s\n%s\n%s", f.Error(), f.Excerpt, f.Curl)
+					}
 				}
 				if len(res.Findings) == 0 {
 					t.Error(res.Reason)
@@ -195,6 +200,12 @@ func (r *runner) run(ctx context.Context, c Case) Result {
 	}
 	cr.cleanup()
 	res.Status, res.Reason, res.Findings = classify(c.Name, err)
+	if len(cr.notes) > 0 && res.Status != StatusSkip {
+		res.Findings = append(res.Findings, cr.notes...)
+		if res.Status == StatusPass {
+			res.Reason = fmt.Sprintf("%d note(s): %s", len(cr.notes), cr.notes[0].Where()+": "+cr.notes[0].Reason)
+		}
+	}
 	res.Duration = time.Since(start)
 	r.redactResult(&res)
 	return res
@@ -294,6 +305,7 @@ func (r *runner) redactResult(res *Result) {
 		f.Field = r.red.redact(f.Field)
 		f.Reason = r.red.redact(f.Reason)
 		f.Excerpt = r.red.redact(f.Excerpt)
+		f.Curl = r.red.redact(f.Curl)
 	}
 }
 

@@ -60,6 +60,11 @@ func TestSafety_DefaultRunCannotStartAFailover(t *testing.T) {
 			assert.Contains(t, res.Reason, "--allow-destructive", res.Case)
 			continue
 		}
+		if strings.HasSuffix(res.Case, ".wrong-password") {
+			assert.Equal(t, conformance.StatusSkip, res.Status, "a wrong password is opt-in against a real target")
+			assert.Contains(t, res.Reason, "--try-wrong-password", res.Case)
+			continue
+		}
 		assert.Equal(t, conformance.StatusPass, res.Status, "%s: %s %v", res.Case, res.Reason, res.Findings)
 	}
 	var failovers int
@@ -108,6 +113,49 @@ func TestSafety_AllowDestructiveUsesOnlyNamedReplications(t *testing.T) {
 	for _, rec := range m.Requests() {
 		if rec.API == "vcav" && strings.HasSuffix(rec.Path, "/failover") && rec.Status == 202 {
 			assert.Contains(t, rec.Path, replNotStarted, "only the named NOT_STARTED replication may be failed over")
+		}
+	}
+}
+
+// TestSafety_ModeChangeOnlyWhenAllowed: on a real cluster the DISABLED-mode
+// case skips unless --allow-mode-change, and then puts the mode back.
+func TestSafety_ModeChangeOnlyWhenAllowed(t *testing.T) {
+	only := conformance.WithFilter(func(c conformance.Case) bool { return c.Name == "vcha.failover.disabled-mode" })
+	m, target := realTarget(t)
+	target.AllowDestructive = true
+	rep, err := conformance.Check(t.Context(), target, append(fastOpts, only)...)
+	require.NoError(t, err)
+	assert.Equal(t, conformance.StatusSkip, rep.Results[0].Status)
+	assert.Contains(t, rep.Results[0].Reason, "--allow-mode-change")
+
+	target.AllowModeChange = true
+	rep, err = conformance.Check(t.Context(), target, append(fastOpts, only)...)
+	require.NoError(t, err)
+	assert.Equal(t, conformance.StatusPass, rep.Results[0].Status, "%s %v", rep.Results[0].Reason, rep.Results[0].Findings)
+	mode := m.State().VCHA.Cluster.Mode
+	require.NotNil(t, mode)
+	assert.Equal(t, "ENABLED", string(*mode), "the mode is put back")
+}
+
+// TestSafety_WrongPasswordOnlyWhenAllowed: against a real target no login
+// with a wrong password for a configured user is sent unless asked for.
+func TestSafety_WrongPasswordOnlyWhenAllowed(t *testing.T) {
+	only := conformance.WithFilter(func(c conformance.Case) bool { return strings.HasSuffix(c.Name, ".wrong-password") })
+	for _, allow := range []bool{false, true} {
+		m, target := realTarget(t)
+		target.TryWrongPassword = allow
+		rep, err := conformance.Check(t.Context(), target, append(fastOpts, only)...)
+		require.NoError(t, err)
+		refused := 0
+		for _, rec := range m.Requests() {
+			if rec.Method == "POST" && (rec.Path == "/sessions" || rec.Path == "/api/session") && rec.Status == 401 {
+				refused++
+			}
+		}
+		want := map[bool]int{false: 0, true: 2}[allow]
+		assert.Equal(t, want, refused, "allow=%v: refused logins", allow)
+		for _, res := range rep.Results {
+			assert.Equal(t, map[bool]conformance.Status{false: conformance.StatusSkip, true: conformance.StatusPass}[allow], res.Status, res.Case)
 		}
 	}
 }

@@ -47,6 +47,14 @@ type Target struct {
 	// AllowDestructive lets cases that can start a failover run against a
 	// target that is not a mock.
 	AllowDestructive bool
+	// TryWrongPassword lets the wrong-password cases log in as the
+	// configured users with a wrong password against a target that is not a
+	// mock (off by default: lockout policies count failed logins).
+	TryWrongPassword bool
+	// AllowModeChange lets the suite put a real VCHA cluster in DISABLED
+	// mode for the case that needs it, restoring the mode afterwards (with
+	// AllowDestructive).
+	AllowModeChange bool
 	// VCAVReplications names replications (C4- identifiers) that stateful
 	// VCAV cases may use on a target that is not a mock; each case picks the
 	// one whose recovery state it needs (NOT_STARTED for the failover, TEST

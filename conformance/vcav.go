@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -44,8 +45,13 @@ func vcavHeader(token string) http.Header {
 
 // vcavLoginBody is the AuthenticationRequest of the target's login type.
 func (r *caseRun) vcavLoginBody(user, password string) []byte {
+	return vcavLoginBodyOf(r.target.VCAVLoginType, user, password)
+}
+
+// vcavLoginBodyOf is the AuthenticationRequest of a login type.
+func vcavLoginBodyOf(loginType, user, password string) []byte {
 	var body map[string]string
-	switch r.target.VCAVLoginType {
+	switch loginType {
 	case LoginVCDCredentials:
 		body = map[string]string{"type": LoginVCDCredentials, "vcdUser": user, "vcdPassword": password}
 	case LoginSSOCredentials:
@@ -61,26 +67,33 @@ func (r *caseRun) vcavLoginBody(user, password string) []byte {
 // (200, the X-VCAV-Auth header, the session body) and returns the token.
 // The session is logged out when the case ends.
 func (r *caseRun) vcavLogin(ctx context.Context) (string, error) {
+	token, _, err := r.vcavLoginEx(ctx, "")
+	return token, err
+}
+
+// vcavLoginEx is vcavLogin with an Accept header ("" for application/json)
+// that also returns the login answer.
+func (r *caseRun) vcavLoginEx(ctx context.Context, accept string) (string, *exchange, error) {
 	c := r.target.Credentials
 	if c.VCAVUser == "" || c.VCAVPassword == "" {
-		return "", skipf("no VCAV credentials: set %s and %s (or --credentials FILE)", EnvVCAVUser, EnvVCAVPassword)
+		return "", nil, skipf("no VCAV credentials: set %s and %s (or --credentials FILE)", EnvVCAVUser, EnvVCAVPassword)
 	}
-	req := request{op: "login", method: http.MethodPost, path: "/sessions", body: r.vcavLoginBody(c.VCAVUser, c.VCAVPassword)}
+	req := request{op: "login", method: http.MethodPost, path: "/sessions", body: r.vcavLoginBody(c.VCAVUser, c.VCAVPassword), accept: accept}
 	ex, err := r.call(ctx, req, http.StatusOK, "")
 	if ex != nil {
 		r.red.add(ex.header.Get(vcavAuthHeader))
 	}
 	if err != nil {
-		return "", err
+		return "", ex, err
 	}
 	token := ex.header.Get(vcavAuthHeader)
 	if token == "" {
-		return "", r.finding(ex, InHeader, vcavAuthHeader, "missing or empty: the session token must be in this header", nil)
+		return "", ex, r.finding(ex, InHeader, vcavAuthHeader, "missing or empty: the session token must be in this header", nil)
 	}
 	r.deferCleanup(func(ctx context.Context) {
 		_, _ = r.api.send(ctx, request{op: "logout", method: http.MethodDelete, path: "/sessions", header: vcavHeader(token)})
 	})
-	return token, nil
+	return token, ex, nil
 }
 
 // vcavFailover is a failover request of replication id.
@@ -195,14 +208,49 @@ func (r *caseRun) vcavRefusal(ctx context.Context, req request, status int, code
 // pending, as VMware's terraform provider treats QUEUED.
 func vcavTerminal(state string) bool { return state == "SUCCEEDED" || state == "FAILED" }
 
-// pollVCAVTask polls GET /tasks/{id} until the task reaches a final state.
+// pollVCAVTask polls GET /tasks/{id} until the task reaches a final state,
+// holding the polls to each other: progress never decreases, the state
+// never changes once final, startTime never changes.
 func (r *caseRun) pollVCAVTask(ctx context.Context, token, id string) (*exchange, error) {
 	req := request{op: "getTask", method: http.MethodGet, path: "/tasks/" + url.PathEscape(id), header: vcavHeader(token)}
-	return r.poll(ctx, id, req, func(ex *exchange) (string, bool) {
+	var prev *exchange
+	var trail []error
+	final, err := r.poll(ctx, id, req, func(ex *exchange) (string, bool) {
+		if prev != nil {
+			trail = append(trail, r.vcavPollsAgree(prev, ex))
+		}
+		prev = ex
 		state, _ := lookupString(ex.doc, "state")
 		progress, _ := lookup(ex.doc, "progress")
 		return fmt.Sprintf("%s %v%%", state, progress), vcavTerminal(state)
 	}, nil)
+	if err != nil {
+		return final, err
+	}
+	r.forgetTask(id)
+	return final, errors.Join(trail...)
+}
+
+// vcavPending reports a state in which a task has not finished.
+func vcavPending(state string) bool { return !vcavTerminal(state) }
+
+// vcavPollsAgree holds a later read of a task to an earlier one.
+func (r *caseRun) vcavPollsAgree(prev, ex *exchange) error {
+	p0, _ := number(prev.doc, "progress")
+	p1, _ := number(ex.doc, "progress")
+	s0, _ := lookupString(prev.doc, "state")
+	s1, _ := lookupString(ex.doc, "state")
+	t0, _ := number(prev.doc, "startTime")
+	t1, _ := number(ex.doc, "startTime")
+	switch {
+	case p1 < p0:
+		return r.finding(ex, InTask, "progress", fmt.Sprintf("went back from %.0f to %.0f between two polls", p0, p1), nil)
+	case !vcavPending(s0) && s1 != s0:
+		return r.finding(ex, InTask, "state", fmt.Sprintf("changed from the final %s to %s between two polls", s0, s1), nil)
+	case t0 != t1:
+		return r.finding(ex, InTask, "startTime", fmt.Sprintf("changed from %.0f to %.0f between two polls", t0, t1), nil)
+	}
+	return nil
 }
 
 // checkVCAVTask checks what the spec says about a failover task of
@@ -215,7 +263,7 @@ func (r *caseRun) checkVCAVTask(ex *exchange, id string) error {
 		return r.finding(ex, InBody, "endTime", fmt.Sprintf("is %v in a %s task: it must be -1 exactly while the task runs", end, state), nil)
 	}
 	for _, kv := range [][2]string{{"workflowInfo.type", "failover"}, {"workflowInfo.resourceType", "vmReplication"}, {"workflowInfo.resourceId", id}} {
-		if err := r.expectString(ex, kv[0], kv[1]); err != nil {
+		if err := r.expectChoice(ex, kv[0], kv[1]); err != nil {
 			return err
 		}
 	}

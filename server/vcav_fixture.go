@@ -42,6 +42,10 @@ type VCAVFixture struct {
 	// Replications are the VM replications, in any order (the API lists them
 	// ordered by id).
 	Replications []vcav.SingleVmReplicationInfo `json:"replications"`
+	// VappReplications are the vApp replications ("C4VAPP-" ids), in any
+	// order; each one's vmReplications names (by id) VM replications of
+	// Replications, which then belong to it.
+	VappReplications []vcav.VappReplicationInfo `json:"vappReplications,omitempty"`
 	// Instances are the point-in-time instances of replications, by
 	// replication id, newest first; a replication left out lists its
 	// destinationState.latestInstance.

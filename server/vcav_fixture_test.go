@@ -95,7 +95,7 @@ vcav:
 
 func TestVCAVFixture_LoadStateAndReset(t *testing.T) {
 	f := vcavFixture(t, func(f *VCAVFixture) {
-		f.Replications = f.Replications[:1]
+		f.Replications, f.VappReplications = f.Replications[:1], nil
 		f.Users = append(f.Users, User{Name: "sso-admin@vsphere.local", Password: "sso-pw", Type: "ssoCredentials"})
 	})
 	tm := newTestMock(t, WithFixture(f), WithInstantTasks())
@@ -152,4 +152,12 @@ vcav:
 	def, err := DefaultFixture()
 	require.NoError(t, err)
 	assert.Len(t, tm.State().VCHA.Users, len(def.VCHA.Users), "the VCHA section keeps the default")
+}
+
+// A vApp replication naming a VM replication the fixture does not hold is
+// refused when the fixture loads.
+func TestVCAVFixture_VappChildMustExist(t *testing.T) {
+	f := vcavFixture(t, func(f *VCAVFixture) { f.Replications = f.Replications[:1] })
+	_, err := New(WithFixture(f))
+	require.ErrorContains(t, err, "is not among the replications")
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -39,6 +40,9 @@ type vcavMock struct {
 	// look every id up).
 	order   []string
 	inOrder []*vcav.SingleVmReplicationInfo
+	// vapps are the vApp replications, vappOrder their ids sorted.
+	vapps     map[string]*vcavVapp
+	vappOrder []string
 	// tasks are the tasks of the replications' operations; end deflates
 	// the results that left the plain window once the lock is released
 	// (see resultWindow).
@@ -86,11 +90,16 @@ func (m *vcavMock) load(f *Fixture) error {
 		order = append(order, r.Id)
 	}
 	slices.Sort(order)
+	vapps, vappOrder, err := loadVapps(src.VappReplications, repls)
+	if err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.localSite, m.sites, m.vcSites, m.users = src.LocalSite, src.Sites, src.VcSites, src.Users
 	m.about, m.health = src.About, src.Health
 	m.repls, m.order = repls, order
+	m.vapps, m.vappOrder = vapps, vappOrder
 	m.instances, m.networks = src.Instances, src.NetworkSettings
 	m.inOrder = make([]*vcav.SingleVmReplicationInfo, len(order))
 	for i, id := range order {
@@ -113,6 +122,10 @@ func (m *vcavMock) snapshot(f *Fixture) {
 	for i, id := range m.order {
 		repls[i] = vcavCloneReplication(m.repls[id])
 	}
+	vapps := make([]vcav.VappReplicationInfo, len(m.vappOrder))
+	for i, id := range m.vappOrder {
+		vapps[i] = m.renderVapp(m.vapps[id])
+	}
 	sites := slices.Clone(m.sites)
 	for i := range sites {
 		sites[i].Users = make([]User, len(m.sites[i].Users))
@@ -122,7 +135,7 @@ func (m *vcavMock) snapshot(f *Fixture) {
 	}
 	f.VCAV = &VCAVFixture{
 		LocalSite: m.localSite, Sites: sites, VcSites: slices.Clone(m.vcSites), About: m.about, Health: m.health,
-		Users: users, Replications: repls, Instances: m.instances, NetworkSettings: m.networks,
+		Users: users, Replications: repls, VappReplications: vapps, Instances: maps.Clone(m.instances), NetworkSettings: maps.Clone(m.networks),
 	}
 }
 

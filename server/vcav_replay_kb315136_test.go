@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -13,10 +14,11 @@ import (
 // login with vcdCredentials as administrator@system (the org in lower
 // case), the token cut from the X-VCAV-Auth header (the raw HTTP/1.1
 // capture is TestVCAVHeaderSpelling_RawHTTP11Capture), extend with
-// documented credentials, then the vApp replication reads and delete. vApp
-// replications are issue 12: until then those answer 404 NotFound, pinned
-// here. Every call sends Content-Type: application/json and curl's
-// Accept: */*; the KB never logs out.
+// documented credentials, then the vApp replication list, the read of the
+// one to remove (the KB's id is its own appliance's: the replay uses the
+// list's last id (NOT_STARTED), as an operator would) and its DELETE, answered 202 with
+// a task that removes it. Every call sends Content-Type: application/json
+// and curl's Accept: */*; the KB never logs out.
 func TestReplay_KB315136_CurlSession(t *testing.T) {
 	tm := newTestMock(t)
 	r := replay{t: t, hc: tm.vcavHC, base: tm.vcavURL}
@@ -34,9 +36,18 @@ func TestReplay_KB315136_CurlSession(t *testing.T) {
 	sites := field(decode(t, body), "authenticatedSites").([]any)
 	assert.Len(t, sites, 2)
 
-	const vapp = "/vapp-replications/C4VAPP-db738e72-213c-484d-8493-360c85c7f724"
-	for _, step := range []struct{ method, path string }{{"GET", "/vapp-replications"}, {"GET", vapp}, {"DELETE", vapp}} {
-		status, _, body = curl(step.method, step.path, "", token)
-		vcavRequireError(t, http.StatusNotFound, "NotFound", status, body) // json_pp still gets JSON
-	}
+	status, _, body = curl("GET", "/vapp-replications", "", token)
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	items := field(decode(t, body), "items").([]any) // json_pp gets JSON
+	require.NotEmpty(t, items)
+	vapp := "/vapp-replications/" + field(items[len(items)-1], "id").(string) // not in TEST: deletable
+	status, _, body = curl("GET", vapp, "", token)
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	assert.NotEmpty(t, field(decode(t, body), "vmReplications"))
+	status, _, body = curl("DELETE", vapp, "", token)
+	require.Equal(t, http.StatusAccepted, status, "%s", body)
+	assert.Equal(t, "delete", field(decode(t, body), "workflowInfo.type"))
+	tm.clock.Advance(time.Minute) // the task has ended
+	status, _, body = curl("GET", vapp, "", token)
+	vcavRequireError(t, http.StatusNotFound, "VappReplicationNotFound", status, body)
 }

@@ -65,10 +65,12 @@ func TestReplay_PowerVCAV_CookieLoginAndVMReport(t *testing.T) {
 	}
 	assert.Len(t, read("/vm-replications/"+vcavReadyID+"/instances"), 2)
 
-	// summary-report.ps1: /sites, /vc-sites, then /vapp-replications (issue 12).
+	// summary-report.ps1: /sites, /vc-sites, then paged /vapp-replications
+	// (then /inventory/orgs, not simulated).
 	assert.Equal(t, "onprem1", field(read("/vc-sites").([]any)[0], "site"))
-	status, _, body = r.send("GET", "/vapp-replications?offset=0&limit=100", "", "X-VCAV-Auth", token, "Accept", powerVCAVAccept)
-	vcavRequireError(t, http.StatusNotFound, "NotFound", status, body)
+	vapps := powerVCAVPaged(t, read, "/vapp-replications")
+	require.Len(t, vapps, 3)
+	assert.NotEmpty(t, field(vapps[0], "vmReplications"))
 
 	// Disconnect-VCAV (lines 103–143): only X-VCAV-Auth.
 	status, _, _ = r.send("DELETE", "/sessions", "", "X-VCAV-Auth", token)

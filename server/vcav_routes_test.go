@@ -21,9 +21,9 @@ func TestVCAVRoutes_UnknownRouteAndMethod(t *testing.T) {
 		status             int
 		code               string
 	}{
-		{"unknown route (vApp replications are issue 12)", "GET", "/vapp-replications", nil, 404, "NotFound"},
+		{"unknown route (/inventory/orgs is not simulated)", "GET", "/inventory/orgs", nil, 404, "NotFound"},
 		{"method not allowed on a collection", "PUT", "/sessions", "{}", 405, "MethodNotAllowed"},
-		{"method not allowed on an item", "DELETE", "/vm-replications/" + vcavReadyID, nil, 405, "MethodNotAllowed"},
+		{"method not allowed on an item", "PUT", "/vm-replications/" + vcavReadyID, "{}", 405, "MethodNotAllowed"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -61,7 +61,8 @@ func TestRoutes_405CarriesAllow(t *testing.T) {
 		allow       string
 	}{
 		{tm.vcavHC, "PUT", tm.vcavURL + "/sessions", "DELETE, GET, POST"},
-		{tm.vcavHC, "DELETE", tm.vcavURL + "/vm-replications/" + vcavReadyID, "GET"},
+		{tm.vcavHC, "PUT", tm.vcavURL + "/vm-replications/" + vcavReadyID, "DELETE, GET"},
+		{tm.vcavHC, "GET", tm.vcavURL + "/vm-replications/" + vcavReadyID + "/failover-test", "DELETE, POST"},
 		{tm.vcavHC, "PUT", tm.vcavURL + "/diagnostics/health", "GET, POST"},
 		{tm.vchaHC, "DELETE", tm.vchaURL + "/api/vcenter/vcha/cluster/mode", "GET, PUT"},
 	}

@@ -18,11 +18,14 @@ import (
 type checkFlags struct {
 	target       conformance.Target
 	credentials  string
-	format       string
+	formats      []string
+	outputDir    string
 	run          string
 	list, quiet  bool
+	failOnSkip   bool
 	pollInterval time.Duration
 	taskTimeout  time.Duration
+	timeout      time.Duration
 	maxPolls     int
 }
 
@@ -31,7 +34,7 @@ func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, error) {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: failoverkit check [flags]\n\nRuns the conformance suite. Without --vcav-url and --vcha-url it starts the mock in-process and checks it.\n"+
-			credentialsHelp+"\nExit status: 0 conforms, 1 does not conform, 2 usage or connection error.\n\nFlags:")
+			credentialsHelp+"\nExit status: 0 conforms, 1 does not conform, 2 the target could not be judged (usage, connection or preflight error,\nevery case skipped, interrupted, a skip with --fail-on-skip).\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	f := &checkFlags{}
@@ -43,7 +46,12 @@ func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, error) {
 		t.VCAVReplications = append(t.VCAVReplications, s)
 		return nil
 	})
-	fs.StringVar(&f.format, "format", "text", "report format: text, json or junit")
+	fs.BoolVar(&t.TryWrongPassword, "try-wrong-password", false, "against a real target, also log in as the configured users with a wrong password (lockout policies count it)")
+	fs.BoolVar(&t.AllowModeChange, "allow-mode-change", false, "let the suite put a real VCHA cluster in DISABLED mode for one case and restore it (with --allow-destructive)")
+	format := fs.String("format", "text", "report formats, comma-separated: text, json, junit (several need --output-dir)")
+	fs.StringVar(&f.outputDir, "output-dir", "", "write each report format to DIR/conformance.{txt,json,xml}; the text report still streams to stdout")
+	fs.BoolVar(&f.failOnSkip, "fail-on-skip", false, "exit 2 when any case is skipped (for CI)")
+	fs.DurationVar(&f.timeout, "timeout", 0, "stop the whole run after this long, reporting it INTERRUPTED (0: no limit)")
 	fs.StringVar(&f.run, "run", "", "run only the cases whose name or a tag matches this regular expression")
 	fs.BoolVar(&f.list, "list", false, "list the cases with their tags and exit")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines on stderr")
@@ -56,10 +64,14 @@ func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, error) {
 	if fs.NArg() > 0 {
 		return nil, usageError("unexpected arguments: %v", fs.Args())
 	}
-	switch f.format {
-	case "text", "json", "junit":
-	default:
-		return nil, usageError("--format %q: want text, json or junit", f.format)
+	for _, name := range strings.Split(*format, ",") {
+		if _, ok := reportFiles[name]; !ok {
+			return nil, usageError("--format %q: want text, json or junit (comma-separated)", name)
+		}
+		f.formats = append(f.formats, name)
+	}
+	if len(f.formats) > 1 && f.outputDir == "" {
+		return nil, usageError("--format %s: several formats need --output-dir", *format)
 	}
 	return f, nil
 }
@@ -81,24 +93,44 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer stop()
+	if f.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, f.timeout, fmt.Errorf("--timeout %s elapsed", f.timeout))
+		defer cancel()
+	}
+	out := newReporters(f, stdout)
 	opts := []conformance.Option{
 		conformance.WithFilter(filter), conformance.WithTaskTimeout(f.taskTimeout),
 		conformance.WithPollInterval(f.pollInterval), conformance.WithMaxPolls(f.maxPolls),
+		conformance.WithResult(out.result),
 	}
 	if !f.quiet {
 		opts = append(opts, conformance.WithProgress(func(line string) { fmt.Fprintln(stderr, "  … "+line) }))
 	}
+	out.header(target)
 	rep, err := conformance.Check(ctx, target, opts...)
 	if rep == nil {
 		return checkError(err)
 	}
-	if werr := writeReport(stdout, rep, f.format); werr != nil {
+	if werr := out.finish(rep); werr != nil {
 		return &exitError{code: exitUsage, err: fmt.Errorf("write report: %w", werr)}
 	}
 	if err != nil {
-		return &exitError{code: exitUsage, err: fmt.Errorf("interrupted: %w", err)}
+		return &exitError{code: exitUsage, err: fmt.Errorf("INTERRUPTED (%s): %s", rep.Interrupted, unfinished(rep))}
 	}
-	return verdict(rep)
+	return verdict(rep, f.failOnSkip)
+}
+
+// unfinished names the tasks an interrupted run left behind.
+func unfinished(rep *conformance.Report) string {
+	if len(rep.Unfinished) == 0 {
+		return "no task the suite started is left unfinished"
+	}
+	names := make([]string, len(rep.Unfinished))
+	for i, t := range rep.Unfinished {
+		names[i] = t.String()
+	}
+	return "tasks started and not seen finished, which may still change the target: " + strings.Join(names, ", ")
 }
 
 // resolveTarget completes the target: credentials from the environment and
@@ -171,7 +203,7 @@ func listCases(w io.Writer, filter func(conformance.Case) bool) error {
 }
 
 // checkError maps an error that left no report to an exit status: every
-// such error is a usage or connection problem.
+// such error is a usage, connection or preflight problem, said in one line.
 func checkError(err error) error {
 	var ce *conformance.ConnectionError
 	if errors.As(err, &ce) {
@@ -180,26 +212,20 @@ func checkError(err error) error {
 	return &exitError{code: exitUsage, err: err}
 }
 
-func writeReport(w io.Writer, rep *conformance.Report, format string) error {
-	switch format {
-	case "json":
-		return rep.WriteJSON(w)
-	case "junit":
-		return rep.WriteJUnit(w)
-	default:
-		return rep.WriteText(w, isTerminal(w) && os.Getenv("NO_COLOR") == "")
-	}
-}
-
 // verdict turns the report into the exit status: 1 when a case failed, 2
-// when cases could not reach a verdict, 0 otherwise.
-func verdict(rep *conformance.Report) error {
+// when cases could not reach a verdict, when every case skipped, or when
+// one did with failOnSkip; 0 otherwise.
+func verdict(rep *conformance.Report, failOnSkip bool) error {
 	c := rep.Counts()
 	switch {
 	case c.Failed > 0:
 		return &exitError{code: exitFindings, err: fmt.Errorf("the target does not conform: %s", rep.Summary())}
 	case c.Errors > 0:
 		return &exitError{code: exitUsage, err: fmt.Errorf("%d case(s) could not reach a verdict: %s", c.Errors, rep.Summary())}
+	case rep.AllSkipped():
+		return &exitError{code: exitUsage, err: fmt.Errorf("nothing was judged: every selected case skipped (first: %s)", rep.FirstSkip())}
+	case failOnSkip && c.Skipped > 0:
+		return &exitError{code: exitUsage, err: fmt.Errorf("%d case(s) skipped with --fail-on-skip (first: %s)", c.Skipped, rep.FirstSkip())}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/failoverkit/failoverkit/conformance"
@@ -27,7 +29,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("proxy", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: failoverkit proxy --api vcav|vcha --target URL [--listen ADDR] [flags]\n\nForwards every request to the target unchanged, validates requests and responses against the spec,\nlogs each violation on stderr as it happens (never headers or secrets) and prints a summary on exit.\nExit status: 0 no violation, 1 violations seen, 2 usage or listen error.\n\nFlags:")
+		fmt.Fprintln(stderr, "usage: failoverkit proxy --api vcav|vcha --target URL [--listen ADDR] [flags]\n\nForwards every request to the target unchanged, validates requests and responses against the spec,\nlogs each violation on stderr as it happens (never headers or secrets) and prints a summary on exit.\nExit status: 0 no violation, 1 violations seen, 2 usage or listen error, the target unreachable, or nothing validated.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	apiName := fs.String("api", "", "the API the traffic speaks: vcav or vcha")
@@ -36,6 +38,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	caFile := fs.String("ca-file", "", "PEM file of extra certificate authorities the target's certificate may chain to")
 	insecure := fs.Bool("insecure", false, "do not verify the target's TLS certificate")
 	logJSON := fs.Bool("log-json", false, "log violations as JSON lines instead of text")
+	summaryJSON := fs.String("summary-json", "", "also write the summary as JSON to this file on exit")
 	var sc server.ServeConfig
 	addServerFlags(fs, &sc)
 	pc := conformance.ProxyConfig{}
@@ -68,12 +71,30 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := serveUntilDone(ctx, srv, ln); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	sum := p.Summary()
+	return proxyVerdict(p.Summary(), api, stdout, *summaryJSON)
+}
+
+// proxyVerdict writes the summary (and its JSON file) and turns it into the
+// exit status: 1 with violations, 2 when the target was unreachable or
+// nothing was validated, 0 otherwise.
+func proxyVerdict(sum conformance.ProxySummary, api spec.API, stdout io.Writer, jsonFile string) error {
 	if err := sum.WriteSummary(stdout, api); err != nil {
 		return err
 	}
+	if jsonFile != "" {
+		b, err := json.MarshalIndent(sum, "", "  ")
+		if err == nil {
+			err = os.WriteFile(jsonFile, append(b, '\n'), 0o644)
+		}
+		if err != nil {
+			return &exitError{code: exitUsage, err: fmt.Errorf("--summary-json: %w", err)}
+		}
+	}
 	if sum.Violations > 0 {
 		return &exitError{code: exitFindings, err: fmt.Errorf("%d spec violation(s) seen", sum.Violations)}
+	}
+	if why := sum.Gate(); why != "" {
+		return &exitError{code: exitUsage, err: errors.New(why)}
 	}
 	return nil
 }

@@ -280,6 +280,124 @@ type ClientInterface interface {
 	// Corresponds with GET /tasks/{taskId} (the `GetTask` operationId).
 	GetTask(ctx context.Context, taskId TaskIdPath, params *GetTaskParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListVappReplications List vApp replications
+	//
+	// Lists the cloud vApp replications (`C4VAPP-` identifiers), each with its VM replications
+	// (`vmReplications`, full `SingleVmReplicationInfo` objects), as a page.
+	//
+	// failoverkit choice: `ids` (comma list) and `vappName` (case-insensitive substring) filter,
+	// `sourceSiteType` is `vcloud` for every vApp replication of the mock; the order is by id;
+	// `limit` above 100 is served as 100 (as for VM replications).
+	//
+	// Corresponds with GET /vapp-replications (the `ListVappReplications` operationId).
+	ListVappReplications(ctx context.Context, params *ListVappReplicationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteVappReplication Stop (delete) a vApp replication
+	//
+	// Stops and removes the vApp replication and its VM replications. Answers 202 and a task
+	// without result (`C4ApiTaskOfVoid` / `C4ApiTask_of_object`), as VMware KB 315136 does it with
+	// curl.
+	//
+	// failoverkit choice: refused with 400 `InvalidRecoveryState` while a VM of it is TEST or
+	// IN_PROGRESS (as for a VM replication); `workflowInfo` `type` `delete`, `resourceType`
+	// `vappReplication`.
+	//
+	// Corresponds with DELETE /vapp-replications/{replicationId} (the `DeleteVappReplication` operationId).
+	DeleteVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *DeleteVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVappReplication Get a vApp replication
+	//
+	// Returns one vApp replication with its VM replications; clients read the vApp's state from
+	// the children's `recoveryState` and `isPaused`.
+	//
+	// failoverkit choice: an unknown identifier answers 404 `VappReplicationNotFound`.
+	//
+	// Corresponds with GET /vapp-replications/{replicationId} (the `GetVappReplication` operationId).
+	GetVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *GetVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FailoverVappReplicationWithBody Failover a vApp replication
+	//
+	// Fails every VM of the vApp over into one recovered vApp. Answers 202 and a task
+	// (`C4ApiTask_of_VappReplicationInfo`).
+	//
+	// failoverkit choice: the VM rules apply to each VM (refused with 400 `InvalidRecoveryState`
+	// naming the vApp and the VM when one of them is TEST, IN_PROGRESS or COMPLETE); every VM is
+	// IN_PROGRESS while the task runs and COMPLETE after, all with the same recovered vApp (the
+	// vApp's `destination.recoveredVappId`); the result is the vApp with its VMs
+	// (`resultType` `VappReplicationInfo`, `workflowInfo` `failover`/`vappReplication`). Unknown
+	// body fields (`instanceMap`, `snapshotOptions`, …) are ignored.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/failover (the `FailoverVappReplication` operationId).
+	FailoverVappReplicationWithBody(ctx context.Context, replicationId VappReplicationIdPath, params *FailoverVappReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FailoverVappReplication Failover a vApp replication
+	//
+	// Fails every VM of the vApp over into one recovered vApp. Answers 202 and a task
+	// (`C4ApiTask_of_VappReplicationInfo`).
+	//
+	// failoverkit choice: the VM rules apply to each VM (refused with 400 `InvalidRecoveryState`
+	// naming the vApp and the VM when one of them is TEST, IN_PROGRESS or COMPLETE); every VM is
+	// IN_PROGRESS while the task runs and COMPLETE after, all with the same recovered vApp (the
+	// vApp's `destination.recoveredVappId`); the result is the vApp with its VMs
+	// (`resultType` `VappReplicationInfo`, `workflowInfo` `failover`/`vappReplication`). Unknown
+	// body fields (`instanceMap`, `snapshotOptions`, …) are ignored.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/failover (the `FailoverVappReplication` operationId).
+	FailoverVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *FailoverVappReplicationParams, body FailoverVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CleanupTestFailoverVappReplication Clean up the test failover of a vApp replication
+	//
+	// failoverkit choice: every VM must be TEST (else 400 `InvalidRecoveryState`); they become
+	// NOT_STARTED (`workflowInfo` `testCleanup`, result the vApp).
+	//
+	// Corresponds with DELETE /vapp-replications/{replicationId}/failover-test (the `CleanupTestFailoverVappReplication` operationId).
+	CleanupTestFailoverVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *CleanupTestFailoverVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TestFailoverVappReplicationWithBody Test failover of a vApp replication
+	//
+	// Test failover of every VM of the vApp. failoverkit choice: the VM rules apply to each VM
+	// (NOT_STARTED → TEST); result the vApp with its VMs (`workflowInfo` `testFailover`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/failover-test (the `TestFailoverVappReplication` operationId).
+	TestFailoverVappReplicationWithBody(ctx context.Context, replicationId VappReplicationIdPath, params *TestFailoverVappReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TestFailoverVappReplication Test failover of a vApp replication
+	//
+	// Test failover of every VM of the vApp. failoverkit choice: the VM rules apply to each VM
+	// (NOT_STARTED → TEST); result the vApp with its VMs (`workflowInfo` `testFailover`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/failover-test (the `TestFailoverVappReplication` operationId).
+	TestFailoverVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *TestFailoverVappReplicationParams, body TestFailoverVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVappReplicationNetworkSettings Get the network settings of a vApp replication
+	//
+	// Returns the vApp network settings stored for a failover and a test failover (the vApp
+	// variant carries only `vAppNetworkSettings`); the community PowerShell module copies them
+	// into its vApp bodies.
+	//
+	// failoverkit choice: an unknown vApp answers 404 `VappReplicationNotFound`; the settings are
+	// empty (`copySourceNetworks` true, no mappings).
+	//
+	// Corresponds with GET /vapp-replications/{replicationId}/network-settings (the `GetVappReplicationNetworkSettings` operationId).
+	GetVappReplicationNetworkSettings(ctx context.Context, replicationId VappReplicationIdPath, params *GetVappReplicationNetworkSettingsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReverseVappReplication Reverse a vApp replication
+	//
+	// failoverkit choice: every VM must be COMPLETE (else 400 `InvalidRecoveryState`); each is
+	// reversed as a VM replication is, the vApp's source and destination swap and its
+	// `recoveredVappId` is cleared (`workflowInfo` `reverse`, result the vApp).
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/reverse (the `ReverseVappReplication` operationId).
+	ReverseVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *ReverseVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListVcSites List the vCenter (on-premises) sites
 	//
 	// Returns the on-premises vCenter sites paired with this cloud site as a bare array; PowerVCAV's
@@ -309,6 +427,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /vm-replications (the `ListVmReplications` operationId).
 	ListVmReplications(ctx context.Context, params *ListVmReplicationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteVmReplication Stop (delete) a VM replication
+	//
+	// Stops and removes the replication. Answers 202 and a task (`C4ApiTaskOfVoid` in 3.x and
+	// 4.3, `C4ApiTask_of_object` from 4.4) that has no result.
+	//
+	// failoverkit choice: a replication in IN_PROGRESS (a recovery is running) or TEST (clean up
+	// the test failover first) is refused synchronously with 400 `InvalidRecoveryState`. On
+	// success the replication, its instances and network settings are gone (`GET` answers 404
+	// `VmReplicationNotFound`); the task has `workflowInfo` `type` `delete` and no `result` or
+	// `resultType`.
+	//
+	// Corresponds with DELETE /vm-replications/{replicationId} (the `DeleteVmReplication` operationId).
+	DeleteVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *DeleteVmReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetVmReplication Get a VM replication
 	//
@@ -395,6 +527,64 @@ type ClientInterface interface {
 	// Corresponds with POST /vm-replications/{replicationId}/failover (the `FailoverVmReplication` operationId).
 	FailoverVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *FailoverVmReplicationParams, body FailoverVmReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CleanupTestFailoverVmReplication Clean up the test failover of a VM replication
+	//
+	// Removes the test failover image. Answers 202 and a task. Recovery state `TEST` →
+	// `NOT_STARTED`.
+	//
+	// failoverkit choice: a replication in any other recovery state has no test image to clean
+	// up and is refused synchronously with 400 `InvalidRecoveryState`. Once accepted the
+	// recovery state is IN_PROGRESS; on success it is NOT_STARTED with the test's
+	// `recoveryInfo.vAppId`/`vcdVmId` removed (`workflowInfo` `type` `testCleanup`, result the
+	// replication); on failure it is TEST again.
+	//
+	// Corresponds with DELETE /vm-replications/{replicationId}/failover-test (the `CleanupTestFailoverVmReplication` operationId).
+	CleanupTestFailoverVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *CleanupTestFailoverVmReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TestFailoverVmReplicationWithBody Test failover of a VM replication
+	//
+	// Starts a test failover: the VM is recovered at the destination, in an isolated copy, while
+	// replication goes on. The drill ends with `DELETE …/failover-test` (test cleanup).
+	// Answers 202 and a task; poll `GET /tasks/{taskId}`. Recovery state `NOT_STARTED` → `TEST`.
+	//
+	// failoverkit choice: only a replication in recovery state NOT_STARTED may be tested; TEST
+	// (a test image exists: clean up the test failover first), IN_PROGRESS (a recovery is
+	// running) and COMPLETE (failed over: reverse it first) are refused synchronously with 400
+	// `InvalidRecoveryState`, and no task is created. Once accepted the recovery state is
+	// IN_PROGRESS; on success it becomes TEST with `recoveryInfo.vAppId`/`vcdVmId` set, and the
+	// task's `result` is the replication (`resultType` `SingleVmReplicationInfo`, `workflowInfo`
+	// `type` `testFailover`); on failure it is NOT_STARTED again. Unknown body fields (the
+	// community PowerShell module's `preconfiguredNetwork`, `snapshotOptions`,
+	// `exposePITsAsSnapshots`, `instanceMap`, `consolidate`) are ignored; a missing `type` means
+	// `vcloud`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /vm-replications/{replicationId}/failover-test (the `TestFailoverVmReplication` operationId).
+	TestFailoverVmReplicationWithBody(ctx context.Context, replicationId ReplicationIdPath, params *TestFailoverVmReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TestFailoverVmReplication Test failover of a VM replication
+	//
+	// Starts a test failover: the VM is recovered at the destination, in an isolated copy, while
+	// replication goes on. The drill ends with `DELETE …/failover-test` (test cleanup).
+	// Answers 202 and a task; poll `GET /tasks/{taskId}`. Recovery state `NOT_STARTED` → `TEST`.
+	//
+	// failoverkit choice: only a replication in recovery state NOT_STARTED may be tested; TEST
+	// (a test image exists: clean up the test failover first), IN_PROGRESS (a recovery is
+	// running) and COMPLETE (failed over: reverse it first) are refused synchronously with 400
+	// `InvalidRecoveryState`, and no task is created. Once accepted the recovery state is
+	// IN_PROGRESS; on success it becomes TEST with `recoveryInfo.vAppId`/`vcdVmId` set, and the
+	// task's `result` is the replication (`resultType` `SingleVmReplicationInfo`, `workflowInfo`
+	// `type` `testFailover`); on failure it is NOT_STARTED again. Unknown body fields (the
+	// community PowerShell module's `preconfiguredNetwork`, `snapshotOptions`,
+	// `exposePITsAsSnapshots`, `instanceMap`, `consolidate`) are ignored; a missing `type` means
+	// `vcloud`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /vm-replications/{replicationId}/failover-test (the `TestFailoverVmReplication` operationId).
+	TestFailoverVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *TestFailoverVmReplicationParams, body TestFailoverVmReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListVmReplicationInstances List the point-in-time instances of a VM replication
 	//
 	// Returns the replication's point-in-time instances as a bare array of `InstanceInfo`,
@@ -408,6 +598,40 @@ type ClientInterface interface {
 	// Corresponds with GET /vm-replications/{replicationId}/instances (the `ListVmReplicationInstances` operationId).
 	ListVmReplicationInstances(ctx context.Context, replicationId ReplicationIdPath, params *ListVmReplicationInstancesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// MigrateVmReplicationWithBody Planned migration of a VM replication
+	//
+	// Planned migration: powers off the source, syncs, recovers at the destination, then powers
+	// off and undeploys the source. Answers 202 and a task. Recovery state → `COMPLETE`.
+	//
+	// failoverkit choice: only NOT_STARTED may be migrated; TEST (clean up the test failover
+	// first), IN_PROGRESS and COMPLETE (reverse it first) are refused synchronously with 400
+	// `InvalidRecoveryState`; a paused replication is refused with 400 `ReplicationPaused` (a
+	// migration syncs first). Once accepted the recovery state is IN_PROGRESS; success is as for
+	// a failover (`workflowInfo` `type` `migrate`, a new instance from the final sync); failure
+	// puts it back to NOT_STARTED. Unknown body fields are ignored.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /vm-replications/{replicationId}/migrate (the `MigrateVmReplication` operationId).
+	MigrateVmReplicationWithBody(ctx context.Context, replicationId ReplicationIdPath, params *MigrateVmReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MigrateVmReplication Planned migration of a VM replication
+	//
+	// Planned migration: powers off the source, syncs, recovers at the destination, then powers
+	// off and undeploys the source. Answers 202 and a task. Recovery state → `COMPLETE`.
+	//
+	// failoverkit choice: only NOT_STARTED may be migrated; TEST (clean up the test failover
+	// first), IN_PROGRESS and COMPLETE (reverse it first) are refused synchronously with 400
+	// `InvalidRecoveryState`; a paused replication is refused with 400 `ReplicationPaused` (a
+	// migration syncs first). Once accepted the recovery state is IN_PROGRESS; success is as for
+	// a failover (`workflowInfo` `type` `migrate`, a new instance from the final sync); failure
+	// puts it back to NOT_STARTED. Unknown body fields are ignored.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /vm-replications/{replicationId}/migrate (the `MigrateVmReplication` operationId).
+	MigrateVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *MigrateVmReplicationParams, body MigrateVmReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetVmReplicationNetworkSettings Get the network settings of a VM replication
 	//
 	// Returns the NIC and vApp network settings stored with the replication for a failover
@@ -420,6 +644,61 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /vm-replications/{replicationId}/network-settings (the `GetVmReplicationNetworkSettings` operationId).
 	GetVmReplicationNetworkSettings(ctx context.Context, replicationId ReplicationIdPath, params *GetVmReplicationNetworkSettingsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PauseVmReplication Pause a VM replication
+	//
+	// Pauses replication traffic. No body. Answers 202 and a task. `isPaused` becomes true.
+	//
+	// failoverkit choice: an already paused replication is refused synchronously with 400
+	// `ReplicationPaused`; IN_PROGRESS with 400 `InvalidRecoveryState`. On success `isPaused` is
+	// true and `dataConnectionState` `PAUSED` (`workflowInfo` `type` `pause`, result the
+	// replication).
+	//
+	// Corresponds with POST /vm-replications/{replicationId}/pause (the `PauseVmReplication` operationId).
+	PauseVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *PauseVmReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ResumeVmReplication Resume a VM replication
+	//
+	// Resumes a paused replication. No body. Answers 202 and a task. `isPaused` becomes false.
+	//
+	// failoverkit choice: resuming a replication that is not paused is accepted and changes
+	// nothing (the community PowerShell module sends it without checking); IN_PROGRESS is
+	// refused with 400 `InvalidRecoveryState`. On success `isPaused` is false and
+	// `dataConnectionState` `OK` (`workflowInfo` `type` `resume`, result the replication).
+	//
+	// Corresponds with POST /vm-replications/{replicationId}/resume (the `ResumeVmReplication` operationId).
+	ResumeVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *ResumeVmReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReverseVmReplication Reverse a VM replication
+	//
+	// Re-protects a recovered (failed-over or migrated) workload by replicating it back: the
+	// source disks become seeds and the direction flips. A reversed replication must be
+	// recovered again to return. No body. Answers 202 and a task. Recovery state `COMPLETE` →
+	// `NOT_STARTED`.
+	//
+	// failoverkit choice: any recovery state but COMPLETE is refused synchronously with 400
+	// `InvalidRecoveryState` (fail over first). Once accepted the recovery state is IN_PROGRESS;
+	// on success it is NOT_STARTED, `isReversed` flips, the source and destination `site`,
+	// `org`, `vdcId` and `vdcName` swap, the recovery details are cleared (`workflowInfo` `type`
+	// `reverse`, result the replication); on failure it is COMPLETE again. The `On-Prem-Auth`
+	// header is accepted and not checked.
+	//
+	// Corresponds with POST /vm-replications/{replicationId}/reverse (the `ReverseVmReplication` operationId).
+	ReverseVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *ReverseVmReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SyncVmReplication Sync a VM replication now
+	//
+	// Takes a new point-in-time instance now and reschedules the next one by the RPO. No body.
+	// Answers 202 and a task. Recovery state unchanged.
+	//
+	// failoverkit choice: a paused replication is refused synchronously with 400
+	// `ReplicationPaused` (resume it first), a replication in IN_PROGRESS or COMPLETE (nothing to
+	// replicate from) with 400 `InvalidRecoveryState`. On success a new instance (`replica-`
+	// key, next sequence number) is the first of `…/instances` and
+	// `destinationState.latestInstance` (`workflowInfo` `type` `sync`, result the replication).
+	//
+	// Corresponds with POST /vm-replications/{replicationId}/sync (the `SyncVmReplication` operationId).
+	SyncVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *SyncVmReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetAbout Get product information
@@ -732,6 +1011,224 @@ func (c *Client) GetTask(ctx context.Context, taskId TaskIdPath, params *GetTask
 	return c.Client.Do(req)
 }
 
+// ListVappReplications List vApp replications
+//
+// Lists the cloud vApp replications (`C4VAPP-` identifiers), each with its VM replications
+// (`vmReplications`, full `SingleVmReplicationInfo` objects), as a page.
+//
+// failoverkit choice: `ids` (comma list) and `vappName` (case-insensitive substring) filter,
+// `sourceSiteType` is `vcloud` for every vApp replication of the mock; the order is by id;
+// `limit` above 100 is served as 100 (as for VM replications).
+//
+// Corresponds with GET /vapp-replications (the `ListVappReplications` operationId).
+func (c *Client) ListVappReplications(ctx context.Context, params *ListVappReplicationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListVappReplicationsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteVappReplication Stop (delete) a vApp replication
+//
+// Stops and removes the vApp replication and its VM replications. Answers 202 and a task
+// without result (`C4ApiTaskOfVoid` / `C4ApiTask_of_object`), as VMware KB 315136 does it with
+// curl.
+//
+// failoverkit choice: refused with 400 `InvalidRecoveryState` while a VM of it is TEST or
+// IN_PROGRESS (as for a VM replication); `workflowInfo` `type` `delete`, `resourceType`
+// `vappReplication`.
+//
+// Corresponds with DELETE /vapp-replications/{replicationId} (the `DeleteVappReplication` operationId).
+func (c *Client) DeleteVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *DeleteVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteVappReplicationRequest(c.Server, replicationId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVappReplication Get a vApp replication
+//
+// Returns one vApp replication with its VM replications; clients read the vApp's state from
+// the children's `recoveryState` and `isPaused`.
+//
+// failoverkit choice: an unknown identifier answers 404 `VappReplicationNotFound`.
+//
+// Corresponds with GET /vapp-replications/{replicationId} (the `GetVappReplication` operationId).
+func (c *Client) GetVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *GetVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVappReplicationRequest(c.Server, replicationId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FailoverVappReplicationWithBody Failover a vApp replication
+//
+// Fails every VM of the vApp over into one recovered vApp. Answers 202 and a task
+// (`C4ApiTask_of_VappReplicationInfo`).
+//
+// failoverkit choice: the VM rules apply to each VM (refused with 400 `InvalidRecoveryState`
+// naming the vApp and the VM when one of them is TEST, IN_PROGRESS or COMPLETE); every VM is
+// IN_PROGRESS while the task runs and COMPLETE after, all with the same recovered vApp (the
+// vApp's `destination.recoveredVappId`); the result is the vApp with its VMs
+// (`resultType` `VappReplicationInfo`, `workflowInfo` `failover`/`vappReplication`). Unknown
+// body fields (`instanceMap`, `snapshotOptions`, …) are ignored.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /vapp-replications/{replicationId}/failover (the `FailoverVappReplication` operationId).
+func (c *Client) FailoverVappReplicationWithBody(ctx context.Context, replicationId VappReplicationIdPath, params *FailoverVappReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFailoverVappReplicationRequestWithBody(c.Server, replicationId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FailoverVappReplication Failover a vApp replication
+//
+// Fails every VM of the vApp over into one recovered vApp. Answers 202 and a task
+// (`C4ApiTask_of_VappReplicationInfo`).
+//
+// failoverkit choice: the VM rules apply to each VM (refused with 400 `InvalidRecoveryState`
+// naming the vApp and the VM when one of them is TEST, IN_PROGRESS or COMPLETE); every VM is
+// IN_PROGRESS while the task runs and COMPLETE after, all with the same recovered vApp (the
+// vApp's `destination.recoveredVappId`); the result is the vApp with its VMs
+// (`resultType` `VappReplicationInfo`, `workflowInfo` `failover`/`vappReplication`). Unknown
+// body fields (`instanceMap`, `snapshotOptions`, …) are ignored.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /vapp-replications/{replicationId}/failover (the `FailoverVappReplication` operationId).
+func (c *Client) FailoverVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *FailoverVappReplicationParams, body FailoverVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFailoverVappReplicationRequest(c.Server, replicationId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CleanupTestFailoverVappReplication Clean up the test failover of a vApp replication
+//
+// failoverkit choice: every VM must be TEST (else 400 `InvalidRecoveryState`); they become
+// NOT_STARTED (`workflowInfo` `testCleanup`, result the vApp).
+//
+// Corresponds with DELETE /vapp-replications/{replicationId}/failover-test (the `CleanupTestFailoverVappReplication` operationId).
+func (c *Client) CleanupTestFailoverVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *CleanupTestFailoverVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCleanupTestFailoverVappReplicationRequest(c.Server, replicationId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TestFailoverVappReplicationWithBody Test failover of a vApp replication
+//
+// Test failover of every VM of the vApp. failoverkit choice: the VM rules apply to each VM
+// (NOT_STARTED → TEST); result the vApp with its VMs (`workflowInfo` `testFailover`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /vapp-replications/{replicationId}/failover-test (the `TestFailoverVappReplication` operationId).
+func (c *Client) TestFailoverVappReplicationWithBody(ctx context.Context, replicationId VappReplicationIdPath, params *TestFailoverVappReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTestFailoverVappReplicationRequestWithBody(c.Server, replicationId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TestFailoverVappReplication Test failover of a vApp replication
+//
+// Test failover of every VM of the vApp. failoverkit choice: the VM rules apply to each VM
+// (NOT_STARTED → TEST); result the vApp with its VMs (`workflowInfo` `testFailover`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /vapp-replications/{replicationId}/failover-test (the `TestFailoverVappReplication` operationId).
+func (c *Client) TestFailoverVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *TestFailoverVappReplicationParams, body TestFailoverVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTestFailoverVappReplicationRequest(c.Server, replicationId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVappReplicationNetworkSettings Get the network settings of a vApp replication
+//
+// Returns the vApp network settings stored for a failover and a test failover (the vApp
+// variant carries only `vAppNetworkSettings`); the community PowerShell module copies them
+// into its vApp bodies.
+//
+// failoverkit choice: an unknown vApp answers 404 `VappReplicationNotFound`; the settings are
+// empty (`copySourceNetworks` true, no mappings).
+//
+// Corresponds with GET /vapp-replications/{replicationId}/network-settings (the `GetVappReplicationNetworkSettings` operationId).
+func (c *Client) GetVappReplicationNetworkSettings(ctx context.Context, replicationId VappReplicationIdPath, params *GetVappReplicationNetworkSettingsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVappReplicationNetworkSettingsRequest(c.Server, replicationId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReverseVappReplication Reverse a vApp replication
+//
+// failoverkit choice: every VM must be COMPLETE (else 400 `InvalidRecoveryState`); each is
+// reversed as a VM replication is, the vApp's source and destination swap and its
+// `recoveredVappId` is cleared (`workflowInfo` `reverse`, result the vApp).
+//
+// Corresponds with POST /vapp-replications/{replicationId}/reverse (the `ReverseVappReplication` operationId).
+func (c *Client) ReverseVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *ReverseVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReverseVappReplicationRequest(c.Server, replicationId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListVcSites List the vCenter (on-premises) sites
 //
 // Returns the on-premises vCenter sites paired with this cloud site as a bare array; PowerVCAV's
@@ -772,6 +1269,30 @@ func (c *Client) ListVcSites(ctx context.Context, params *ListVcSitesParams, req
 // Corresponds with GET /vm-replications (the `ListVmReplications` operationId).
 func (c *Client) ListVmReplications(ctx context.Context, params *ListVmReplicationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListVmReplicationsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteVmReplication Stop (delete) a VM replication
+//
+// Stops and removes the replication. Answers 202 and a task (`C4ApiTaskOfVoid` in 3.x and
+// 4.3, `C4ApiTask_of_object` from 4.4) that has no result.
+//
+// failoverkit choice: a replication in IN_PROGRESS (a recovery is running) or TEST (clean up
+// the test failover first) is refused synchronously with 400 `InvalidRecoveryState`. On
+// success the replication, its instances and network settings are gone (`GET` answers 404
+// `VmReplicationNotFound`); the task has `workflowInfo` `type` `delete` and no `result` or
+// `resultType`.
+//
+// Corresponds with DELETE /vm-replications/{replicationId} (the `DeleteVmReplication` operationId).
+func (c *Client) DeleteVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *DeleteVmReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteVmReplicationRequest(c.Server, replicationId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -897,6 +1418,94 @@ func (c *Client) FailoverVmReplication(ctx context.Context, replicationId Replic
 	return c.Client.Do(req)
 }
 
+// CleanupTestFailoverVmReplication Clean up the test failover of a VM replication
+//
+// Removes the test failover image. Answers 202 and a task. Recovery state `TEST` →
+// `NOT_STARTED`.
+//
+// failoverkit choice: a replication in any other recovery state has no test image to clean
+// up and is refused synchronously with 400 `InvalidRecoveryState`. Once accepted the
+// recovery state is IN_PROGRESS; on success it is NOT_STARTED with the test's
+// `recoveryInfo.vAppId`/`vcdVmId` removed (`workflowInfo` `type` `testCleanup`, result the
+// replication); on failure it is TEST again.
+//
+// Corresponds with DELETE /vm-replications/{replicationId}/failover-test (the `CleanupTestFailoverVmReplication` operationId).
+func (c *Client) CleanupTestFailoverVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *CleanupTestFailoverVmReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCleanupTestFailoverVmReplicationRequest(c.Server, replicationId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TestFailoverVmReplicationWithBody Test failover of a VM replication
+//
+// Starts a test failover: the VM is recovered at the destination, in an isolated copy, while
+// replication goes on. The drill ends with `DELETE …/failover-test` (test cleanup).
+// Answers 202 and a task; poll `GET /tasks/{taskId}`. Recovery state `NOT_STARTED` → `TEST`.
+//
+// failoverkit choice: only a replication in recovery state NOT_STARTED may be tested; TEST
+// (a test image exists: clean up the test failover first), IN_PROGRESS (a recovery is
+// running) and COMPLETE (failed over: reverse it first) are refused synchronously with 400
+// `InvalidRecoveryState`, and no task is created. Once accepted the recovery state is
+// IN_PROGRESS; on success it becomes TEST with `recoveryInfo.vAppId`/`vcdVmId` set, and the
+// task's `result` is the replication (`resultType` `SingleVmReplicationInfo`, `workflowInfo`
+// `type` `testFailover`); on failure it is NOT_STARTED again. Unknown body fields (the
+// community PowerShell module's `preconfiguredNetwork`, `snapshotOptions`,
+// `exposePITsAsSnapshots`, `instanceMap`, `consolidate`) are ignored; a missing `type` means
+// `vcloud`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /vm-replications/{replicationId}/failover-test (the `TestFailoverVmReplication` operationId).
+func (c *Client) TestFailoverVmReplicationWithBody(ctx context.Context, replicationId ReplicationIdPath, params *TestFailoverVmReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTestFailoverVmReplicationRequestWithBody(c.Server, replicationId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TestFailoverVmReplication Test failover of a VM replication
+//
+// Starts a test failover: the VM is recovered at the destination, in an isolated copy, while
+// replication goes on. The drill ends with `DELETE …/failover-test` (test cleanup).
+// Answers 202 and a task; poll `GET /tasks/{taskId}`. Recovery state `NOT_STARTED` → `TEST`.
+//
+// failoverkit choice: only a replication in recovery state NOT_STARTED may be tested; TEST
+// (a test image exists: clean up the test failover first), IN_PROGRESS (a recovery is
+// running) and COMPLETE (failed over: reverse it first) are refused synchronously with 400
+// `InvalidRecoveryState`, and no task is created. Once accepted the recovery state is
+// IN_PROGRESS; on success it becomes TEST with `recoveryInfo.vAppId`/`vcdVmId` set, and the
+// task's `result` is the replication (`resultType` `SingleVmReplicationInfo`, `workflowInfo`
+// `type` `testFailover`); on failure it is NOT_STARTED again. Unknown body fields (the
+// community PowerShell module's `preconfiguredNetwork`, `snapshotOptions`,
+// `exposePITsAsSnapshots`, `instanceMap`, `consolidate`) are ignored; a missing `type` means
+// `vcloud`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /vm-replications/{replicationId}/failover-test (the `TestFailoverVmReplication` operationId).
+func (c *Client) TestFailoverVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *TestFailoverVmReplicationParams, body TestFailoverVmReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTestFailoverVmReplicationRequest(c.Server, replicationId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListVmReplicationInstances List the point-in-time instances of a VM replication
 //
 // Returns the replication's point-in-time instances as a bare array of `InstanceInfo`,
@@ -920,6 +1529,60 @@ func (c *Client) ListVmReplicationInstances(ctx context.Context, replicationId R
 	return c.Client.Do(req)
 }
 
+// MigrateVmReplicationWithBody Planned migration of a VM replication
+//
+// Planned migration: powers off the source, syncs, recovers at the destination, then powers
+// off and undeploys the source. Answers 202 and a task. Recovery state → `COMPLETE`.
+//
+// failoverkit choice: only NOT_STARTED may be migrated; TEST (clean up the test failover
+// first), IN_PROGRESS and COMPLETE (reverse it first) are refused synchronously with 400
+// `InvalidRecoveryState`; a paused replication is refused with 400 `ReplicationPaused` (a
+// migration syncs first). Once accepted the recovery state is IN_PROGRESS; success is as for
+// a failover (`workflowInfo` `type` `migrate`, a new instance from the final sync); failure
+// puts it back to NOT_STARTED. Unknown body fields are ignored.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /vm-replications/{replicationId}/migrate (the `MigrateVmReplication` operationId).
+func (c *Client) MigrateVmReplicationWithBody(ctx context.Context, replicationId ReplicationIdPath, params *MigrateVmReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMigrateVmReplicationRequestWithBody(c.Server, replicationId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MigrateVmReplication Planned migration of a VM replication
+//
+// Planned migration: powers off the source, syncs, recovers at the destination, then powers
+// off and undeploys the source. Answers 202 and a task. Recovery state → `COMPLETE`.
+//
+// failoverkit choice: only NOT_STARTED may be migrated; TEST (clean up the test failover
+// first), IN_PROGRESS and COMPLETE (reverse it first) are refused synchronously with 400
+// `InvalidRecoveryState`; a paused replication is refused with 400 `ReplicationPaused` (a
+// migration syncs first). Once accepted the recovery state is IN_PROGRESS; success is as for
+// a failover (`workflowInfo` `type` `migrate`, a new instance from the final sync); failure
+// puts it back to NOT_STARTED. Unknown body fields are ignored.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /vm-replications/{replicationId}/migrate (the `MigrateVmReplication` operationId).
+func (c *Client) MigrateVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *MigrateVmReplicationParams, body MigrateVmReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMigrateVmReplicationRequest(c.Server, replicationId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetVmReplicationNetworkSettings Get the network settings of a VM replication
 //
 // Returns the NIC and vApp network settings stored with the replication for a failover
@@ -933,6 +1596,101 @@ func (c *Client) ListVmReplicationInstances(ctx context.Context, replicationId R
 // Corresponds with GET /vm-replications/{replicationId}/network-settings (the `GetVmReplicationNetworkSettings` operationId).
 func (c *Client) GetVmReplicationNetworkSettings(ctx context.Context, replicationId ReplicationIdPath, params *GetVmReplicationNetworkSettingsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetVmReplicationNetworkSettingsRequest(c.Server, replicationId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PauseVmReplication Pause a VM replication
+//
+// Pauses replication traffic. No body. Answers 202 and a task. `isPaused` becomes true.
+//
+// failoverkit choice: an already paused replication is refused synchronously with 400
+// `ReplicationPaused`; IN_PROGRESS with 400 `InvalidRecoveryState`. On success `isPaused` is
+// true and `dataConnectionState` `PAUSED` (`workflowInfo` `type` `pause`, result the
+// replication).
+//
+// Corresponds with POST /vm-replications/{replicationId}/pause (the `PauseVmReplication` operationId).
+func (c *Client) PauseVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *PauseVmReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPauseVmReplicationRequest(c.Server, replicationId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ResumeVmReplication Resume a VM replication
+//
+// Resumes a paused replication. No body. Answers 202 and a task. `isPaused` becomes false.
+//
+// failoverkit choice: resuming a replication that is not paused is accepted and changes
+// nothing (the community PowerShell module sends it without checking); IN_PROGRESS is
+// refused with 400 `InvalidRecoveryState`. On success `isPaused` is false and
+// `dataConnectionState` `OK` (`workflowInfo` `type` `resume`, result the replication).
+//
+// Corresponds with POST /vm-replications/{replicationId}/resume (the `ResumeVmReplication` operationId).
+func (c *Client) ResumeVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *ResumeVmReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewResumeVmReplicationRequest(c.Server, replicationId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReverseVmReplication Reverse a VM replication
+//
+// Re-protects a recovered (failed-over or migrated) workload by replicating it back: the
+// source disks become seeds and the direction flips. A reversed replication must be
+// recovered again to return. No body. Answers 202 and a task. Recovery state `COMPLETE` →
+// `NOT_STARTED`.
+//
+// failoverkit choice: any recovery state but COMPLETE is refused synchronously with 400
+// `InvalidRecoveryState` (fail over first). Once accepted the recovery state is IN_PROGRESS;
+// on success it is NOT_STARTED, `isReversed` flips, the source and destination `site`,
+// `org`, `vdcId` and `vdcName` swap, the recovery details are cleared (`workflowInfo` `type`
+// `reverse`, result the replication); on failure it is COMPLETE again. The `On-Prem-Auth`
+// header is accepted and not checked.
+//
+// Corresponds with POST /vm-replications/{replicationId}/reverse (the `ReverseVmReplication` operationId).
+func (c *Client) ReverseVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *ReverseVmReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReverseVmReplicationRequest(c.Server, replicationId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SyncVmReplication Sync a VM replication now
+//
+// Takes a new point-in-time instance now and reschedules the next one by the RPO. No body.
+// Answers 202 and a task. Recovery state unchanged.
+//
+// failoverkit choice: a paused replication is refused synchronously with 400
+// `ReplicationPaused` (resume it first), a replication in IN_PROGRESS or COMPLETE (nothing to
+// replicate from) with 400 `InvalidRecoveryState`. On success a new instance (`replica-`
+// key, next sequence number) is the first of `…/instances` and
+// `destinationState.latestInstance` (`workflowInfo` `type` `sync`, result the replication).
+//
+// Corresponds with POST /vm-replications/{replicationId}/sync (the `SyncVmReplication` operationId).
+func (c *Client) SyncVmReplication(ctx context.Context, replicationId ReplicationIdPath, params *SyncVmReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSyncVmReplicationRequest(c.Server, replicationId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1555,6 +2313,704 @@ func NewGetTaskRequest(server string, taskId TaskIdPath, params *GetTaskParams) 
 	return req, nil
 }
 
+// NewListVappReplicationsRequest constructs an http.Request for the ListVappReplications method
+func NewListVappReplicationsRequest(server string, params *ListVappReplicationsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vapp-replications")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Ids != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.VappName != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "vappName", *params.VappName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SourceSiteType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sourceSiteType", *params.SourceSiteType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteVappReplicationRequest constructs an http.Request for the DeleteVappReplication method
+func NewDeleteVappReplicationRequest(server string, replicationId VappReplicationIdPath, params *DeleteVappReplicationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vapp-replications/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetVappReplicationRequest constructs an http.Request for the GetVappReplication method
+func NewGetVappReplicationRequest(server string, replicationId VappReplicationIdPath, params *GetVappReplicationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vapp-replications/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewFailoverVappReplicationRequest calls the generic FailoverVappReplication builder with application/json body
+func NewFailoverVappReplicationRequest(server string, replicationId VappReplicationIdPath, params *FailoverVappReplicationParams, body FailoverVappReplicationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewFailoverVappReplicationRequestWithBody(server, replicationId, params, "application/json", bodyReader)
+}
+
+// NewFailoverVappReplicationRequestWithBody constructs an http.Request for the FailoverVappReplication method, with any body, and a specified content type
+func NewFailoverVappReplicationRequestWithBody(server string, replicationId VappReplicationIdPath, params *FailoverVappReplicationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vapp-replications/%s/failover", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewCleanupTestFailoverVappReplicationRequest constructs an http.Request for the CleanupTestFailoverVappReplication method
+func NewCleanupTestFailoverVappReplicationRequest(server string, replicationId VappReplicationIdPath, params *CleanupTestFailoverVappReplicationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vapp-replications/%s/failover-test", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewTestFailoverVappReplicationRequest calls the generic TestFailoverVappReplication builder with application/json body
+func NewTestFailoverVappReplicationRequest(server string, replicationId VappReplicationIdPath, params *TestFailoverVappReplicationParams, body TestFailoverVappReplicationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewTestFailoverVappReplicationRequestWithBody(server, replicationId, params, "application/json", bodyReader)
+}
+
+// NewTestFailoverVappReplicationRequestWithBody constructs an http.Request for the TestFailoverVappReplication method, with any body, and a specified content type
+func NewTestFailoverVappReplicationRequestWithBody(server string, replicationId VappReplicationIdPath, params *TestFailoverVappReplicationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vapp-replications/%s/failover-test", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetVappReplicationNetworkSettingsRequest constructs an http.Request for the GetVappReplicationNetworkSettings method
+func NewGetVappReplicationNetworkSettingsRequest(server string, replicationId VappReplicationIdPath, params *GetVappReplicationNetworkSettingsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vapp-replications/%s/network-settings", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewReverseVappReplicationRequest constructs an http.Request for the ReverseVappReplication method
+func NewReverseVappReplicationRequest(server string, replicationId VappReplicationIdPath, params *ReverseVappReplicationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vapp-replications/%s/reverse", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+		if params.OnPremAuth != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "On-Prem-Auth", *params.OnPremAuth, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("On-Prem-Auth", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListVcSitesRequest constructs an http.Request for the ListVcSites method
 func NewListVcSitesRequest(server string, params *ListVcSitesParams) (*http.Request, error) {
 	var err error
@@ -1942,6 +3398,82 @@ func NewListVmReplicationsRequest(server string, params *ListVmReplicationsParam
 	return req, nil
 }
 
+// NewDeleteVmReplicationRequest constructs an http.Request for the DeleteVmReplication method
+func NewDeleteVmReplicationRequest(server string, replicationId ReplicationIdPath, params *DeleteVmReplicationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vm-replications/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetVmReplicationRequest constructs an http.Request for the GetVmReplication method
 func NewGetVmReplicationRequest(server string, replicationId ReplicationIdPath, params *GetVmReplicationParams) (*http.Request, error) {
 	var err error
@@ -2107,6 +3639,171 @@ func NewFailoverVmReplicationRequestWithBody(server string, replicationId Replic
 	return req, nil
 }
 
+// NewCleanupTestFailoverVmReplicationRequest constructs an http.Request for the CleanupTestFailoverVmReplication method
+func NewCleanupTestFailoverVmReplicationRequest(server string, replicationId ReplicationIdPath, params *CleanupTestFailoverVmReplicationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vm-replications/%s/failover-test", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewTestFailoverVmReplicationRequest calls the generic TestFailoverVmReplication builder with application/json body
+func NewTestFailoverVmReplicationRequest(server string, replicationId ReplicationIdPath, params *TestFailoverVmReplicationParams, body TestFailoverVmReplicationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewTestFailoverVmReplicationRequestWithBody(server, replicationId, params, "application/json", bodyReader)
+}
+
+// NewTestFailoverVmReplicationRequestWithBody constructs an http.Request for the TestFailoverVmReplication method, with any body, and a specified content type
+func NewTestFailoverVmReplicationRequestWithBody(server string, replicationId ReplicationIdPath, params *TestFailoverVmReplicationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vm-replications/%s/failover-test", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListVmReplicationInstancesRequest constructs an http.Request for the ListVmReplicationInstances method
 func NewListVmReplicationInstancesRequest(server string, replicationId ReplicationIdPath, params *ListVmReplicationInstancesParams) (*http.Request, error) {
 	var err error
@@ -2183,6 +3880,95 @@ func NewListVmReplicationInstancesRequest(server string, replicationId Replicati
 	return req, nil
 }
 
+// NewMigrateVmReplicationRequest calls the generic MigrateVmReplication builder with application/json body
+func NewMigrateVmReplicationRequest(server string, replicationId ReplicationIdPath, params *MigrateVmReplicationParams, body MigrateVmReplicationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMigrateVmReplicationRequestWithBody(server, replicationId, params, "application/json", bodyReader)
+}
+
+// NewMigrateVmReplicationRequestWithBody constructs an http.Request for the MigrateVmReplication method, with any body, and a specified content type
+func NewMigrateVmReplicationRequestWithBody(server string, replicationId ReplicationIdPath, params *MigrateVmReplicationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vm-replications/%s/migrate", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetVmReplicationNetworkSettingsRequest constructs an http.Request for the GetVmReplicationNetworkSettings method
 func NewGetVmReplicationNetworkSettingsRequest(server string, replicationId ReplicationIdPath, params *GetVmReplicationNetworkSettingsParams) (*http.Request, error) {
 	var err error
@@ -2237,6 +4023,321 @@ func NewGetVmReplicationNetworkSettingsRequest(server string, replicationId Repl
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewPauseVmReplicationRequest constructs an http.Request for the PauseVmReplication method
+func NewPauseVmReplicationRequest(server string, replicationId ReplicationIdPath, params *PauseVmReplicationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vm-replications/%s/pause", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewResumeVmReplicationRequest constructs an http.Request for the ResumeVmReplication method
+func NewResumeVmReplicationRequest(server string, replicationId ReplicationIdPath, params *ResumeVmReplicationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vm-replications/%s/resume", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewReverseVmReplicationRequest constructs an http.Request for the ReverseVmReplication method
+func NewReverseVmReplicationRequest(server string, replicationId ReplicationIdPath, params *ReverseVmReplicationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vm-replications/%s/reverse", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+		if params.OnPremAuth != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "On-Prem-Auth", *params.OnPremAuth, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("On-Prem-Auth", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewSyncVmReplicationRequest constructs an http.Request for the SyncVmReplication method
+func NewSyncVmReplicationRequest(server string, replicationId ReplicationIdPath, params *SyncVmReplicationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vm-replications/%s/sync", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2509,6 +4610,136 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /tasks/{taskId} (the `GetTask` operationId).
 	GetTaskWithResponse(ctx context.Context, taskId TaskIdPath, params *GetTaskParams, reqEditors ...RequestEditorFn) (*GetTaskResponse, error)
 
+	// ListVappReplicationsWithResponse List vApp replications
+	//
+	// Lists the cloud vApp replications (`C4VAPP-` identifiers), each with its VM replications
+	// (`vmReplications`, full `SingleVmReplicationInfo` objects), as a page.
+	//
+	// failoverkit choice: `ids` (comma list) and `vappName` (case-insensitive substring) filter,
+	// `sourceSiteType` is `vcloud` for every vApp replication of the mock; the order is by id;
+	// `limit` above 100 is served as 100 (as for VM replications).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /vapp-replications (the `ListVappReplications` operationId).
+	ListVappReplicationsWithResponse(ctx context.Context, params *ListVappReplicationsParams, reqEditors ...RequestEditorFn) (*ListVappReplicationsResponse, error)
+
+	// DeleteVappReplicationWithResponse Stop (delete) a vApp replication
+	//
+	// Stops and removes the vApp replication and its VM replications. Answers 202 and a task
+	// without result (`C4ApiTaskOfVoid` / `C4ApiTask_of_object`), as VMware KB 315136 does it with
+	// curl.
+	//
+	// failoverkit choice: refused with 400 `InvalidRecoveryState` while a VM of it is TEST or
+	// IN_PROGRESS (as for a VM replication); `workflowInfo` `type` `delete`, `resourceType`
+	// `vappReplication`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /vapp-replications/{replicationId} (the `DeleteVappReplication` operationId).
+	DeleteVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *DeleteVappReplicationParams, reqEditors ...RequestEditorFn) (*DeleteVappReplicationResponse, error)
+
+	// GetVappReplicationWithResponse Get a vApp replication
+	//
+	// Returns one vApp replication with its VM replications; clients read the vApp's state from
+	// the children's `recoveryState` and `isPaused`.
+	//
+	// failoverkit choice: an unknown identifier answers 404 `VappReplicationNotFound`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /vapp-replications/{replicationId} (the `GetVappReplication` operationId).
+	GetVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *GetVappReplicationParams, reqEditors ...RequestEditorFn) (*GetVappReplicationResponse, error)
+
+	// FailoverVappReplicationWithBodyWithResponse Failover a vApp replication
+	//
+	// Fails every VM of the vApp over into one recovered vApp. Answers 202 and a task
+	// (`C4ApiTask_of_VappReplicationInfo`).
+	//
+	// failoverkit choice: the VM rules apply to each VM (refused with 400 `InvalidRecoveryState`
+	// naming the vApp and the VM when one of them is TEST, IN_PROGRESS or COMPLETE); every VM is
+	// IN_PROGRESS while the task runs and COMPLETE after, all with the same recovered vApp (the
+	// vApp's `destination.recoveredVappId`); the result is the vApp with its VMs
+	// (`resultType` `VappReplicationInfo`, `workflowInfo` `failover`/`vappReplication`). Unknown
+	// body fields (`instanceMap`, `snapshotOptions`, …) are ignored.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/failover (the `FailoverVappReplication` operationId).
+	FailoverVappReplicationWithBodyWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *FailoverVappReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FailoverVappReplicationResponse, error)
+
+	// FailoverVappReplicationWithResponse Failover a vApp replication
+	//
+	// Fails every VM of the vApp over into one recovered vApp. Answers 202 and a task
+	// (`C4ApiTask_of_VappReplicationInfo`).
+	//
+	// failoverkit choice: the VM rules apply to each VM (refused with 400 `InvalidRecoveryState`
+	// naming the vApp and the VM when one of them is TEST, IN_PROGRESS or COMPLETE); every VM is
+	// IN_PROGRESS while the task runs and COMPLETE after, all with the same recovered vApp (the
+	// vApp's `destination.recoveredVappId`); the result is the vApp with its VMs
+	// (`resultType` `VappReplicationInfo`, `workflowInfo` `failover`/`vappReplication`). Unknown
+	// body fields (`instanceMap`, `snapshotOptions`, …) are ignored.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/failover (the `FailoverVappReplication` operationId).
+	FailoverVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *FailoverVappReplicationParams, body FailoverVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*FailoverVappReplicationResponse, error)
+
+	// CleanupTestFailoverVappReplicationWithResponse Clean up the test failover of a vApp replication
+	//
+	// failoverkit choice: every VM must be TEST (else 400 `InvalidRecoveryState`); they become
+	// NOT_STARTED (`workflowInfo` `testCleanup`, result the vApp).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /vapp-replications/{replicationId}/failover-test (the `CleanupTestFailoverVappReplication` operationId).
+	CleanupTestFailoverVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *CleanupTestFailoverVappReplicationParams, reqEditors ...RequestEditorFn) (*CleanupTestFailoverVappReplicationResponse, error)
+
+	// TestFailoverVappReplicationWithBodyWithResponse Test failover of a vApp replication
+	//
+	// Test failover of every VM of the vApp. failoverkit choice: the VM rules apply to each VM
+	// (NOT_STARTED → TEST); result the vApp with its VMs (`workflowInfo` `testFailover`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/failover-test (the `TestFailoverVappReplication` operationId).
+	TestFailoverVappReplicationWithBodyWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *TestFailoverVappReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TestFailoverVappReplicationResponse, error)
+
+	// TestFailoverVappReplicationWithResponse Test failover of a vApp replication
+	//
+	// Test failover of every VM of the vApp. failoverkit choice: the VM rules apply to each VM
+	// (NOT_STARTED → TEST); result the vApp with its VMs (`workflowInfo` `testFailover`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/failover-test (the `TestFailoverVappReplication` operationId).
+	TestFailoverVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *TestFailoverVappReplicationParams, body TestFailoverVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*TestFailoverVappReplicationResponse, error)
+
+	// GetVappReplicationNetworkSettingsWithResponse Get the network settings of a vApp replication
+	//
+	// Returns the vApp network settings stored for a failover and a test failover (the vApp
+	// variant carries only `vAppNetworkSettings`); the community PowerShell module copies them
+	// into its vApp bodies.
+	//
+	// failoverkit choice: an unknown vApp answers 404 `VappReplicationNotFound`; the settings are
+	// empty (`copySourceNetworks` true, no mappings).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /vapp-replications/{replicationId}/network-settings (the `GetVappReplicationNetworkSettings` operationId).
+	GetVappReplicationNetworkSettingsWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *GetVappReplicationNetworkSettingsParams, reqEditors ...RequestEditorFn) (*GetVappReplicationNetworkSettingsResponse, error)
+
+	// ReverseVappReplicationWithResponse Reverse a vApp replication
+	//
+	// failoverkit choice: every VM must be COMPLETE (else 400 `InvalidRecoveryState`); each is
+	// reversed as a VM replication is, the vApp's source and destination swap and its
+	// `recoveredVappId` is cleared (`workflowInfo` `reverse`, result the vApp).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/reverse (the `ReverseVappReplication` operationId).
+	ReverseVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *ReverseVappReplicationParams, reqEditors ...RequestEditorFn) (*ReverseVappReplicationResponse, error)
+
 	// ListVcSitesWithResponse List the vCenter (on-premises) sites
 	//
 	// Returns the on-premises vCenter sites paired with this cloud site as a bare array; PowerVCAV's
@@ -2542,6 +4773,22 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /vm-replications (the `ListVmReplications` operationId).
 	ListVmReplicationsWithResponse(ctx context.Context, params *ListVmReplicationsParams, reqEditors ...RequestEditorFn) (*ListVmReplicationsResponse, error)
+
+	// DeleteVmReplicationWithResponse Stop (delete) a VM replication
+	//
+	// Stops and removes the replication. Answers 202 and a task (`C4ApiTaskOfVoid` in 3.x and
+	// 4.3, `C4ApiTask_of_object` from 4.4) that has no result.
+	//
+	// failoverkit choice: a replication in IN_PROGRESS (a recovery is running) or TEST (clean up
+	// the test failover first) is refused synchronously with 400 `InvalidRecoveryState`. On
+	// success the replication, its instances and network settings are gone (`GET` answers 404
+	// `VmReplicationNotFound`); the task has `workflowInfo` `type` `delete` and no `result` or
+	// `resultType`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /vm-replications/{replicationId} (the `DeleteVmReplication` operationId).
+	DeleteVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *DeleteVmReplicationParams, reqEditors ...RequestEditorFn) (*DeleteVmReplicationResponse, error)
 
 	// GetVmReplicationWithResponse Get a VM replication
 	//
@@ -2630,6 +4877,66 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /vm-replications/{replicationId}/failover (the `FailoverVmReplication` operationId).
 	FailoverVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *FailoverVmReplicationParams, body FailoverVmReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*FailoverVmReplicationResponse, error)
 
+	// CleanupTestFailoverVmReplicationWithResponse Clean up the test failover of a VM replication
+	//
+	// Removes the test failover image. Answers 202 and a task. Recovery state `TEST` →
+	// `NOT_STARTED`.
+	//
+	// failoverkit choice: a replication in any other recovery state has no test image to clean
+	// up and is refused synchronously with 400 `InvalidRecoveryState`. Once accepted the
+	// recovery state is IN_PROGRESS; on success it is NOT_STARTED with the test's
+	// `recoveryInfo.vAppId`/`vcdVmId` removed (`workflowInfo` `type` `testCleanup`, result the
+	// replication); on failure it is TEST again.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /vm-replications/{replicationId}/failover-test (the `CleanupTestFailoverVmReplication` operationId).
+	CleanupTestFailoverVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *CleanupTestFailoverVmReplicationParams, reqEditors ...RequestEditorFn) (*CleanupTestFailoverVmReplicationResponse, error)
+
+	// TestFailoverVmReplicationWithBodyWithResponse Test failover of a VM replication
+	//
+	// Starts a test failover: the VM is recovered at the destination, in an isolated copy, while
+	// replication goes on. The drill ends with `DELETE …/failover-test` (test cleanup).
+	// Answers 202 and a task; poll `GET /tasks/{taskId}`. Recovery state `NOT_STARTED` → `TEST`.
+	//
+	// failoverkit choice: only a replication in recovery state NOT_STARTED may be tested; TEST
+	// (a test image exists: clean up the test failover first), IN_PROGRESS (a recovery is
+	// running) and COMPLETE (failed over: reverse it first) are refused synchronously with 400
+	// `InvalidRecoveryState`, and no task is created. Once accepted the recovery state is
+	// IN_PROGRESS; on success it becomes TEST with `recoveryInfo.vAppId`/`vcdVmId` set, and the
+	// task's `result` is the replication (`resultType` `SingleVmReplicationInfo`, `workflowInfo`
+	// `type` `testFailover`); on failure it is NOT_STARTED again. Unknown body fields (the
+	// community PowerShell module's `preconfiguredNetwork`, `snapshotOptions`,
+	// `exposePITsAsSnapshots`, `instanceMap`, `consolidate`) are ignored; a missing `type` means
+	// `vcloud`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vm-replications/{replicationId}/failover-test (the `TestFailoverVmReplication` operationId).
+	TestFailoverVmReplicationWithBodyWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *TestFailoverVmReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TestFailoverVmReplicationResponse, error)
+
+	// TestFailoverVmReplicationWithResponse Test failover of a VM replication
+	//
+	// Starts a test failover: the VM is recovered at the destination, in an isolated copy, while
+	// replication goes on. The drill ends with `DELETE …/failover-test` (test cleanup).
+	// Answers 202 and a task; poll `GET /tasks/{taskId}`. Recovery state `NOT_STARTED` → `TEST`.
+	//
+	// failoverkit choice: only a replication in recovery state NOT_STARTED may be tested; TEST
+	// (a test image exists: clean up the test failover first), IN_PROGRESS (a recovery is
+	// running) and COMPLETE (failed over: reverse it first) are refused synchronously with 400
+	// `InvalidRecoveryState`, and no task is created. Once accepted the recovery state is
+	// IN_PROGRESS; on success it becomes TEST with `recoveryInfo.vAppId`/`vcdVmId` set, and the
+	// task's `result` is the replication (`resultType` `SingleVmReplicationInfo`, `workflowInfo`
+	// `type` `testFailover`); on failure it is NOT_STARTED again. Unknown body fields (the
+	// community PowerShell module's `preconfiguredNetwork`, `snapshotOptions`,
+	// `exposePITsAsSnapshots`, `instanceMap`, `consolidate`) are ignored; a missing `type` means
+	// `vcloud`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vm-replications/{replicationId}/failover-test (the `TestFailoverVmReplication` operationId).
+	TestFailoverVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *TestFailoverVmReplicationParams, body TestFailoverVmReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*TestFailoverVmReplicationResponse, error)
+
 	// ListVmReplicationInstancesWithResponse List the point-in-time instances of a VM replication
 	//
 	// Returns the replication's point-in-time instances as a bare array of `InstanceInfo`,
@@ -2645,6 +4952,40 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /vm-replications/{replicationId}/instances (the `ListVmReplicationInstances` operationId).
 	ListVmReplicationInstancesWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *ListVmReplicationInstancesParams, reqEditors ...RequestEditorFn) (*ListVmReplicationInstancesResponse, error)
 
+	// MigrateVmReplicationWithBodyWithResponse Planned migration of a VM replication
+	//
+	// Planned migration: powers off the source, syncs, recovers at the destination, then powers
+	// off and undeploys the source. Answers 202 and a task. Recovery state → `COMPLETE`.
+	//
+	// failoverkit choice: only NOT_STARTED may be migrated; TEST (clean up the test failover
+	// first), IN_PROGRESS and COMPLETE (reverse it first) are refused synchronously with 400
+	// `InvalidRecoveryState`; a paused replication is refused with 400 `ReplicationPaused` (a
+	// migration syncs first). Once accepted the recovery state is IN_PROGRESS; success is as for
+	// a failover (`workflowInfo` `type` `migrate`, a new instance from the final sync); failure
+	// puts it back to NOT_STARTED. Unknown body fields are ignored.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vm-replications/{replicationId}/migrate (the `MigrateVmReplication` operationId).
+	MigrateVmReplicationWithBodyWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *MigrateVmReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MigrateVmReplicationResponse, error)
+
+	// MigrateVmReplicationWithResponse Planned migration of a VM replication
+	//
+	// Planned migration: powers off the source, syncs, recovers at the destination, then powers
+	// off and undeploys the source. Answers 202 and a task. Recovery state → `COMPLETE`.
+	//
+	// failoverkit choice: only NOT_STARTED may be migrated; TEST (clean up the test failover
+	// first), IN_PROGRESS and COMPLETE (reverse it first) are refused synchronously with 400
+	// `InvalidRecoveryState`; a paused replication is refused with 400 `ReplicationPaused` (a
+	// migration syncs first). Once accepted the recovery state is IN_PROGRESS; success is as for
+	// a failover (`workflowInfo` `type` `migrate`, a new instance from the final sync); failure
+	// puts it back to NOT_STARTED. Unknown body fields are ignored.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vm-replications/{replicationId}/migrate (the `MigrateVmReplication` operationId).
+	MigrateVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *MigrateVmReplicationParams, body MigrateVmReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*MigrateVmReplicationResponse, error)
+
 	// GetVmReplicationNetworkSettingsWithResponse Get the network settings of a VM replication
 	//
 	// Returns the NIC and vApp network settings stored with the replication for a failover
@@ -2659,6 +5000,69 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /vm-replications/{replicationId}/network-settings (the `GetVmReplicationNetworkSettings` operationId).
 	GetVmReplicationNetworkSettingsWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *GetVmReplicationNetworkSettingsParams, reqEditors ...RequestEditorFn) (*GetVmReplicationNetworkSettingsResponse, error)
+
+	// PauseVmReplicationWithResponse Pause a VM replication
+	//
+	// Pauses replication traffic. No body. Answers 202 and a task. `isPaused` becomes true.
+	//
+	// failoverkit choice: an already paused replication is refused synchronously with 400
+	// `ReplicationPaused`; IN_PROGRESS with 400 `InvalidRecoveryState`. On success `isPaused` is
+	// true and `dataConnectionState` `PAUSED` (`workflowInfo` `type` `pause`, result the
+	// replication).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vm-replications/{replicationId}/pause (the `PauseVmReplication` operationId).
+	PauseVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *PauseVmReplicationParams, reqEditors ...RequestEditorFn) (*PauseVmReplicationResponse, error)
+
+	// ResumeVmReplicationWithResponse Resume a VM replication
+	//
+	// Resumes a paused replication. No body. Answers 202 and a task. `isPaused` becomes false.
+	//
+	// failoverkit choice: resuming a replication that is not paused is accepted and changes
+	// nothing (the community PowerShell module sends it without checking); IN_PROGRESS is
+	// refused with 400 `InvalidRecoveryState`. On success `isPaused` is false and
+	// `dataConnectionState` `OK` (`workflowInfo` `type` `resume`, result the replication).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vm-replications/{replicationId}/resume (the `ResumeVmReplication` operationId).
+	ResumeVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *ResumeVmReplicationParams, reqEditors ...RequestEditorFn) (*ResumeVmReplicationResponse, error)
+
+	// ReverseVmReplicationWithResponse Reverse a VM replication
+	//
+	// Re-protects a recovered (failed-over or migrated) workload by replicating it back: the
+	// source disks become seeds and the direction flips. A reversed replication must be
+	// recovered again to return. No body. Answers 202 and a task. Recovery state `COMPLETE` →
+	// `NOT_STARTED`.
+	//
+	// failoverkit choice: any recovery state but COMPLETE is refused synchronously with 400
+	// `InvalidRecoveryState` (fail over first). Once accepted the recovery state is IN_PROGRESS;
+	// on success it is NOT_STARTED, `isReversed` flips, the source and destination `site`,
+	// `org`, `vdcId` and `vdcName` swap, the recovery details are cleared (`workflowInfo` `type`
+	// `reverse`, result the replication); on failure it is COMPLETE again. The `On-Prem-Auth`
+	// header is accepted and not checked.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vm-replications/{replicationId}/reverse (the `ReverseVmReplication` operationId).
+	ReverseVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *ReverseVmReplicationParams, reqEditors ...RequestEditorFn) (*ReverseVmReplicationResponse, error)
+
+	// SyncVmReplicationWithResponse Sync a VM replication now
+	//
+	// Takes a new point-in-time instance now and reschedules the next one by the RPO. No body.
+	// Answers 202 and a task. Recovery state unchanged.
+	//
+	// failoverkit choice: a paused replication is refused synchronously with 400
+	// `ReplicationPaused` (resume it first), a replication in IN_PROGRESS or COMPLETE (nothing to
+	// replicate from) with 400 `InvalidRecoveryState`. On success a new instance (`replica-`
+	// key, next sequence number) is the first of `…/instances` and
+	// `destinationState.latestInstance` (`workflowInfo` `type` `sync`, result the replication).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vm-replications/{replicationId}/sync (the `SyncVmReplication` operationId).
+	SyncVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *SyncVmReplicationParams, reqEditors ...RequestEditorFn) (*SyncVmReplicationResponse, error)
 }
 
 // GetAboutResponse401Headers the declared response headers of an HTTP 401 response for GetAbout
@@ -3393,6 +5797,670 @@ func (r GetTaskResponse) ContentType() string {
 	return ""
 }
 
+// ListVappReplicationsResponse401Headers the declared response headers of an HTTP 401 response for ListVappReplications
+type ListVappReplicationsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListVappReplicationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *QueryResultOfVappReplicationInfo
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *VappNotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListVappReplicationsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListVappReplicationsResponse) GetJSON200() *QueryResultOfVappReplicationInfo {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListVappReplicationsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListVappReplicationsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListVappReplicationsResponse) GetJSON404() *VappNotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListVappReplicationsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListVappReplicationsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListVappReplicationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListVappReplicationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListVappReplicationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListVappReplicationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteVappReplicationResponse401Headers the declared response headers of an HTTP 401 response for DeleteVappReplication
+type DeleteVappReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type DeleteVappReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *C4ApiTask
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *VappNotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteVappReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r DeleteVappReplicationResponse) GetJSON202() *C4ApiTask {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteVappReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteVappReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteVappReplicationResponse) GetJSON404() *VappNotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteVappReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteVappReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteVappReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteVappReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteVappReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteVappReplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetVappReplicationResponse401Headers the declared response headers of an HTTP 401 response for GetVappReplication
+type GetVappReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetVappReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VappReplicationInfo
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *VappNotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetVappReplicationResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVappReplicationResponse) GetJSON200() *VappReplicationInfo {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetVappReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetVappReplicationResponse) GetJSON404() *VappNotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetVappReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetVappReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVappReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVappReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVappReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVappReplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// FailoverVappReplicationResponse401Headers the declared response headers of an HTTP 401 response for FailoverVappReplication
+type FailoverVappReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type FailoverVappReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *VappTaskAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *VappNotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *FailoverVappReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r FailoverVappReplicationResponse) GetJSON202() *VappTaskAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r FailoverVappReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r FailoverVappReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r FailoverVappReplicationResponse) GetJSON404() *VappNotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r FailoverVappReplicationResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r FailoverVappReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r FailoverVappReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r FailoverVappReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FailoverVappReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FailoverVappReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FailoverVappReplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CleanupTestFailoverVappReplicationResponse401Headers the declared response headers of an HTTP 401 response for CleanupTestFailoverVappReplication
+type CleanupTestFailoverVappReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type CleanupTestFailoverVappReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *VappTaskAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *VappNotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CleanupTestFailoverVappReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r CleanupTestFailoverVappReplicationResponse) GetJSON202() *VappTaskAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CleanupTestFailoverVappReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CleanupTestFailoverVappReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CleanupTestFailoverVappReplicationResponse) GetJSON404() *VappNotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CleanupTestFailoverVappReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CleanupTestFailoverVappReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CleanupTestFailoverVappReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CleanupTestFailoverVappReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CleanupTestFailoverVappReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CleanupTestFailoverVappReplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// TestFailoverVappReplicationResponse401Headers the declared response headers of an HTTP 401 response for TestFailoverVappReplication
+type TestFailoverVappReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type TestFailoverVappReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *VappTaskAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *VappNotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *TestFailoverVappReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r TestFailoverVappReplicationResponse) GetJSON202() *VappTaskAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r TestFailoverVappReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r TestFailoverVappReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r TestFailoverVappReplicationResponse) GetJSON404() *VappNotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r TestFailoverVappReplicationResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r TestFailoverVappReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r TestFailoverVappReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r TestFailoverVappReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r TestFailoverVappReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r TestFailoverVappReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r TestFailoverVappReplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetVappReplicationNetworkSettingsResponse401Headers the declared response headers of an HTTP 401 response for GetVappReplicationNetworkSettings
+type GetVappReplicationNetworkSettingsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetVappReplicationNetworkSettingsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReplicationNetworkSettings
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *VappNotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetVappReplicationNetworkSettingsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVappReplicationNetworkSettingsResponse) GetJSON200() *ReplicationNetworkSettings {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetVappReplicationNetworkSettingsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetVappReplicationNetworkSettingsResponse) GetJSON404() *VappNotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetVappReplicationNetworkSettingsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetVappReplicationNetworkSettingsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVappReplicationNetworkSettingsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVappReplicationNetworkSettingsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVappReplicationNetworkSettingsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVappReplicationNetworkSettingsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReverseVappReplicationResponse401Headers the declared response headers of an HTTP 401 response for ReverseVappReplication
+type ReverseVappReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ReverseVappReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *VappTaskAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *VappNotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReverseVappReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r ReverseVappReplicationResponse) GetJSON202() *VappTaskAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ReverseVappReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReverseVappReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ReverseVappReplicationResponse) GetJSON404() *VappNotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ReverseVappReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ReverseVappReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ReverseVappReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReverseVappReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReverseVappReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReverseVappReplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListVcSitesResponse401Headers the declared response headers of an HTTP 401 response for ListVcSites
 type ListVcSitesResponse401Headers struct {
 	WWWAuthenticate *string
@@ -3539,6 +6607,89 @@ func (r ListVmReplicationsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListVmReplicationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteVmReplicationResponse401Headers the declared response headers of an HTTP 401 response for DeleteVmReplication
+type DeleteVmReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type DeleteVmReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *C4ApiTask
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteVmReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r DeleteVmReplicationResponse) GetJSON202() *C4ApiTask {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteVmReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteVmReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteVmReplicationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteVmReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteVmReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteVmReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteVmReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteVmReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteVmReplicationResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -3711,6 +6862,179 @@ func (r FailoverVmReplicationResponse) ContentType() string {
 	return ""
 }
 
+// CleanupTestFailoverVmReplicationResponse401Headers the declared response headers of an HTTP 401 response for CleanupTestFailoverVmReplication
+type CleanupTestFailoverVmReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type CleanupTestFailoverVmReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ReplicationTaskAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CleanupTestFailoverVmReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r CleanupTestFailoverVmReplicationResponse) GetJSON202() *ReplicationTaskAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CleanupTestFailoverVmReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CleanupTestFailoverVmReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CleanupTestFailoverVmReplicationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CleanupTestFailoverVmReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CleanupTestFailoverVmReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CleanupTestFailoverVmReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CleanupTestFailoverVmReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CleanupTestFailoverVmReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CleanupTestFailoverVmReplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// TestFailoverVmReplicationResponse401Headers the declared response headers of an HTTP 401 response for TestFailoverVmReplication
+type TestFailoverVmReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type TestFailoverVmReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ReplicationTaskAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *TestFailoverVmReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r TestFailoverVmReplicationResponse) GetJSON202() *ReplicationTaskAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r TestFailoverVmReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r TestFailoverVmReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r TestFailoverVmReplicationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r TestFailoverVmReplicationResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r TestFailoverVmReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r TestFailoverVmReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r TestFailoverVmReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r TestFailoverVmReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r TestFailoverVmReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r TestFailoverVmReplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListVmReplicationInstancesResponse401Headers the declared response headers of an HTTP 401 response for ListVmReplicationInstances
 type ListVmReplicationInstancesResponse401Headers struct {
 	WWWAuthenticate *string
@@ -3787,6 +7111,96 @@ func (r ListVmReplicationInstancesResponse) ContentType() string {
 	return ""
 }
 
+// MigrateVmReplicationResponse401Headers the declared response headers of an HTTP 401 response for MigrateVmReplication
+type MigrateVmReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type MigrateVmReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ReplicationTaskAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *MigrateVmReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r MigrateVmReplicationResponse) GetJSON202() *ReplicationTaskAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r MigrateVmReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r MigrateVmReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r MigrateVmReplicationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r MigrateVmReplicationResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r MigrateVmReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r MigrateVmReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r MigrateVmReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MigrateVmReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MigrateVmReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MigrateVmReplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetVmReplicationNetworkSettingsResponse401Headers the declared response headers of an HTTP 401 response for GetVmReplicationNetworkSettings
 type GetVmReplicationNetworkSettingsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -3857,6 +7271,338 @@ func (r GetVmReplicationNetworkSettingsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetVmReplicationNetworkSettingsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PauseVmReplicationResponse401Headers the declared response headers of an HTTP 401 response for PauseVmReplication
+type PauseVmReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PauseVmReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ReplicationTaskAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PauseVmReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r PauseVmReplicationResponse) GetJSON202() *ReplicationTaskAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PauseVmReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PauseVmReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PauseVmReplicationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PauseVmReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PauseVmReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PauseVmReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PauseVmReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PauseVmReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PauseVmReplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ResumeVmReplicationResponse401Headers the declared response headers of an HTTP 401 response for ResumeVmReplication
+type ResumeVmReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ResumeVmReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ReplicationTaskAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ResumeVmReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r ResumeVmReplicationResponse) GetJSON202() *ReplicationTaskAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ResumeVmReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ResumeVmReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ResumeVmReplicationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ResumeVmReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ResumeVmReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ResumeVmReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ResumeVmReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ResumeVmReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ResumeVmReplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReverseVmReplicationResponse401Headers the declared response headers of an HTTP 401 response for ReverseVmReplication
+type ReverseVmReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ReverseVmReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ReplicationTaskAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReverseVmReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r ReverseVmReplicationResponse) GetJSON202() *ReplicationTaskAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ReverseVmReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ReverseVmReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ReverseVmReplicationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ReverseVmReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ReverseVmReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ReverseVmReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReverseVmReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReverseVmReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReverseVmReplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SyncVmReplicationResponse401Headers the declared response headers of an HTTP 401 response for SyncVmReplication
+type SyncVmReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type SyncVmReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ReplicationTaskAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SyncVmReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r SyncVmReplicationResponse) GetJSON202() *ReplicationTaskAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SyncVmReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SyncVmReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SyncVmReplicationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SyncVmReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SyncVmReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SyncVmReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SyncVmReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SyncVmReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SyncVmReplicationResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -4141,6 +7887,196 @@ func (c *ClientWithResponses) GetTaskWithResponse(ctx context.Context, taskId Ta
 	return ParseGetTaskResponse(rsp)
 }
 
+// ListVappReplicationsWithResponse List vApp replications
+//
+// Lists the cloud vApp replications (`C4VAPP-` identifiers), each with its VM replications
+// (`vmReplications`, full `SingleVmReplicationInfo` objects), as a page.
+//
+// failoverkit choice: `ids` (comma list) and `vappName` (case-insensitive substring) filter,
+// `sourceSiteType` is `vcloud` for every vApp replication of the mock; the order is by id;
+// `limit` above 100 is served as 100 (as for VM replications).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /vapp-replications (the `ListVappReplications` operationId).
+func (c *ClientWithResponses) ListVappReplicationsWithResponse(ctx context.Context, params *ListVappReplicationsParams, reqEditors ...RequestEditorFn) (*ListVappReplicationsResponse, error) {
+	rsp, err := c.ListVappReplications(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListVappReplicationsResponse(rsp)
+}
+
+// DeleteVappReplicationWithResponse Stop (delete) a vApp replication
+//
+// Stops and removes the vApp replication and its VM replications. Answers 202 and a task
+// without result (`C4ApiTaskOfVoid` / `C4ApiTask_of_object`), as VMware KB 315136 does it with
+// curl.
+//
+// failoverkit choice: refused with 400 `InvalidRecoveryState` while a VM of it is TEST or
+// IN_PROGRESS (as for a VM replication); `workflowInfo` `type` `delete`, `resourceType`
+// `vappReplication`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /vapp-replications/{replicationId} (the `DeleteVappReplication` operationId).
+func (c *ClientWithResponses) DeleteVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *DeleteVappReplicationParams, reqEditors ...RequestEditorFn) (*DeleteVappReplicationResponse, error) {
+	rsp, err := c.DeleteVappReplication(ctx, replicationId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteVappReplicationResponse(rsp)
+}
+
+// GetVappReplicationWithResponse Get a vApp replication
+//
+// Returns one vApp replication with its VM replications; clients read the vApp's state from
+// the children's `recoveryState` and `isPaused`.
+//
+// failoverkit choice: an unknown identifier answers 404 `VappReplicationNotFound`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /vapp-replications/{replicationId} (the `GetVappReplication` operationId).
+func (c *ClientWithResponses) GetVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *GetVappReplicationParams, reqEditors ...RequestEditorFn) (*GetVappReplicationResponse, error) {
+	rsp, err := c.GetVappReplication(ctx, replicationId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVappReplicationResponse(rsp)
+}
+
+// FailoverVappReplicationWithBodyWithResponse Failover a vApp replication
+//
+// Fails every VM of the vApp over into one recovered vApp. Answers 202 and a task
+// (`C4ApiTask_of_VappReplicationInfo`).
+//
+// failoverkit choice: the VM rules apply to each VM (refused with 400 `InvalidRecoveryState`
+// naming the vApp and the VM when one of them is TEST, IN_PROGRESS or COMPLETE); every VM is
+// IN_PROGRESS while the task runs and COMPLETE after, all with the same recovered vApp (the
+// vApp's `destination.recoveredVappId`); the result is the vApp with its VMs
+// (`resultType` `VappReplicationInfo`, `workflowInfo` `failover`/`vappReplication`). Unknown
+// body fields (`instanceMap`, `snapshotOptions`, …) are ignored.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vapp-replications/{replicationId}/failover (the `FailoverVappReplication` operationId).
+func (c *ClientWithResponses) FailoverVappReplicationWithBodyWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *FailoverVappReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FailoverVappReplicationResponse, error) {
+	rsp, err := c.FailoverVappReplicationWithBody(ctx, replicationId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFailoverVappReplicationResponse(rsp)
+}
+
+// FailoverVappReplicationWithResponse Failover a vApp replication
+//
+// Fails every VM of the vApp over into one recovered vApp. Answers 202 and a task
+// (`C4ApiTask_of_VappReplicationInfo`).
+//
+// failoverkit choice: the VM rules apply to each VM (refused with 400 `InvalidRecoveryState`
+// naming the vApp and the VM when one of them is TEST, IN_PROGRESS or COMPLETE); every VM is
+// IN_PROGRESS while the task runs and COMPLETE after, all with the same recovered vApp (the
+// vApp's `destination.recoveredVappId`); the result is the vApp with its VMs
+// (`resultType` `VappReplicationInfo`, `workflowInfo` `failover`/`vappReplication`). Unknown
+// body fields (`instanceMap`, `snapshotOptions`, …) are ignored.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vapp-replications/{replicationId}/failover (the `FailoverVappReplication` operationId).
+func (c *ClientWithResponses) FailoverVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *FailoverVappReplicationParams, body FailoverVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*FailoverVappReplicationResponse, error) {
+	rsp, err := c.FailoverVappReplication(ctx, replicationId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFailoverVappReplicationResponse(rsp)
+}
+
+// CleanupTestFailoverVappReplicationWithResponse Clean up the test failover of a vApp replication
+//
+// failoverkit choice: every VM must be TEST (else 400 `InvalidRecoveryState`); they become
+// NOT_STARTED (`workflowInfo` `testCleanup`, result the vApp).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /vapp-replications/{replicationId}/failover-test (the `CleanupTestFailoverVappReplication` operationId).
+func (c *ClientWithResponses) CleanupTestFailoverVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *CleanupTestFailoverVappReplicationParams, reqEditors ...RequestEditorFn) (*CleanupTestFailoverVappReplicationResponse, error) {
+	rsp, err := c.CleanupTestFailoverVappReplication(ctx, replicationId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCleanupTestFailoverVappReplicationResponse(rsp)
+}
+
+// TestFailoverVappReplicationWithBodyWithResponse Test failover of a vApp replication
+//
+// Test failover of every VM of the vApp. failoverkit choice: the VM rules apply to each VM
+// (NOT_STARTED → TEST); result the vApp with its VMs (`workflowInfo` `testFailover`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vapp-replications/{replicationId}/failover-test (the `TestFailoverVappReplication` operationId).
+func (c *ClientWithResponses) TestFailoverVappReplicationWithBodyWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *TestFailoverVappReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TestFailoverVappReplicationResponse, error) {
+	rsp, err := c.TestFailoverVappReplicationWithBody(ctx, replicationId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTestFailoverVappReplicationResponse(rsp)
+}
+
+// TestFailoverVappReplicationWithResponse Test failover of a vApp replication
+//
+// Test failover of every VM of the vApp. failoverkit choice: the VM rules apply to each VM
+// (NOT_STARTED → TEST); result the vApp with its VMs (`workflowInfo` `testFailover`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vapp-replications/{replicationId}/failover-test (the `TestFailoverVappReplication` operationId).
+func (c *ClientWithResponses) TestFailoverVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *TestFailoverVappReplicationParams, body TestFailoverVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*TestFailoverVappReplicationResponse, error) {
+	rsp, err := c.TestFailoverVappReplication(ctx, replicationId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTestFailoverVappReplicationResponse(rsp)
+}
+
+// GetVappReplicationNetworkSettingsWithResponse Get the network settings of a vApp replication
+//
+// Returns the vApp network settings stored for a failover and a test failover (the vApp
+// variant carries only `vAppNetworkSettings`); the community PowerShell module copies them
+// into its vApp bodies.
+//
+// failoverkit choice: an unknown vApp answers 404 `VappReplicationNotFound`; the settings are
+// empty (`copySourceNetworks` true, no mappings).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /vapp-replications/{replicationId}/network-settings (the `GetVappReplicationNetworkSettings` operationId).
+func (c *ClientWithResponses) GetVappReplicationNetworkSettingsWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *GetVappReplicationNetworkSettingsParams, reqEditors ...RequestEditorFn) (*GetVappReplicationNetworkSettingsResponse, error) {
+	rsp, err := c.GetVappReplicationNetworkSettings(ctx, replicationId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVappReplicationNetworkSettingsResponse(rsp)
+}
+
+// ReverseVappReplicationWithResponse Reverse a vApp replication
+//
+// failoverkit choice: every VM must be COMPLETE (else 400 `InvalidRecoveryState`); each is
+// reversed as a VM replication is, the vApp's source and destination swap and its
+// `recoveredVappId` is cleared (`workflowInfo` `reverse`, result the vApp).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vapp-replications/{replicationId}/reverse (the `ReverseVappReplication` operationId).
+func (c *ClientWithResponses) ReverseVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *ReverseVappReplicationParams, reqEditors ...RequestEditorFn) (*ReverseVappReplicationResponse, error) {
+	rsp, err := c.ReverseVappReplication(ctx, replicationId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReverseVappReplicationResponse(rsp)
+}
+
 // ListVcSitesWithResponse List the vCenter (on-premises) sites
 //
 // Returns the on-premises vCenter sites paired with this cloud site as a bare array; PowerVCAV's
@@ -4185,6 +8121,28 @@ func (c *ClientWithResponses) ListVmReplicationsWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseListVmReplicationsResponse(rsp)
+}
+
+// DeleteVmReplicationWithResponse Stop (delete) a VM replication
+//
+// Stops and removes the replication. Answers 202 and a task (`C4ApiTaskOfVoid` in 3.x and
+// 4.3, `C4ApiTask_of_object` from 4.4) that has no result.
+//
+// failoverkit choice: a replication in IN_PROGRESS (a recovery is running) or TEST (clean up
+// the test failover first) is refused synchronously with 400 `InvalidRecoveryState`. On
+// success the replication, its instances and network settings are gone (`GET` answers 404
+// `VmReplicationNotFound`); the task has `workflowInfo` `type` `delete` and no `result` or
+// `resultType`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /vm-replications/{replicationId} (the `DeleteVmReplication` operationId).
+func (c *ClientWithResponses) DeleteVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *DeleteVmReplicationParams, reqEditors ...RequestEditorFn) (*DeleteVmReplicationResponse, error) {
+	rsp, err := c.DeleteVmReplication(ctx, replicationId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteVmReplicationResponse(rsp)
 }
 
 // GetVmReplicationWithResponse Get a VM replication
@@ -4292,6 +8250,84 @@ func (c *ClientWithResponses) FailoverVmReplicationWithResponse(ctx context.Cont
 	return ParseFailoverVmReplicationResponse(rsp)
 }
 
+// CleanupTestFailoverVmReplicationWithResponse Clean up the test failover of a VM replication
+//
+// Removes the test failover image. Answers 202 and a task. Recovery state `TEST` →
+// `NOT_STARTED`.
+//
+// failoverkit choice: a replication in any other recovery state has no test image to clean
+// up and is refused synchronously with 400 `InvalidRecoveryState`. Once accepted the
+// recovery state is IN_PROGRESS; on success it is NOT_STARTED with the test's
+// `recoveryInfo.vAppId`/`vcdVmId` removed (`workflowInfo` `type` `testCleanup`, result the
+// replication); on failure it is TEST again.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /vm-replications/{replicationId}/failover-test (the `CleanupTestFailoverVmReplication` operationId).
+func (c *ClientWithResponses) CleanupTestFailoverVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *CleanupTestFailoverVmReplicationParams, reqEditors ...RequestEditorFn) (*CleanupTestFailoverVmReplicationResponse, error) {
+	rsp, err := c.CleanupTestFailoverVmReplication(ctx, replicationId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCleanupTestFailoverVmReplicationResponse(rsp)
+}
+
+// TestFailoverVmReplicationWithBodyWithResponse Test failover of a VM replication
+//
+// Starts a test failover: the VM is recovered at the destination, in an isolated copy, while
+// replication goes on. The drill ends with `DELETE …/failover-test` (test cleanup).
+// Answers 202 and a task; poll `GET /tasks/{taskId}`. Recovery state `NOT_STARTED` → `TEST`.
+//
+// failoverkit choice: only a replication in recovery state NOT_STARTED may be tested; TEST
+// (a test image exists: clean up the test failover first), IN_PROGRESS (a recovery is
+// running) and COMPLETE (failed over: reverse it first) are refused synchronously with 400
+// `InvalidRecoveryState`, and no task is created. Once accepted the recovery state is
+// IN_PROGRESS; on success it becomes TEST with `recoveryInfo.vAppId`/`vcdVmId` set, and the
+// task's `result` is the replication (`resultType` `SingleVmReplicationInfo`, `workflowInfo`
+// `type` `testFailover`); on failure it is NOT_STARTED again. Unknown body fields (the
+// community PowerShell module's `preconfiguredNetwork`, `snapshotOptions`,
+// `exposePITsAsSnapshots`, `instanceMap`, `consolidate`) are ignored; a missing `type` means
+// `vcloud`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vm-replications/{replicationId}/failover-test (the `TestFailoverVmReplication` operationId).
+func (c *ClientWithResponses) TestFailoverVmReplicationWithBodyWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *TestFailoverVmReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TestFailoverVmReplicationResponse, error) {
+	rsp, err := c.TestFailoverVmReplicationWithBody(ctx, replicationId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTestFailoverVmReplicationResponse(rsp)
+}
+
+// TestFailoverVmReplicationWithResponse Test failover of a VM replication
+//
+// Starts a test failover: the VM is recovered at the destination, in an isolated copy, while
+// replication goes on. The drill ends with `DELETE …/failover-test` (test cleanup).
+// Answers 202 and a task; poll `GET /tasks/{taskId}`. Recovery state `NOT_STARTED` → `TEST`.
+//
+// failoverkit choice: only a replication in recovery state NOT_STARTED may be tested; TEST
+// (a test image exists: clean up the test failover first), IN_PROGRESS (a recovery is
+// running) and COMPLETE (failed over: reverse it first) are refused synchronously with 400
+// `InvalidRecoveryState`, and no task is created. Once accepted the recovery state is
+// IN_PROGRESS; on success it becomes TEST with `recoveryInfo.vAppId`/`vcdVmId` set, and the
+// task's `result` is the replication (`resultType` `SingleVmReplicationInfo`, `workflowInfo`
+// `type` `testFailover`); on failure it is NOT_STARTED again. Unknown body fields (the
+// community PowerShell module's `preconfiguredNetwork`, `snapshotOptions`,
+// `exposePITsAsSnapshots`, `instanceMap`, `consolidate`) are ignored; a missing `type` means
+// `vcloud`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vm-replications/{replicationId}/failover-test (the `TestFailoverVmReplication` operationId).
+func (c *ClientWithResponses) TestFailoverVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *TestFailoverVmReplicationParams, body TestFailoverVmReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*TestFailoverVmReplicationResponse, error) {
+	rsp, err := c.TestFailoverVmReplication(ctx, replicationId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTestFailoverVmReplicationResponse(rsp)
+}
+
 // ListVmReplicationInstancesWithResponse List the point-in-time instances of a VM replication
 //
 // Returns the replication's point-in-time instances as a bare array of `InstanceInfo`,
@@ -4313,6 +8349,52 @@ func (c *ClientWithResponses) ListVmReplicationInstancesWithResponse(ctx context
 	return ParseListVmReplicationInstancesResponse(rsp)
 }
 
+// MigrateVmReplicationWithBodyWithResponse Planned migration of a VM replication
+//
+// Planned migration: powers off the source, syncs, recovers at the destination, then powers
+// off and undeploys the source. Answers 202 and a task. Recovery state → `COMPLETE`.
+//
+// failoverkit choice: only NOT_STARTED may be migrated; TEST (clean up the test failover
+// first), IN_PROGRESS and COMPLETE (reverse it first) are refused synchronously with 400
+// `InvalidRecoveryState`; a paused replication is refused with 400 `ReplicationPaused` (a
+// migration syncs first). Once accepted the recovery state is IN_PROGRESS; success is as for
+// a failover (`workflowInfo` `type` `migrate`, a new instance from the final sync); failure
+// puts it back to NOT_STARTED. Unknown body fields are ignored.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vm-replications/{replicationId}/migrate (the `MigrateVmReplication` operationId).
+func (c *ClientWithResponses) MigrateVmReplicationWithBodyWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *MigrateVmReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MigrateVmReplicationResponse, error) {
+	rsp, err := c.MigrateVmReplicationWithBody(ctx, replicationId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMigrateVmReplicationResponse(rsp)
+}
+
+// MigrateVmReplicationWithResponse Planned migration of a VM replication
+//
+// Planned migration: powers off the source, syncs, recovers at the destination, then powers
+// off and undeploys the source. Answers 202 and a task. Recovery state → `COMPLETE`.
+//
+// failoverkit choice: only NOT_STARTED may be migrated; TEST (clean up the test failover
+// first), IN_PROGRESS and COMPLETE (reverse it first) are refused synchronously with 400
+// `InvalidRecoveryState`; a paused replication is refused with 400 `ReplicationPaused` (a
+// migration syncs first). Once accepted the recovery state is IN_PROGRESS; success is as for
+// a failover (`workflowInfo` `type` `migrate`, a new instance from the final sync); failure
+// puts it back to NOT_STARTED. Unknown body fields are ignored.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vm-replications/{replicationId}/migrate (the `MigrateVmReplication` operationId).
+func (c *ClientWithResponses) MigrateVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *MigrateVmReplicationParams, body MigrateVmReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*MigrateVmReplicationResponse, error) {
+	rsp, err := c.MigrateVmReplication(ctx, replicationId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMigrateVmReplicationResponse(rsp)
+}
+
 // GetVmReplicationNetworkSettingsWithResponse Get the network settings of a VM replication
 //
 // Returns the NIC and vApp network settings stored with the replication for a failover
@@ -4332,6 +8414,93 @@ func (c *ClientWithResponses) GetVmReplicationNetworkSettingsWithResponse(ctx co
 		return nil, err
 	}
 	return ParseGetVmReplicationNetworkSettingsResponse(rsp)
+}
+
+// PauseVmReplicationWithResponse Pause a VM replication
+//
+// Pauses replication traffic. No body. Answers 202 and a task. `isPaused` becomes true.
+//
+// failoverkit choice: an already paused replication is refused synchronously with 400
+// `ReplicationPaused`; IN_PROGRESS with 400 `InvalidRecoveryState`. On success `isPaused` is
+// true and `dataConnectionState` `PAUSED` (`workflowInfo` `type` `pause`, result the
+// replication).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vm-replications/{replicationId}/pause (the `PauseVmReplication` operationId).
+func (c *ClientWithResponses) PauseVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *PauseVmReplicationParams, reqEditors ...RequestEditorFn) (*PauseVmReplicationResponse, error) {
+	rsp, err := c.PauseVmReplication(ctx, replicationId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePauseVmReplicationResponse(rsp)
+}
+
+// ResumeVmReplicationWithResponse Resume a VM replication
+//
+// Resumes a paused replication. No body. Answers 202 and a task. `isPaused` becomes false.
+//
+// failoverkit choice: resuming a replication that is not paused is accepted and changes
+// nothing (the community PowerShell module sends it without checking); IN_PROGRESS is
+// refused with 400 `InvalidRecoveryState`. On success `isPaused` is false and
+// `dataConnectionState` `OK` (`workflowInfo` `type` `resume`, result the replication).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vm-replications/{replicationId}/resume (the `ResumeVmReplication` operationId).
+func (c *ClientWithResponses) ResumeVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *ResumeVmReplicationParams, reqEditors ...RequestEditorFn) (*ResumeVmReplicationResponse, error) {
+	rsp, err := c.ResumeVmReplication(ctx, replicationId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseResumeVmReplicationResponse(rsp)
+}
+
+// ReverseVmReplicationWithResponse Reverse a VM replication
+//
+// Re-protects a recovered (failed-over or migrated) workload by replicating it back: the
+// source disks become seeds and the direction flips. A reversed replication must be
+// recovered again to return. No body. Answers 202 and a task. Recovery state `COMPLETE` →
+// `NOT_STARTED`.
+//
+// failoverkit choice: any recovery state but COMPLETE is refused synchronously with 400
+// `InvalidRecoveryState` (fail over first). Once accepted the recovery state is IN_PROGRESS;
+// on success it is NOT_STARTED, `isReversed` flips, the source and destination `site`,
+// `org`, `vdcId` and `vdcName` swap, the recovery details are cleared (`workflowInfo` `type`
+// `reverse`, result the replication); on failure it is COMPLETE again. The `On-Prem-Auth`
+// header is accepted and not checked.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vm-replications/{replicationId}/reverse (the `ReverseVmReplication` operationId).
+func (c *ClientWithResponses) ReverseVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *ReverseVmReplicationParams, reqEditors ...RequestEditorFn) (*ReverseVmReplicationResponse, error) {
+	rsp, err := c.ReverseVmReplication(ctx, replicationId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReverseVmReplicationResponse(rsp)
+}
+
+// SyncVmReplicationWithResponse Sync a VM replication now
+//
+// Takes a new point-in-time instance now and reschedules the next one by the RPO. No body.
+// Answers 202 and a task. Recovery state unchanged.
+//
+// failoverkit choice: a paused replication is refused synchronously with 400
+// `ReplicationPaused` (resume it first), a replication in IN_PROGRESS or COMPLETE (nothing to
+// replicate from) with 400 `InvalidRecoveryState`. On success a new instance (`replica-`
+// key, next sequence number) is the first of `…/instances` and
+// `destinationState.latestInstance` (`workflowInfo` `type` `sync`, result the replication).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vm-replications/{replicationId}/sync (the `SyncVmReplication` operationId).
+func (c *ClientWithResponses) SyncVmReplicationWithResponse(ctx context.Context, replicationId ReplicationIdPath, params *SyncVmReplicationParams, reqEditors ...RequestEditorFn) (*SyncVmReplicationResponse, error) {
+	rsp, err := c.SyncVmReplication(ctx, replicationId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSyncVmReplicationResponse(rsp)
 }
 
 // ParseGetAboutResponse parses an HTTP response from a GetAboutWithResponse call
@@ -4973,6 +9142,598 @@ func ParseGetTaskResponse(rsp *http.Response) (*GetTaskResponse, error) {
 	return response, nil
 }
 
+// ParseListVappReplicationsResponse parses an HTTP response from a ListVappReplicationsWithResponse call
+func ParseListVappReplicationsResponse(rsp *http.Response) (*ListVappReplicationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListVappReplicationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest QueryResultOfVappReplicationInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest VappNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListVappReplicationsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteVappReplicationResponse parses an HTTP response from a DeleteVappReplicationWithResponse call
+func ParseDeleteVappReplicationResponse(rsp *http.Response) (*DeleteVappReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteVappReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest C4ApiTask
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest VappNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteVappReplicationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetVappReplicationResponse parses an HTTP response from a GetVappReplicationWithResponse call
+func ParseGetVappReplicationResponse(rsp *http.Response) (*GetVappReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVappReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VappReplicationInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest VappNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetVappReplicationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseFailoverVappReplicationResponse parses an HTTP response from a FailoverVappReplicationWithResponse call
+func ParseFailoverVappReplicationResponse(rsp *http.Response) (*FailoverVappReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FailoverVappReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest VappTaskAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest VappNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers FailoverVappReplicationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCleanupTestFailoverVappReplicationResponse parses an HTTP response from a CleanupTestFailoverVappReplicationWithResponse call
+func ParseCleanupTestFailoverVappReplicationResponse(rsp *http.Response) (*CleanupTestFailoverVappReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CleanupTestFailoverVappReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest VappTaskAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest VappNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CleanupTestFailoverVappReplicationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseTestFailoverVappReplicationResponse parses an HTTP response from a TestFailoverVappReplicationWithResponse call
+func ParseTestFailoverVappReplicationResponse(rsp *http.Response) (*TestFailoverVappReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &TestFailoverVappReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest VappTaskAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest VappNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers TestFailoverVappReplicationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetVappReplicationNetworkSettingsResponse parses an HTTP response from a GetVappReplicationNetworkSettingsWithResponse call
+func ParseGetVappReplicationNetworkSettingsResponse(rsp *http.Response) (*GetVappReplicationNetworkSettingsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVappReplicationNetworkSettingsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReplicationNetworkSettings
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest VappNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetVappReplicationNetworkSettingsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReverseVappReplicationResponse parses an HTTP response from a ReverseVappReplicationWithResponse call
+func ParseReverseVappReplicationResponse(rsp *http.Response) (*ReverseVappReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReverseVappReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest VappTaskAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest VappNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ReverseVappReplicationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListVcSitesResponse parses an HTTP response from a ListVcSitesWithResponse call
 func ParseListVcSitesResponse(rsp *http.Response) (*ListVcSitesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -5094,6 +9855,80 @@ func ParseListVmReplicationsResponse(rsp *http.Response) (*ListVmReplicationsRes
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ListVmReplicationsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteVmReplicationResponse parses an HTTP response from a DeleteVmReplicationWithResponse call
+func ParseDeleteVmReplicationResponse(rsp *http.Response) (*DeleteVmReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteVmReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest C4ApiTask
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteVmReplicationResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -5255,6 +10090,161 @@ func ParseFailoverVmReplicationResponse(rsp *http.Response) (*FailoverVmReplicat
 	return response, nil
 }
 
+// ParseCleanupTestFailoverVmReplicationResponse parses an HTTP response from a CleanupTestFailoverVmReplicationWithResponse call
+func ParseCleanupTestFailoverVmReplicationResponse(rsp *http.Response) (*CleanupTestFailoverVmReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CleanupTestFailoverVmReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ReplicationTaskAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CleanupTestFailoverVmReplicationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseTestFailoverVmReplicationResponse parses an HTTP response from a TestFailoverVmReplicationWithResponse call
+func ParseTestFailoverVmReplicationResponse(rsp *http.Response) (*TestFailoverVmReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &TestFailoverVmReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ReplicationTaskAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers TestFailoverVmReplicationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListVmReplicationInstancesResponse parses an HTTP response from a ListVmReplicationInstancesWithResponse call
 func ParseListVmReplicationInstancesResponse(rsp *http.Response) (*ListVmReplicationInstancesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -5322,6 +10312,87 @@ func ParseListVmReplicationInstancesResponse(rsp *http.Response) (*ListVmReplica
 	return response, nil
 }
 
+// ParseMigrateVmReplicationResponse parses an HTTP response from a MigrateVmReplicationWithResponse call
+func ParseMigrateVmReplicationResponse(rsp *http.Response) (*MigrateVmReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MigrateVmReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ReplicationTaskAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers MigrateVmReplicationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetVmReplicationNetworkSettingsResponse parses an HTTP response from a GetVmReplicationNetworkSettingsWithResponse call
 func ParseGetVmReplicationNetworkSettingsResponse(rsp *http.Response) (*GetVmReplicationNetworkSettingsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -5376,6 +10447,302 @@ func ParseGetVmReplicationNetworkSettingsResponse(rsp *http.Response) (*GetVmRep
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetVmReplicationNetworkSettingsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePauseVmReplicationResponse parses an HTTP response from a PauseVmReplicationWithResponse call
+func ParsePauseVmReplicationResponse(rsp *http.Response) (*PauseVmReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PauseVmReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ReplicationTaskAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PauseVmReplicationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseResumeVmReplicationResponse parses an HTTP response from a ResumeVmReplicationWithResponse call
+func ParseResumeVmReplicationResponse(rsp *http.Response) (*ResumeVmReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ResumeVmReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ReplicationTaskAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ResumeVmReplicationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReverseVmReplicationResponse parses an HTTP response from a ReverseVmReplicationWithResponse call
+func ParseReverseVmReplicationResponse(rsp *http.Response) (*ReverseVmReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReverseVmReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ReplicationTaskAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ReverseVmReplicationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSyncVmReplicationResponse parses an HTTP response from a SyncVmReplicationWithResponse call
+func ParseSyncVmReplicationResponse(rsp *http.Response) (*SyncVmReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SyncVmReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ReplicationTaskAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers SyncVmReplicationResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

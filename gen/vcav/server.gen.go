@@ -46,24 +46,72 @@ type ServerInterface interface {
 	// GetTask Get a task
 	// (GET /tasks/{taskId})
 	GetTask(ctx echo.Context, taskId TaskIdPath, params GetTaskParams) error
+	// ListVappReplications List vApp replications
+	// (GET /vapp-replications)
+	ListVappReplications(ctx echo.Context, params ListVappReplicationsParams) error
+	// DeleteVappReplication Stop (delete) a vApp replication
+	// (DELETE /vapp-replications/{replicationId})
+	DeleteVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params DeleteVappReplicationParams) error
+	// GetVappReplication Get a vApp replication
+	// (GET /vapp-replications/{replicationId})
+	GetVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params GetVappReplicationParams) error
+	// FailoverVappReplication Failover a vApp replication
+	// (POST /vapp-replications/{replicationId}/failover)
+	FailoverVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params FailoverVappReplicationParams) error
+	// CleanupTestFailoverVappReplication Clean up the test failover of a vApp replication
+	// (DELETE /vapp-replications/{replicationId}/failover-test)
+	CleanupTestFailoverVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params CleanupTestFailoverVappReplicationParams) error
+	// TestFailoverVappReplication Test failover of a vApp replication
+	// (POST /vapp-replications/{replicationId}/failover-test)
+	TestFailoverVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params TestFailoverVappReplicationParams) error
+	// GetVappReplicationNetworkSettings Get the network settings of a vApp replication
+	// (GET /vapp-replications/{replicationId}/network-settings)
+	GetVappReplicationNetworkSettings(ctx echo.Context, replicationId VappReplicationIdPath, params GetVappReplicationNetworkSettingsParams) error
+	// ReverseVappReplication Reverse a vApp replication
+	// (POST /vapp-replications/{replicationId}/reverse)
+	ReverseVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params ReverseVappReplicationParams) error
 	// ListVcSites List the vCenter (on-premises) sites
 	// (GET /vc-sites)
 	ListVcSites(ctx echo.Context, params ListVcSitesParams) error
 	// ListVmReplications List VM replications
 	// (GET /vm-replications)
 	ListVmReplications(ctx echo.Context, params ListVmReplicationsParams) error
+	// DeleteVmReplication Stop (delete) a VM replication
+	// (DELETE /vm-replications/{replicationId})
+	DeleteVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params DeleteVmReplicationParams) error
 	// GetVmReplication Get a VM replication
 	// (GET /vm-replications/{replicationId})
 	GetVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params GetVmReplicationParams) error
 	// FailoverVmReplication Failover Vm Replication
 	// (POST /vm-replications/{replicationId}/failover)
 	FailoverVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params FailoverVmReplicationParams) error
+	// CleanupTestFailoverVmReplication Clean up the test failover of a VM replication
+	// (DELETE /vm-replications/{replicationId}/failover-test)
+	CleanupTestFailoverVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params CleanupTestFailoverVmReplicationParams) error
+	// TestFailoverVmReplication Test failover of a VM replication
+	// (POST /vm-replications/{replicationId}/failover-test)
+	TestFailoverVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params TestFailoverVmReplicationParams) error
 	// ListVmReplicationInstances List the point-in-time instances of a VM replication
 	// (GET /vm-replications/{replicationId}/instances)
 	ListVmReplicationInstances(ctx echo.Context, replicationId ReplicationIdPath, params ListVmReplicationInstancesParams) error
+	// MigrateVmReplication Planned migration of a VM replication
+	// (POST /vm-replications/{replicationId}/migrate)
+	MigrateVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params MigrateVmReplicationParams) error
 	// GetVmReplicationNetworkSettings Get the network settings of a VM replication
 	// (GET /vm-replications/{replicationId}/network-settings)
 	GetVmReplicationNetworkSettings(ctx echo.Context, replicationId ReplicationIdPath, params GetVmReplicationNetworkSettingsParams) error
+	// PauseVmReplication Pause a VM replication
+	// (POST /vm-replications/{replicationId}/pause)
+	PauseVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params PauseVmReplicationParams) error
+	// ResumeVmReplication Resume a VM replication
+	// (POST /vm-replications/{replicationId}/resume)
+	ResumeVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params ResumeVmReplicationParams) error
+	// ReverseVmReplication Reverse a VM replication
+	// (POST /vm-replications/{replicationId}/reverse)
+	ReverseVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params ReverseVmReplicationParams) error
+	// SyncVmReplication Sync a VM replication now
+	// (POST /vm-replications/{replicationId}/sync)
+	SyncVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params SyncVmReplicationParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -433,6 +481,385 @@ func (w *ServerInterfaceWrapper) GetTask(ctx echo.Context) error {
 	return err
 }
 
+// ListVappReplications converts echo context to params.
+func (w *ServerInterfaceWrapper) ListVappReplications(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListVappReplicationsParams
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	// ------------- Optional query parameter "ids" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "ids", ctx.QueryParams(), &params.Ids, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ids: %s", err))
+	}
+
+	// ------------- Optional query parameter "vappName" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "vappName", ctx.QueryParams(), &params.VappName, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter vappName: %s", err))
+	}
+
+	// ------------- Optional query parameter "sourceSiteType" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sourceSiteType", ctx.QueryParams(), &params.SourceSiteType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sourceSiteType: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListVappReplications(ctx, params)
+	return err
+}
+
+// DeleteVappReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteVappReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteVappReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteVappReplication(ctx, replicationId, params)
+	return err
+}
+
+// GetVappReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) GetVappReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetVappReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetVappReplication(ctx, replicationId, params)
+	return err
+}
+
+// FailoverVappReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) FailoverVappReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FailoverVappReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.FailoverVappReplication(ctx, replicationId, params)
+	return err
+}
+
+// CleanupTestFailoverVappReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) CleanupTestFailoverVappReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CleanupTestFailoverVappReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CleanupTestFailoverVappReplication(ctx, replicationId, params)
+	return err
+}
+
+// TestFailoverVappReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) TestFailoverVappReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params TestFailoverVappReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.TestFailoverVappReplication(ctx, replicationId, params)
+	return err
+}
+
+// GetVappReplicationNetworkSettings converts echo context to params.
+func (w *ServerInterfaceWrapper) GetVappReplicationNetworkSettings(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetVappReplicationNetworkSettingsParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetVappReplicationNetworkSettings(ctx, replicationId, params)
+	return err
+}
+
+// ReverseVappReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) ReverseVappReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReverseVappReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+	// ------------- Optional header parameter "On-Prem-Auth" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("On-Prem-Auth")]; found {
+		var OnPremAuth OnPremAuthHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for On-Prem-Auth, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "On-Prem-Auth", valueList[0], &OnPremAuth, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter On-Prem-Auth: %s", err))
+		}
+
+		params.OnPremAuth = &OnPremAuth
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReverseVappReplication(ctx, replicationId, params)
+	return err
+}
+
 // ListVcSites converts echo context to params.
 func (w *ServerInterfaceWrapper) ListVcSites(ctx echo.Context) error {
 	var err error
@@ -658,6 +1085,48 @@ func (w *ServerInterfaceWrapper) ListVmReplications(ctx echo.Context) error {
 	return err
 }
 
+// DeleteVmReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteVmReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId ReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteVmReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteVmReplication(ctx, replicationId, params)
+	return err
+}
+
 // GetVmReplication converts echo context to params.
 func (w *ServerInterfaceWrapper) GetVmReplication(ctx echo.Context) error {
 	var err error
@@ -742,6 +1211,90 @@ func (w *ServerInterfaceWrapper) FailoverVmReplication(ctx echo.Context) error {
 	return err
 }
 
+// CleanupTestFailoverVmReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) CleanupTestFailoverVmReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId ReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CleanupTestFailoverVmReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CleanupTestFailoverVmReplication(ctx, replicationId, params)
+	return err
+}
+
+// TestFailoverVmReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) TestFailoverVmReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId ReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params TestFailoverVmReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.TestFailoverVmReplication(ctx, replicationId, params)
+	return err
+}
+
 // ListVmReplicationInstances converts echo context to params.
 func (w *ServerInterfaceWrapper) ListVmReplicationInstances(ctx echo.Context) error {
 	var err error
@@ -784,6 +1337,48 @@ func (w *ServerInterfaceWrapper) ListVmReplicationInstances(ctx echo.Context) er
 	return err
 }
 
+// MigrateVmReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) MigrateVmReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId ReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params MigrateVmReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.MigrateVmReplication(ctx, replicationId, params)
+	return err
+}
+
 // GetVmReplicationNetworkSettings converts echo context to params.
 func (w *ServerInterfaceWrapper) GetVmReplicationNetworkSettings(ctx echo.Context) error {
 	var err error
@@ -823,6 +1418,189 @@ func (w *ServerInterfaceWrapper) GetVmReplicationNetworkSettings(ctx echo.Contex
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetVmReplicationNetworkSettings(ctx, replicationId, params)
+	return err
+}
+
+// PauseVmReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) PauseVmReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId ReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PauseVmReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PauseVmReplication(ctx, replicationId, params)
+	return err
+}
+
+// ResumeVmReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) ResumeVmReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId ReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ResumeVmReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ResumeVmReplication(ctx, replicationId, params)
+	return err
+}
+
+// ReverseVmReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) ReverseVmReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId ReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReverseVmReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+	// ------------- Optional header parameter "On-Prem-Auth" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("On-Prem-Auth")]; found {
+		var OnPremAuth OnPremAuthHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for On-Prem-Auth, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "On-Prem-Auth", valueList[0], &OnPremAuth, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter On-Prem-Auth: %s", err))
+		}
+
+		params.OnPremAuth = &OnPremAuth
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReverseVmReplication(ctx, replicationId, params)
+	return err
+}
+
+// SyncVmReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) SyncVmReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId ReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SyncVmReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SyncVmReplication(ctx, replicationId, params)
 	return err
 }
 
@@ -885,10 +1663,26 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/tasks", wrapper.ListTasks, options.OperationMiddlewares["listTasks"]...)
 	router.GET(options.BaseURL+"/tasks/:taskId", wrapper.GetTask, options.OperationMiddlewares["getTask"]...)
 	router.GET(options.BaseURL+"/vm-replications", wrapper.ListVmReplications, options.OperationMiddlewares["listVmReplications"]...)
+	router.DELETE(options.BaseURL+"/vm-replications/:replicationId", wrapper.DeleteVmReplication, options.OperationMiddlewares["deleteVmReplication"]...)
 	router.GET(options.BaseURL+"/vm-replications/:replicationId", wrapper.GetVmReplication, options.OperationMiddlewares["getVmReplication"]...)
 	router.GET(options.BaseURL+"/vm-replications/:replicationId/instances", wrapper.ListVmReplicationInstances, options.OperationMiddlewares["listVmReplicationInstances"]...)
 	router.GET(options.BaseURL+"/vm-replications/:replicationId/network-settings", wrapper.GetVmReplicationNetworkSettings, options.OperationMiddlewares["getVmReplicationNetworkSettings"]...)
 	router.POST(options.BaseURL+"/vm-replications/:replicationId/failover", wrapper.FailoverVmReplication, options.OperationMiddlewares["failoverVmReplication"]...)
+	router.DELETE(options.BaseURL+"/vm-replications/:replicationId/failover-test", wrapper.CleanupTestFailoverVmReplication, options.OperationMiddlewares["cleanupTestFailoverVmReplication"]...)
+	router.POST(options.BaseURL+"/vm-replications/:replicationId/failover-test", wrapper.TestFailoverVmReplication, options.OperationMiddlewares["testFailoverVmReplication"]...)
+	router.POST(options.BaseURL+"/vm-replications/:replicationId/migrate", wrapper.MigrateVmReplication, options.OperationMiddlewares["migrateVmReplication"]...)
+	router.POST(options.BaseURL+"/vm-replications/:replicationId/reverse", wrapper.ReverseVmReplication, options.OperationMiddlewares["reverseVmReplication"]...)
+	router.POST(options.BaseURL+"/vm-replications/:replicationId/sync", wrapper.SyncVmReplication, options.OperationMiddlewares["syncVmReplication"]...)
+	router.POST(options.BaseURL+"/vm-replications/:replicationId/pause", wrapper.PauseVmReplication, options.OperationMiddlewares["pauseVmReplication"]...)
+	router.POST(options.BaseURL+"/vm-replications/:replicationId/resume", wrapper.ResumeVmReplication, options.OperationMiddlewares["resumeVmReplication"]...)
+	router.GET(options.BaseURL+"/vapp-replications", wrapper.ListVappReplications, options.OperationMiddlewares["listVappReplications"]...)
+	router.DELETE(options.BaseURL+"/vapp-replications/:replicationId", wrapper.DeleteVappReplication, options.OperationMiddlewares["deleteVappReplication"]...)
+	router.GET(options.BaseURL+"/vapp-replications/:replicationId", wrapper.GetVappReplication, options.OperationMiddlewares["getVappReplication"]...)
+	router.POST(options.BaseURL+"/vapp-replications/:replicationId/failover", wrapper.FailoverVappReplication, options.OperationMiddlewares["failoverVappReplication"]...)
+	router.DELETE(options.BaseURL+"/vapp-replications/:replicationId/failover-test", wrapper.CleanupTestFailoverVappReplication, options.OperationMiddlewares["cleanupTestFailoverVappReplication"]...)
+	router.POST(options.BaseURL+"/vapp-replications/:replicationId/failover-test", wrapper.TestFailoverVappReplication, options.OperationMiddlewares["testFailoverVappReplication"]...)
+	router.GET(options.BaseURL+"/vapp-replications/:replicationId/network-settings", wrapper.GetVappReplicationNetworkSettings, options.OperationMiddlewares["getVappReplicationNetworkSettings"]...)
+	router.POST(options.BaseURL+"/vapp-replications/:replicationId/reverse", wrapper.ReverseVappReplication, options.OperationMiddlewares["reverseVappReplication"]...)
 
 }
 
@@ -900,11 +1694,15 @@ type ExtendUnauthorizedJSONResponse ApiError
 
 type FailoverBadRequestJSONResponse ApiError
 
+type LifecycleBadRequestJSONResponse ApiError
+
 type LoginUnauthorizedJSONResponse ApiError
 
 type NotFoundJSONResponse ApiError
 
 type PayloadTooLargeJSONResponse ApiError
+
+type ReplicationTaskAcceptedJSONResponse C4ApiTaskOfSingleVmReplicationInfo
 
 type ServerErrorJSONResponse ApiError
 
@@ -929,6 +1727,10 @@ type UnauthorizedJSONResponse struct {
 
 	Headers UnauthorizedResponseHeaders
 }
+
+type VappNotFoundJSONResponse ApiError
+
+type VappTaskAcceptedJSONResponse C4ApiTaskOfVappReplicationInfo
 
 type GetAboutRequestObject struct {
 	Params GetAboutParams
@@ -1753,6 +2555,809 @@ func (response GetTaskdefaultJSONResponse) VisitGetTaskResponse(w http.ResponseW
 	return err
 }
 
+type ListVappReplicationsRequestObject struct {
+	Params ListVappReplicationsParams
+}
+
+type ListVappReplicationsResponseObject interface {
+	VisitListVappReplicationsResponse(w http.ResponseWriter) error
+}
+
+type ListVappReplications200JSONResponse QueryResultOfVappReplicationInfo
+
+func (response ListVappReplications200JSONResponse) VisitListVappReplicationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVappReplications400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListVappReplications400JSONResponse) VisitListVappReplicationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVappReplications401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListVappReplications401JSONResponse) VisitListVappReplicationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVappReplications404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response ListVappReplications404JSONResponse) VisitListVappReplicationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVappReplications500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response ListVappReplications500JSONResponse) VisitListVappReplicationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListVappReplicationsdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response ListVappReplicationsdefaultJSONResponse) VisitListVappReplicationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVappReplicationRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        DeleteVappReplicationParams
+}
+
+type DeleteVappReplicationResponseObject interface {
+	VisitDeleteVappReplicationResponse(w http.ResponseWriter) error
+}
+
+type DeleteVappReplication202JSONResponse C4ApiTask
+
+func (response DeleteVappReplication202JSONResponse) VisitDeleteVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVappReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response DeleteVappReplication400JSONResponse) VisitDeleteVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVappReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteVappReplication401JSONResponse) VisitDeleteVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVappReplication404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response DeleteVappReplication404JSONResponse) VisitDeleteVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVappReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response DeleteVappReplication500JSONResponse) VisitDeleteVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVappReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response DeleteVappReplicationdefaultJSONResponse) VisitDeleteVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        GetVappReplicationParams
+}
+
+type GetVappReplicationResponseObject interface {
+	VisitGetVappReplicationResponse(w http.ResponseWriter) error
+}
+
+type GetVappReplication200JSONResponse VappReplicationInfo
+
+func (response GetVappReplication200JSONResponse) VisitGetVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetVappReplication401JSONResponse) VisitGetVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplication404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response GetVappReplication404JSONResponse) VisitGetVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response GetVappReplication500JSONResponse) VisitGetVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response GetVappReplicationdefaultJSONResponse) VisitGetVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVappReplicationRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        FailoverVappReplicationParams
+	Body          *FailoverVappReplicationJSONRequestBody
+}
+
+type FailoverVappReplicationResponseObject interface {
+	VisitFailoverVappReplicationResponse(w http.ResponseWriter) error
+}
+
+type FailoverVappReplication202JSONResponse struct{ VappTaskAcceptedJSONResponse }
+
+func (response FailoverVappReplication202JSONResponse) VisitFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVappReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response FailoverVappReplication400JSONResponse) VisitFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVappReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response FailoverVappReplication401JSONResponse) VisitFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVappReplication404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response FailoverVappReplication404JSONResponse) VisitFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVappReplication413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response FailoverVappReplication413JSONResponse) VisitFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVappReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response FailoverVappReplication500JSONResponse) VisitFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FailoverVappReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response FailoverVappReplicationdefaultJSONResponse) VisitFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVappReplicationRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        CleanupTestFailoverVappReplicationParams
+}
+
+type CleanupTestFailoverVappReplicationResponseObject interface {
+	VisitCleanupTestFailoverVappReplicationResponse(w http.ResponseWriter) error
+}
+
+type CleanupTestFailoverVappReplication202JSONResponse struct{ VappTaskAcceptedJSONResponse }
+
+func (response CleanupTestFailoverVappReplication202JSONResponse) VisitCleanupTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVappReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response CleanupTestFailoverVappReplication400JSONResponse) VisitCleanupTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVappReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CleanupTestFailoverVappReplication401JSONResponse) VisitCleanupTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVappReplication404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response CleanupTestFailoverVappReplication404JSONResponse) VisitCleanupTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVappReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response CleanupTestFailoverVappReplication500JSONResponse) VisitCleanupTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVappReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response CleanupTestFailoverVappReplicationdefaultJSONResponse) VisitCleanupTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVappReplicationRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        TestFailoverVappReplicationParams
+	Body          *TestFailoverVappReplicationJSONRequestBody
+}
+
+type TestFailoverVappReplicationResponseObject interface {
+	VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error
+}
+
+type TestFailoverVappReplication202JSONResponse struct{ VappTaskAcceptedJSONResponse }
+
+func (response TestFailoverVappReplication202JSONResponse) VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVappReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response TestFailoverVappReplication400JSONResponse) VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVappReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response TestFailoverVappReplication401JSONResponse) VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVappReplication404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response TestFailoverVappReplication404JSONResponse) VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVappReplication413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response TestFailoverVappReplication413JSONResponse) VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVappReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response TestFailoverVappReplication500JSONResponse) VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVappReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response TestFailoverVappReplicationdefaultJSONResponse) VisitTestFailoverVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationNetworkSettingsRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        GetVappReplicationNetworkSettingsParams
+}
+
+type GetVappReplicationNetworkSettingsResponseObject interface {
+	VisitGetVappReplicationNetworkSettingsResponse(w http.ResponseWriter) error
+}
+
+type GetVappReplicationNetworkSettings200JSONResponse ReplicationNetworkSettings
+
+func (response GetVappReplicationNetworkSettings200JSONResponse) VisitGetVappReplicationNetworkSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationNetworkSettings401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetVappReplicationNetworkSettings401JSONResponse) VisitGetVappReplicationNetworkSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationNetworkSettings404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response GetVappReplicationNetworkSettings404JSONResponse) VisitGetVappReplicationNetworkSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationNetworkSettings500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response GetVappReplicationNetworkSettings500JSONResponse) VisitGetVappReplicationNetworkSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationNetworkSettingsdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response GetVappReplicationNetworkSettingsdefaultJSONResponse) VisitGetVappReplicationNetworkSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVappReplicationRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        ReverseVappReplicationParams
+}
+
+type ReverseVappReplicationResponseObject interface {
+	VisitReverseVappReplicationResponse(w http.ResponseWriter) error
+}
+
+type ReverseVappReplication202JSONResponse struct{ VappTaskAcceptedJSONResponse }
+
+func (response ReverseVappReplication202JSONResponse) VisitReverseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVappReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response ReverseVappReplication400JSONResponse) VisitReverseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVappReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReverseVappReplication401JSONResponse) VisitReverseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVappReplication404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response ReverseVappReplication404JSONResponse) VisitReverseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVappReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response ReverseVappReplication500JSONResponse) VisitReverseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVappReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response ReverseVappReplicationdefaultJSONResponse) VisitReverseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListVcSitesRequestObject struct {
 	Params ListVcSitesParams
 }
@@ -1912,6 +3517,107 @@ type ListVmReplicationsdefaultJSONResponse struct {
 }
 
 func (response ListVmReplicationsdefaultJSONResponse) VisitListVmReplicationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVmReplicationRequestObject struct {
+	ReplicationId ReplicationIdPath `json:"replicationId"`
+	Params        DeleteVmReplicationParams
+}
+
+type DeleteVmReplicationResponseObject interface {
+	VisitDeleteVmReplicationResponse(w http.ResponseWriter) error
+}
+
+type DeleteVmReplication202JSONResponse C4ApiTask
+
+func (response DeleteVmReplication202JSONResponse) VisitDeleteVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVmReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response DeleteVmReplication400JSONResponse) VisitDeleteVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVmReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteVmReplication401JSONResponse) VisitDeleteVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVmReplication404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteVmReplication404JSONResponse) VisitDeleteVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVmReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response DeleteVmReplication500JSONResponse) VisitDeleteVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteVmReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response DeleteVmReplicationdefaultJSONResponse) VisitDeleteVmReplicationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -2122,6 +3828,227 @@ func (response FailoverVmReplicationdefaultJSONResponse) VisitFailoverVmReplicat
 	return err
 }
 
+type CleanupTestFailoverVmReplicationRequestObject struct {
+	ReplicationId ReplicationIdPath `json:"replicationId"`
+	Params        CleanupTestFailoverVmReplicationParams
+}
+
+type CleanupTestFailoverVmReplicationResponseObject interface {
+	VisitCleanupTestFailoverVmReplicationResponse(w http.ResponseWriter) error
+}
+
+type CleanupTestFailoverVmReplication202JSONResponse struct {
+	ReplicationTaskAcceptedJSONResponse
+}
+
+func (response CleanupTestFailoverVmReplication202JSONResponse) VisitCleanupTestFailoverVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVmReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response CleanupTestFailoverVmReplication400JSONResponse) VisitCleanupTestFailoverVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVmReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CleanupTestFailoverVmReplication401JSONResponse) VisitCleanupTestFailoverVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVmReplication404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CleanupTestFailoverVmReplication404JSONResponse) VisitCleanupTestFailoverVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVmReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response CleanupTestFailoverVmReplication500JSONResponse) VisitCleanupTestFailoverVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CleanupTestFailoverVmReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response CleanupTestFailoverVmReplicationdefaultJSONResponse) VisitCleanupTestFailoverVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVmReplicationRequestObject struct {
+	ReplicationId ReplicationIdPath `json:"replicationId"`
+	Params        TestFailoverVmReplicationParams
+	Body          *TestFailoverVmReplicationJSONRequestBody
+}
+
+type TestFailoverVmReplicationResponseObject interface {
+	VisitTestFailoverVmReplicationResponse(w http.ResponseWriter) error
+}
+
+type TestFailoverVmReplication202JSONResponse struct {
+	ReplicationTaskAcceptedJSONResponse
+}
+
+func (response TestFailoverVmReplication202JSONResponse) VisitTestFailoverVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVmReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response TestFailoverVmReplication400JSONResponse) VisitTestFailoverVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVmReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response TestFailoverVmReplication401JSONResponse) VisitTestFailoverVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVmReplication404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response TestFailoverVmReplication404JSONResponse) VisitTestFailoverVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVmReplication413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response TestFailoverVmReplication413JSONResponse) VisitTestFailoverVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVmReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response TestFailoverVmReplication500JSONResponse) VisitTestFailoverVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TestFailoverVmReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response TestFailoverVmReplicationdefaultJSONResponse) VisitTestFailoverVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListVmReplicationInstancesRequestObject struct {
 	ReplicationId ReplicationIdPath `json:"replicationId"`
 	Params        ListVmReplicationInstancesParams
@@ -2196,6 +4123,124 @@ type ListVmReplicationInstancesdefaultJSONResponse struct {
 }
 
 func (response ListVmReplicationInstancesdefaultJSONResponse) VisitListVmReplicationInstancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateVmReplicationRequestObject struct {
+	ReplicationId ReplicationIdPath `json:"replicationId"`
+	Params        MigrateVmReplicationParams
+	Body          *MigrateVmReplicationJSONRequestBody
+}
+
+type MigrateVmReplicationResponseObject interface {
+	VisitMigrateVmReplicationResponse(w http.ResponseWriter) error
+}
+
+type MigrateVmReplication202JSONResponse struct {
+	ReplicationTaskAcceptedJSONResponse
+}
+
+func (response MigrateVmReplication202JSONResponse) VisitMigrateVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateVmReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response MigrateVmReplication400JSONResponse) VisitMigrateVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateVmReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response MigrateVmReplication401JSONResponse) VisitMigrateVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateVmReplication404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response MigrateVmReplication404JSONResponse) VisitMigrateVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateVmReplication413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response MigrateVmReplication413JSONResponse) VisitMigrateVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateVmReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response MigrateVmReplication500JSONResponse) VisitMigrateVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateVmReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response MigrateVmReplicationdefaultJSONResponse) VisitMigrateVmReplicationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -2292,6 +4337,418 @@ func (response GetVmReplicationNetworkSettingsdefaultJSONResponse) VisitGetVmRep
 	return err
 }
 
+type PauseVmReplicationRequestObject struct {
+	ReplicationId ReplicationIdPath `json:"replicationId"`
+	Params        PauseVmReplicationParams
+}
+
+type PauseVmReplicationResponseObject interface {
+	VisitPauseVmReplicationResponse(w http.ResponseWriter) error
+}
+
+type PauseVmReplication202JSONResponse struct {
+	ReplicationTaskAcceptedJSONResponse
+}
+
+func (response PauseVmReplication202JSONResponse) VisitPauseVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseVmReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response PauseVmReplication400JSONResponse) VisitPauseVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseVmReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PauseVmReplication401JSONResponse) VisitPauseVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseVmReplication404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response PauseVmReplication404JSONResponse) VisitPauseVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseVmReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response PauseVmReplication500JSONResponse) VisitPauseVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseVmReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response PauseVmReplicationdefaultJSONResponse) VisitPauseVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeVmReplicationRequestObject struct {
+	ReplicationId ReplicationIdPath `json:"replicationId"`
+	Params        ResumeVmReplicationParams
+}
+
+type ResumeVmReplicationResponseObject interface {
+	VisitResumeVmReplicationResponse(w http.ResponseWriter) error
+}
+
+type ResumeVmReplication202JSONResponse struct {
+	ReplicationTaskAcceptedJSONResponse
+}
+
+func (response ResumeVmReplication202JSONResponse) VisitResumeVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeVmReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response ResumeVmReplication400JSONResponse) VisitResumeVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeVmReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ResumeVmReplication401JSONResponse) VisitResumeVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeVmReplication404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ResumeVmReplication404JSONResponse) VisitResumeVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeVmReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response ResumeVmReplication500JSONResponse) VisitResumeVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeVmReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response ResumeVmReplicationdefaultJSONResponse) VisitResumeVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVmReplicationRequestObject struct {
+	ReplicationId ReplicationIdPath `json:"replicationId"`
+	Params        ReverseVmReplicationParams
+}
+
+type ReverseVmReplicationResponseObject interface {
+	VisitReverseVmReplicationResponse(w http.ResponseWriter) error
+}
+
+type ReverseVmReplication202JSONResponse struct {
+	ReplicationTaskAcceptedJSONResponse
+}
+
+func (response ReverseVmReplication202JSONResponse) VisitReverseVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVmReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response ReverseVmReplication400JSONResponse) VisitReverseVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVmReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ReverseVmReplication401JSONResponse) VisitReverseVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVmReplication404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ReverseVmReplication404JSONResponse) VisitReverseVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVmReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response ReverseVmReplication500JSONResponse) VisitReverseVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReverseVmReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response ReverseVmReplicationdefaultJSONResponse) VisitReverseVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SyncVmReplicationRequestObject struct {
+	ReplicationId ReplicationIdPath `json:"replicationId"`
+	Params        SyncVmReplicationParams
+}
+
+type SyncVmReplicationResponseObject interface {
+	VisitSyncVmReplicationResponse(w http.ResponseWriter) error
+}
+
+type SyncVmReplication202JSONResponse struct {
+	ReplicationTaskAcceptedJSONResponse
+}
+
+func (response SyncVmReplication202JSONResponse) VisitSyncVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SyncVmReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response SyncVmReplication400JSONResponse) VisitSyncVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SyncVmReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SyncVmReplication401JSONResponse) VisitSyncVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SyncVmReplication404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SyncVmReplication404JSONResponse) VisitSyncVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SyncVmReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response SyncVmReplication500JSONResponse) VisitSyncVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SyncVmReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response SyncVmReplicationdefaultJSONResponse) VisitSyncVmReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// GetAbout Get product information
@@ -2324,24 +4781,72 @@ type StrictServerInterface interface {
 	// GetTask Get a task
 	// (GET /tasks/{taskId})
 	GetTask(ctx context.Context, request GetTaskRequestObject) (GetTaskResponseObject, error)
+	// ListVappReplications List vApp replications
+	// (GET /vapp-replications)
+	ListVappReplications(ctx context.Context, request ListVappReplicationsRequestObject) (ListVappReplicationsResponseObject, error)
+	// DeleteVappReplication Stop (delete) a vApp replication
+	// (DELETE /vapp-replications/{replicationId})
+	DeleteVappReplication(ctx context.Context, request DeleteVappReplicationRequestObject) (DeleteVappReplicationResponseObject, error)
+	// GetVappReplication Get a vApp replication
+	// (GET /vapp-replications/{replicationId})
+	GetVappReplication(ctx context.Context, request GetVappReplicationRequestObject) (GetVappReplicationResponseObject, error)
+	// FailoverVappReplication Failover a vApp replication
+	// (POST /vapp-replications/{replicationId}/failover)
+	FailoverVappReplication(ctx context.Context, request FailoverVappReplicationRequestObject) (FailoverVappReplicationResponseObject, error)
+	// CleanupTestFailoverVappReplication Clean up the test failover of a vApp replication
+	// (DELETE /vapp-replications/{replicationId}/failover-test)
+	CleanupTestFailoverVappReplication(ctx context.Context, request CleanupTestFailoverVappReplicationRequestObject) (CleanupTestFailoverVappReplicationResponseObject, error)
+	// TestFailoverVappReplication Test failover of a vApp replication
+	// (POST /vapp-replications/{replicationId}/failover-test)
+	TestFailoverVappReplication(ctx context.Context, request TestFailoverVappReplicationRequestObject) (TestFailoverVappReplicationResponseObject, error)
+	// GetVappReplicationNetworkSettings Get the network settings of a vApp replication
+	// (GET /vapp-replications/{replicationId}/network-settings)
+	GetVappReplicationNetworkSettings(ctx context.Context, request GetVappReplicationNetworkSettingsRequestObject) (GetVappReplicationNetworkSettingsResponseObject, error)
+	// ReverseVappReplication Reverse a vApp replication
+	// (POST /vapp-replications/{replicationId}/reverse)
+	ReverseVappReplication(ctx context.Context, request ReverseVappReplicationRequestObject) (ReverseVappReplicationResponseObject, error)
 	// ListVcSites List the vCenter (on-premises) sites
 	// (GET /vc-sites)
 	ListVcSites(ctx context.Context, request ListVcSitesRequestObject) (ListVcSitesResponseObject, error)
 	// ListVmReplications List VM replications
 	// (GET /vm-replications)
 	ListVmReplications(ctx context.Context, request ListVmReplicationsRequestObject) (ListVmReplicationsResponseObject, error)
+	// DeleteVmReplication Stop (delete) a VM replication
+	// (DELETE /vm-replications/{replicationId})
+	DeleteVmReplication(ctx context.Context, request DeleteVmReplicationRequestObject) (DeleteVmReplicationResponseObject, error)
 	// GetVmReplication Get a VM replication
 	// (GET /vm-replications/{replicationId})
 	GetVmReplication(ctx context.Context, request GetVmReplicationRequestObject) (GetVmReplicationResponseObject, error)
 	// FailoverVmReplication Failover Vm Replication
 	// (POST /vm-replications/{replicationId}/failover)
 	FailoverVmReplication(ctx context.Context, request FailoverVmReplicationRequestObject) (FailoverVmReplicationResponseObject, error)
+	// CleanupTestFailoverVmReplication Clean up the test failover of a VM replication
+	// (DELETE /vm-replications/{replicationId}/failover-test)
+	CleanupTestFailoverVmReplication(ctx context.Context, request CleanupTestFailoverVmReplicationRequestObject) (CleanupTestFailoverVmReplicationResponseObject, error)
+	// TestFailoverVmReplication Test failover of a VM replication
+	// (POST /vm-replications/{replicationId}/failover-test)
+	TestFailoverVmReplication(ctx context.Context, request TestFailoverVmReplicationRequestObject) (TestFailoverVmReplicationResponseObject, error)
 	// ListVmReplicationInstances List the point-in-time instances of a VM replication
 	// (GET /vm-replications/{replicationId}/instances)
 	ListVmReplicationInstances(ctx context.Context, request ListVmReplicationInstancesRequestObject) (ListVmReplicationInstancesResponseObject, error)
+	// MigrateVmReplication Planned migration of a VM replication
+	// (POST /vm-replications/{replicationId}/migrate)
+	MigrateVmReplication(ctx context.Context, request MigrateVmReplicationRequestObject) (MigrateVmReplicationResponseObject, error)
 	// GetVmReplicationNetworkSettings Get the network settings of a VM replication
 	// (GET /vm-replications/{replicationId}/network-settings)
 	GetVmReplicationNetworkSettings(ctx context.Context, request GetVmReplicationNetworkSettingsRequestObject) (GetVmReplicationNetworkSettingsResponseObject, error)
+	// PauseVmReplication Pause a VM replication
+	// (POST /vm-replications/{replicationId}/pause)
+	PauseVmReplication(ctx context.Context, request PauseVmReplicationRequestObject) (PauseVmReplicationResponseObject, error)
+	// ResumeVmReplication Resume a VM replication
+	// (POST /vm-replications/{replicationId}/resume)
+	ResumeVmReplication(ctx context.Context, request ResumeVmReplicationRequestObject) (ResumeVmReplicationResponseObject, error)
+	// ReverseVmReplication Reverse a VM replication
+	// (POST /vm-replications/{replicationId}/reverse)
+	ReverseVmReplication(ctx context.Context, request ReverseVmReplicationRequestObject) (ReverseVmReplicationResponseObject, error)
+	// SyncVmReplication Sync a VM replication now
+	// (POST /vm-replications/{replicationId}/sync)
+	SyncVmReplication(ctx context.Context, request SyncVmReplicationRequestObject) (SyncVmReplicationResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -2653,6 +5158,259 @@ func (sh *strictHandler) GetTask(ctx echo.Context, taskId TaskIdPath, params Get
 	return nil
 }
 
+// ListVappReplications operation middleware
+func (sh *strictHandler) ListVappReplications(ctx echo.Context, params ListVappReplicationsParams) error {
+	var request ListVappReplicationsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListVappReplications(ctx.Request().Context(), request.(ListVappReplicationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListVappReplications")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListVappReplicationsResponseObject); ok {
+		return validResponse.VisitListVappReplicationsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteVappReplication operation middleware
+func (sh *strictHandler) DeleteVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params DeleteVappReplicationParams) error {
+	var request DeleteVappReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteVappReplication(ctx.Request().Context(), request.(DeleteVappReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteVappReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteVappReplicationResponseObject); ok {
+		return validResponse.VisitDeleteVappReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetVappReplication operation middleware
+func (sh *strictHandler) GetVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params GetVappReplicationParams) error {
+	var request GetVappReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetVappReplication(ctx.Request().Context(), request.(GetVappReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetVappReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetVappReplicationResponseObject); ok {
+		return validResponse.VisitGetVappReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// FailoverVappReplication operation middleware
+func (sh *strictHandler) FailoverVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params FailoverVappReplicationParams) error {
+	var request FailoverVappReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	var body FailoverVappReplicationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FailoverVappReplication(ctx.Request().Context(), request.(FailoverVappReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FailoverVappReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(FailoverVappReplicationResponseObject); ok {
+		return validResponse.VisitFailoverVappReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CleanupTestFailoverVappReplication operation middleware
+func (sh *strictHandler) CleanupTestFailoverVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params CleanupTestFailoverVappReplicationParams) error {
+	var request CleanupTestFailoverVappReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CleanupTestFailoverVappReplication(ctx.Request().Context(), request.(CleanupTestFailoverVappReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CleanupTestFailoverVappReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CleanupTestFailoverVappReplicationResponseObject); ok {
+		return validResponse.VisitCleanupTestFailoverVappReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// TestFailoverVappReplication operation middleware
+func (sh *strictHandler) TestFailoverVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params TestFailoverVappReplicationParams) error {
+	var request TestFailoverVappReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	var body TestFailoverVappReplicationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.TestFailoverVappReplication(ctx.Request().Context(), request.(TestFailoverVappReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "TestFailoverVappReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(TestFailoverVappReplicationResponseObject); ok {
+		return validResponse.VisitTestFailoverVappReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetVappReplicationNetworkSettings operation middleware
+func (sh *strictHandler) GetVappReplicationNetworkSettings(ctx echo.Context, replicationId VappReplicationIdPath, params GetVappReplicationNetworkSettingsParams) error {
+	var request GetVappReplicationNetworkSettingsRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetVappReplicationNetworkSettings(ctx.Request().Context(), request.(GetVappReplicationNetworkSettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetVappReplicationNetworkSettings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetVappReplicationNetworkSettingsResponseObject); ok {
+		return validResponse.VisitGetVappReplicationNetworkSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReverseVappReplication operation middleware
+func (sh *strictHandler) ReverseVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params ReverseVappReplicationParams) error {
+	var request ReverseVappReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReverseVappReplication(ctx.Request().Context(), request.(ReverseVappReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReverseVappReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReverseVappReplicationResponseObject); ok {
+		return validResponse.VisitReverseVappReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListVcSites operation middleware
 func (sh *strictHandler) ListVcSites(ctx echo.Context, params ListVcSitesParams) error {
 	var request ListVcSitesRequestObject
@@ -2697,6 +5455,32 @@ func (sh *strictHandler) ListVmReplications(ctx echo.Context, params ListVmRepli
 		return err
 	} else if validResponse, ok := response.(ListVmReplicationsResponseObject); ok {
 		return validResponse.VisitListVmReplicationsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteVmReplication operation middleware
+func (sh *strictHandler) DeleteVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params DeleteVmReplicationParams) error {
+	var request DeleteVmReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteVmReplication(ctx.Request().Context(), request.(DeleteVmReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteVmReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteVmReplicationResponseObject); ok {
+		return validResponse.VisitDeleteVmReplicationResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -2778,6 +5562,81 @@ func (sh *strictHandler) FailoverVmReplication(ctx echo.Context, replicationId R
 	return nil
 }
 
+// CleanupTestFailoverVmReplication operation middleware
+func (sh *strictHandler) CleanupTestFailoverVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params CleanupTestFailoverVmReplicationParams) error {
+	var request CleanupTestFailoverVmReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CleanupTestFailoverVmReplication(ctx.Request().Context(), request.(CleanupTestFailoverVmReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CleanupTestFailoverVmReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CleanupTestFailoverVmReplicationResponseObject); ok {
+		return validResponse.VisitCleanupTestFailoverVmReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// TestFailoverVmReplication operation middleware
+func (sh *strictHandler) TestFailoverVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params TestFailoverVmReplicationParams) error {
+	var request TestFailoverVmReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	var body TestFailoverVmReplicationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.TestFailoverVmReplication(ctx.Request().Context(), request.(TestFailoverVmReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "TestFailoverVmReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(TestFailoverVmReplicationResponseObject); ok {
+		return validResponse.VisitTestFailoverVmReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListVmReplicationInstances operation middleware
 func (sh *strictHandler) ListVmReplicationInstances(ctx echo.Context, replicationId ReplicationIdPath, params ListVmReplicationInstancesParams) error {
 	var request ListVmReplicationInstancesRequestObject
@@ -2804,6 +5663,55 @@ func (sh *strictHandler) ListVmReplicationInstances(ctx echo.Context, replicatio
 	return nil
 }
 
+// MigrateVmReplication operation middleware
+func (sh *strictHandler) MigrateVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params MigrateVmReplicationParams) error {
+	var request MigrateVmReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	var body MigrateVmReplicationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.MigrateVmReplication(ctx.Request().Context(), request.(MigrateVmReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MigrateVmReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(MigrateVmReplicationResponseObject); ok {
+		return validResponse.VisitMigrateVmReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetVmReplicationNetworkSettings operation middleware
 func (sh *strictHandler) GetVmReplicationNetworkSettings(ctx echo.Context, replicationId ReplicationIdPath, params GetVmReplicationNetworkSettingsParams) error {
 	var request GetVmReplicationNetworkSettingsRequestObject
@@ -2824,6 +5732,110 @@ func (sh *strictHandler) GetVmReplicationNetworkSettings(ctx echo.Context, repli
 		return err
 	} else if validResponse, ok := response.(GetVmReplicationNetworkSettingsResponseObject); ok {
 		return validResponse.VisitGetVmReplicationNetworkSettingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PauseVmReplication operation middleware
+func (sh *strictHandler) PauseVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params PauseVmReplicationParams) error {
+	var request PauseVmReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PauseVmReplication(ctx.Request().Context(), request.(PauseVmReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PauseVmReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PauseVmReplicationResponseObject); ok {
+		return validResponse.VisitPauseVmReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ResumeVmReplication operation middleware
+func (sh *strictHandler) ResumeVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params ResumeVmReplicationParams) error {
+	var request ResumeVmReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResumeVmReplication(ctx.Request().Context(), request.(ResumeVmReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResumeVmReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ResumeVmReplicationResponseObject); ok {
+		return validResponse.VisitResumeVmReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReverseVmReplication operation middleware
+func (sh *strictHandler) ReverseVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params ReverseVmReplicationParams) error {
+	var request ReverseVmReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReverseVmReplication(ctx.Request().Context(), request.(ReverseVmReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReverseVmReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReverseVmReplicationResponseObject); ok {
+		return validResponse.VisitReverseVmReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SyncVmReplication operation middleware
+func (sh *strictHandler) SyncVmReplication(ctx echo.Context, replicationId ReplicationIdPath, params SyncVmReplicationParams) error {
+	var request SyncVmReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SyncVmReplication(ctx.Request().Context(), request.(SyncVmReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SyncVmReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SyncVmReplicationResponseObject); ok {
+		return validResponse.VisitSyncVmReplicationResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -331,6 +331,45 @@ func (e TaskState) Valid() bool {
 	}
 }
 
+// Defines values for VappReplicationFailoverSettingsType.
+const (
+	VappReplicationFailoverSettingsTypeVcenter VappReplicationFailoverSettingsType = "vcenter"
+	VappReplicationFailoverSettingsTypeVcloud  VappReplicationFailoverSettingsType = "vcloud"
+)
+
+// Valid indicates whether the value is a known member of the VappReplicationFailoverSettingsType enum.
+func (e VappReplicationFailoverSettingsType) Valid() bool {
+	switch e {
+	case VappReplicationFailoverSettingsTypeVcenter:
+		return true
+	case VappReplicationFailoverSettingsTypeVcloud:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for VappReplicationInfoOverallHealth.
+const (
+	VappReplicationInfoOverallHealthGREEN  VappReplicationInfoOverallHealth = "GREEN"
+	VappReplicationInfoOverallHealthRED    VappReplicationInfoOverallHealth = "RED"
+	VappReplicationInfoOverallHealthYELLOW VappReplicationInfoOverallHealth = "YELLOW"
+)
+
+// Valid indicates whether the value is a known member of the VappReplicationInfoOverallHealth enum.
+func (e VappReplicationInfoOverallHealth) Valid() bool {
+	switch e {
+	case VappReplicationInfoOverallHealthGREEN:
+		return true
+	case VappReplicationInfoOverallHealthRED:
+		return true
+	case VappReplicationInfoOverallHealthYELLOW:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for VcFailoverSettingsType.
 const (
 	VcFailoverSettingsTypeVcenter VcFailoverSettingsType = "vcenter"
@@ -424,6 +463,42 @@ func (e VmNicSettingsIpAddressAllocationMode) Valid() bool {
 	case VmNicSettingsIpAddressAllocationModeNONE:
 		return true
 	case VmNicSettingsIpAddressAllocationModePOOL:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for VmReplicationFailoverTestSettingsType.
+const (
+	VmReplicationFailoverTestSettingsTypeVcenter VmReplicationFailoverTestSettingsType = "vcenter"
+	VmReplicationFailoverTestSettingsTypeVcloud  VmReplicationFailoverTestSettingsType = "vcloud"
+)
+
+// Valid indicates whether the value is a known member of the VmReplicationFailoverTestSettingsType enum.
+func (e VmReplicationFailoverTestSettingsType) Valid() bool {
+	switch e {
+	case VmReplicationFailoverTestSettingsTypeVcenter:
+		return true
+	case VmReplicationFailoverTestSettingsTypeVcloud:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for VmReplicationPlannedMigrationSettingsType.
+const (
+	VmReplicationPlannedMigrationSettingsTypeVcenter VmReplicationPlannedMigrationSettingsType = "vcenter"
+	VmReplicationPlannedMigrationSettingsTypeVcloud  VmReplicationPlannedMigrationSettingsType = "vcloud"
+)
+
+// Valid indicates whether the value is a known member of the VmReplicationPlannedMigrationSettingsType enum.
+func (e VmReplicationPlannedMigrationSettingsType) Valid() bool {
+	switch e {
+	case VmReplicationPlannedMigrationSettingsTypeVcenter:
+		return true
+	case VmReplicationPlannedMigrationSettingsTypeVcloud:
 		return true
 	default:
 		return false
@@ -671,6 +746,54 @@ type C4ApiTaskOfSingleVmReplicationInfo struct {
 
 	// Result The failed-over VM replication, populated only if the execution was successful.
 	Result *SingleVmReplicationInfo `json:"result,omitempty"`
+
+	// ResultType Indicates the type of the task result. Populated only if the execution was successful.
+	ResultType *string `json:"resultType,omitempty"`
+
+	// Site Site on which the task runs.
+	Site *string `json:"site,omitempty"`
+
+	// StartTime Timestamp in msec of the creation time of the task.
+	StartTime int64 `json:"startTime"`
+
+	// State The current state of a task. The 3.x reference lists RUNNING, SUCCEEDED and FAILED; VMware's terraform provider also polls through QUEUED (a task accepted but not started). SUCCEEDED and FAILED are final; every other state is pending, so a client keeps polling while a task is QUEUED or RUNNING. failoverkit choice: the mock runs tasks RUNNING at once, and only queues them (QUEUED first) when asked to (`failoverkit mock --vcav-queue`).
+	//
+	// Example: RUNNING
+	State TaskState `json:"state"`
+
+	// User The user who started the task.
+	User *string `json:"user,omitempty"`
+
+	// Warnings Non-critical failures during the execution of the task.
+	Warnings *[]ApiError `json:"warnings,omitempty"`
+
+	// WorkflowInfo What the task works on. Vendor examples include `type` `sync` with `resourceType` `vappReplication`, and `type` `health` with `resourceType` `CLOUD` and null id and name. failoverkit choice: a failover task has `type` `failover`, `resourceType` `vmReplication`, `resourceId` the `C4-` identifier and `resourceName` the VM name.
+	//
+	// Example: {"resourceId":"C4-09b2917c-bbe9-4693-ae3f-95b43a94b244","resourceName":"web-01","resourceType":"vmReplication","type":"failover"}
+	WorkflowInfo *WorkflowInfo `json:"workflowInfo,omitempty"`
+}
+
+// C4ApiTaskOfVappReplicationInfo The task a vApp replication operation answers with (`C4ApiTask_of_VappReplicationInfo`). failoverkit choice: as `C4ApiTaskOfSingleVmReplicationInfo`, with `resultType` `VappReplicationInfo` and `result` the vApp replication with its VMs.
+//
+// Example: {"endTime":-1,"id":"3f1d7a52-8c1e-4b6a-9d2f-6a0e5c4b7e19","lastUpdated":1718000100000,"progress":0,"site":"site2","startTime":1718000100000,"state":"RUNNING","user":"admin@org1","warnings":[],"workflowInfo":{"resourceId":"C4VAPP-ccbe771e-b685-46c7-8c7a-4ed36915d963","resourceName":"app-vapp","resourceType":"vappReplication","type":"failover"}}
+type C4ApiTaskOfVappReplicationInfo struct {
+	// EndTime Timestamp in msec of the completion time of the task. -1 means the task hasn't completed.
+	EndTime int64 `json:"endTime"`
+
+	// Error The failure reason when the task failed; there is no result in that case.
+	Error *ApiError `json:"error,omitempty"`
+
+	// Id The unique identifier (a UUID) of the long-running task. It is unique and can be used for monitoring.
+	Id string `json:"id"`
+
+	// LastUpdated Timestamp in msec of the last task status update (may be -1).
+	LastUpdated *int64 `json:"lastUpdated,omitempty"`
+
+	// Progress Percentage-based progress of the task.
+	Progress int32 `json:"progress"`
+
+	// Result The vApp replication with its VMs after the operation, populated only if the execution was successful.
+	Result *VappReplicationInfo `json:"result,omitempty"`
 
 	// ResultType Indicates the type of the task result. Populated only if the execution was successful.
 	ResultType *string `json:"resultType,omitempty"`
@@ -1039,6 +1162,14 @@ type QueryResultOfSingleVmReplicationInfo struct {
 
 	// Total Number of matching items in all pages.
 	Total int64 `json:"total"`
+}
+
+// QueryResultOfVappReplicationInfo defines model for QueryResultOfVappReplicationInfo.
+type QueryResultOfVappReplicationInfo struct {
+	Items  []VappReplicationInfo `json:"items"`
+	Limit  int32                 `json:"limit"`
+	Offset int32                 `json:"offset"`
+	Total  int64                 `json:"total"`
 }
 
 // RecoveryInfo Recovery information of a replication at its destination. Test failover, failover and the cleanup of a test failover change `recoveryState`.
@@ -1424,6 +1555,53 @@ type VAppNetworkSettings struct {
 	ResolutionType *string `json:"resolutionType,omitempty"`
 }
 
+// VappDescriptor defines model for VappDescriptor.
+type VappDescriptor struct {
+	Description *string `json:"description,omitempty"`
+	Name        *string `json:"name,omitempty"`
+}
+
+// VappReplicationFailoverSettings vApp failover and test failover settings. failoverkit choice: the object is open, unknown fields are ignored, a missing `type` means `vcloud`; `instanceMap` (child `C4-` id → instance key) and `snapshotOptions` are accepted and change nothing.
+type VappReplicationFailoverSettings struct {
+	Consolidate         *bool                                `json:"consolidate,omitempty"`
+	InstanceMap         *map[string]string                   `json:"instanceMap,omitempty"`
+	PowerOn             *bool                                `json:"powerOn,omitempty"`
+	SnapshotOptions     *string                              `json:"snapshotOptions,omitempty"`
+	Sync                *bool                                `json:"sync,omitempty"`
+	Type                *VappReplicationFailoverSettingsType `json:"type,omitempty"`
+	VAppNetworkSettings *VAppNetworkSettings                 `json:"vAppNetworkSettings,omitempty"`
+	VmNetworkSettings   *VmNetworkSettings                   `json:"vmNetworkSettings,omitempty"`
+}
+
+// VappReplicationFailoverSettingsType defines model for VappReplicationFailoverSettings.Type.
+type VappReplicationFailoverSettingsType string
+
+// VappReplicationInfo A cloud vApp replication. The vendor documents every field as optional. failoverkit choice: `id` is required; `vmReplications` holds the full VM replication objects.
+type VappReplicationInfo struct {
+	Descriptor *VappDescriptor `json:"descriptor,omitempty"`
+
+	// Destination Where the VM is replicated to and recovered.
+	//
+	// Example: {"org":"org1","recoveredVappId":null,"site":"site2","vdcId":"9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b","vdcName":"org1-dr-vdc"}
+	Destination *VmReplicationDestination `json:"destination,omitempty"`
+
+	// Id Cloud vApp replication identifier (`C4VAPP-` followed by a UUID).
+	Id            string                            `json:"id"`
+	IsMigration   *bool                             `json:"isMigration,omitempty"`
+	LastUpdated   *int64                            `json:"lastUpdated,omitempty"`
+	OverallHealth *VappReplicationInfoOverallHealth `json:"overallHealth,omitempty"`
+	Owner         *string                           `json:"owner,omitempty"`
+
+	// Source Where the replicated VM lives.
+	//
+	// Example: {"org":"org1","site":"site1","vappId":"d6977f40-4d90-46b2-a34e-5077e8648eda","vappName":"web-vapp","vdcId":"7c1e4d2a-5b3f-4e6a-8d9c-0a1b2c3d4e5f","vdcName":"org1-vdc"}
+	Source         *VmReplicationSource       `json:"source,omitempty"`
+	VmReplications *[]SingleVmReplicationInfo `json:"vmReplications,omitempty"`
+}
+
+// VappReplicationInfoOverallHealth defines model for VappReplicationInfo.OverallHealth.
+type VappReplicationInfoOverallHealth string
+
 // VcFailoverSettings Failover of a VM replication to a vCenter (`type` `vcenter`). `customVirtualHardware` is documented in 4.5 only; `consolidate`, `vmNetworkSettings` and `vAppNetworkSettings` appear in the vendor's merged examples. failoverkit choice: the object is open and unknown fields are ignored.
 //
 // Example: {"powerOn":true,"snapshotOptions":"CONSOLIDATE","type":"vcenter"}
@@ -1676,6 +1854,45 @@ type VmReplicationFailoverSettings struct {
 	union json.RawMessage
 }
 
+// VmReplicationFailoverTestSettings Test failover settings (`VmReplicationFailoverTestSettings`). failoverkit choice: the object is open, unknown fields are ignored, and a missing `type` means `vcloud`; `sync` and `instanceId` are not checked against each other.
+type VmReplicationFailoverTestSettings struct {
+	CopySecurityTags *bool `json:"copySecurityTags,omitempty"`
+
+	// InstanceId Point-in-time instance to test; latest when omitted or null.
+	InstanceId      *string `json:"instanceId,omitempty"`
+	PlacementPolicy *string `json:"placementPolicy,omitempty"`
+
+	// PowerOn Power on the test VM.
+	PowerOn      *bool   `json:"powerOn,omitempty"`
+	SizingPolicy *string `json:"sizingPolicy,omitempty"`
+
+	// Sync Take a new instance before the test.
+	Sync *bool `json:"sync,omitempty"`
+
+	// Type Destination kind.
+	Type                *VmReplicationFailoverTestSettingsType `json:"type,omitempty"`
+	VAppNetworkSettings *VAppNetworkSettings                   `json:"vAppNetworkSettings,omitempty"`
+	VmNetworkSettings   *VmNetworkSettings                     `json:"vmNetworkSettings,omitempty"`
+}
+
+// VmReplicationFailoverTestSettingsType Destination kind.
+type VmReplicationFailoverTestSettingsType string
+
+// VmReplicationPlannedMigrationSettings Planned migration settings. `type` is required. failoverkit choice: the object is open and unknown fields (the community PowerShell module sends its failover body) are ignored.
+type VmReplicationPlannedMigrationSettings struct {
+	ConnectVmNics *bool `json:"connectVmNics,omitempty"`
+	Consolidate   *bool `json:"consolidate,omitempty"`
+	PowerOn       *bool `json:"powerOn,omitempty"`
+
+	// Type Destination kind.
+	Type                VmReplicationPlannedMigrationSettingsType `json:"type"`
+	VAppNetworkSettings *VAppNetworkSettings                      `json:"vAppNetworkSettings,omitempty"`
+	VmNetworkSettings   *VmNetworkSettings                        `json:"vmNetworkSettings,omitempty"`
+}
+
+// VmReplicationPlannedMigrationSettingsType Destination kind.
+type VmReplicationPlannedMigrationSettingsType string
+
 // VmReplicationSettings Replication settings.
 //
 // Example: {"dataConnectionType":"ENCRYPTED_COMPRESSED","excludedDiskKeys":[],"initialSyncTime":0,"quiesced":false,"retentionPolicy":{"rules":[{"distance":60,"numberOfInstances":24}]},"rpo":15}
@@ -1776,6 +1993,9 @@ type LimitQuery = int32
 // OffsetQuery defines model for OffsetQuery.
 type OffsetQuery = int32
 
+// OnPremAuthHeader defines model for OnPremAuthHeader.
+type OnPremAuthHeader = string
+
 // OperationIdHeader defines model for OperationIdHeader.
 type OperationIdHeader = string
 
@@ -1790,6 +2010,9 @@ type SortQuery = string
 
 // TaskIdPath defines model for TaskIdPath.
 type TaskIdPath = string
+
+// VappReplicationIdPath defines model for VappReplicationIdPath.
+type VappReplicationIdPath = string
 
 // BadRequest The error body of every response with a status of 400 or above. failoverkit choice: the vendor marks every field optional but always sends `code` and `msg`; they are required here so that the conformance suite can detect non-vendor error bodies.
 //
@@ -1811,6 +2034,11 @@ type ExtendUnauthorized = ApiError
 // Example: {"args":[],"code":"Forbidden","msg":"Permission denied.","stacktrace":"com.vmware.h4.api.error.exceptions.PermissionDeniedException: Permission denied."}
 type FailoverBadRequest = ApiError
 
+// LifecycleBadRequest The error body of every response with a status of 400 or above. failoverkit choice: the vendor marks every field optional but always sends `code` and `msg`; they are required here so that the conformance suite can detect non-vendor error bodies.
+//
+// Example: {"args":[],"code":"Forbidden","msg":"Permission denied.","stacktrace":"com.vmware.h4.api.error.exceptions.PermissionDeniedException: Permission denied."}
+type LifecycleBadRequest = ApiError
+
 // LoginUnauthorized The error body of every response with a status of 400 or above. failoverkit choice: the vendor marks every field optional but always sends `code` and `msg`; they are required here so that the conformance suite can detect non-vendor error bodies.
 //
 // Example: {"args":[],"code":"Forbidden","msg":"Permission denied.","stacktrace":"com.vmware.h4.api.error.exceptions.PermissionDeniedException: Permission denied."}
@@ -1825,6 +2053,11 @@ type NotFound = ApiError
 //
 // Example: {"args":[],"code":"Forbidden","msg":"Permission denied.","stacktrace":"com.vmware.h4.api.error.exceptions.PermissionDeniedException: Permission denied."}
 type PayloadTooLarge = ApiError
+
+// ReplicationTaskAccepted The task a VM replication failover answers with (`C4ApiTaskOfSingleVmReplicationInfo` in 4.1, `C4ApiTask_of_...` from 4.4). failoverkit choice: `id`, `state`, `progress`, `startTime` and `endTime` are required, and on success `resultType` is `SingleVmReplicationInfo` and `result` the failed-over replication.
+//
+// Example: {"endTime":-1,"id":"3f1d7a52-8c1e-4b6a-9d2f-6a0e5c4b7e19","lastUpdated":1718000100000,"progress":0,"site":"site2","startTime":1718000100000,"state":"RUNNING","user":"admin@org1","warnings":[],"workflowInfo":{"resourceId":"C4-09b2917c-bbe9-4693-ae3f-95b43a94b244","resourceName":"web-01","resourceType":"vmReplication","type":"failover"}}
+type ReplicationTaskAccepted = C4ApiTaskOfSingleVmReplicationInfo
 
 // ServerError The error body of every response with a status of 400 or above. failoverkit choice: the vendor marks every field optional but always sends `code` and `msg`; they are required here so that the conformance suite can detect non-vendor error bodies.
 //
@@ -1850,6 +2083,19 @@ type TaskNotFound = ApiError
 //
 // Example: {"args":[],"code":"Forbidden","msg":"Permission denied.","stacktrace":"com.vmware.h4.api.error.exceptions.PermissionDeniedException: Permission denied."}
 type Unauthorized = ApiError
+
+// VappNotFound The error body of every response with a status of 400 or above. failoverkit choice: the vendor marks every field optional but always sends `code` and `msg`; they are required here so that the conformance suite can detect non-vendor error bodies.
+//
+// Example: {"args":[],"code":"Forbidden","msg":"Permission denied.","stacktrace":"com.vmware.h4.api.error.exceptions.PermissionDeniedException: Permission denied."}
+type VappNotFound = ApiError
+
+// VappTaskAccepted The task a vApp replication operation answers with (`C4ApiTask_of_VappReplicationInfo`). failoverkit choice: as `C4ApiTaskOfSingleVmReplicationInfo`, with `resultType` `VappReplicationInfo` and `result` the vApp replication with its VMs.
+//
+// Example: {"endTime":-1,"id":"3f1d7a52-8c1e-4b6a-9d2f-6a0e5c4b7e19","lastUpdated":1718000100000,"progress":0,"site":"site2","startTime":1718000100000,"state":"RUNNING","user":"admin@org1","warnings":[],"workflowInfo":{"resourceId":"C4VAPP-ccbe771e-b685-46c7-8c7a-4ed36915d963","resourceName":"app-vapp","resourceType":"vappReplication","type":"failover"}}
+type VappTaskAccepted = C4ApiTaskOfVappReplicationInfo
+
+// VappOperationSettings vApp failover and test failover settings. failoverkit choice: the object is open, unknown fields are ignored, a missing `type` means `vcloud`; `instanceMap` (child `C4-` id → instance key) and `snapshotOptions` are accepted and change nothing.
+type VappOperationSettings = VappReplicationFailoverSettings
 
 // GetAboutParams defines parameters for GetAbout.
 type GetAboutParams struct {
@@ -1942,6 +2188,96 @@ type GetTaskParams struct {
 
 	// OperationID Operation ID for correlating logs across multiple services
 	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// ListVappReplicationsParams defines parameters for ListVappReplications.
+type ListVappReplicationsParams struct {
+	// Offset Number of matching items to skip.
+	Offset *OffsetQuery `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Limit Maximum number of items to return. It defaults to 100, and a value above the server's maximum (100) is served as the maximum, not refused (the vendor's documented rule).
+	Limit *LimitQuery `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// Ids Comma-separated `C4VAPP-` identifiers.
+	Ids *string `form:"ids,omitempty" json:"ids,omitempty"`
+
+	// VappName Substring of the vApp name.
+	VappName *string `form:"vappName,omitempty" json:"vappName,omitempty"`
+
+	// SourceSiteType Kind of the source site (`vcloud` or `vcenter`).
+	SourceSiteType *string `form:"sourceSiteType,omitempty" json:"sourceSiteType,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// DeleteVappReplicationParams defines parameters for DeleteVappReplication.
+type DeleteVappReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// GetVappReplicationParams defines parameters for GetVappReplication.
+type GetVappReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// FailoverVappReplicationParams defines parameters for FailoverVappReplication.
+type FailoverVappReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// CleanupTestFailoverVappReplicationParams defines parameters for CleanupTestFailoverVappReplication.
+type CleanupTestFailoverVappReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// TestFailoverVappReplicationParams defines parameters for TestFailoverVappReplication.
+type TestFailoverVappReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// GetVappReplicationNetworkSettingsParams defines parameters for GetVappReplicationNetworkSettings.
+type GetVappReplicationNetworkSettingsParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// ReverseVappReplicationParams defines parameters for ReverseVappReplication.
+type ReverseVappReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+
+	// OnPremAuth Credentials for the on-premises site of a reverse (vendor header). failoverkit choice: accepted and not checked; never logged.
+	OnPremAuth *OnPremAuthHeader `json:"On-Prem-Auth,omitempty"`
 }
 
 // ListVcSitesParams defines parameters for ListVcSites.
@@ -2040,6 +2376,15 @@ type ListVmReplicationsParamsDataConnectionState string
 // ListVmReplicationsParamsOverallHealth defines parameters for ListVmReplications.
 type ListVmReplicationsParamsOverallHealth string
 
+// DeleteVmReplicationParams defines parameters for DeleteVmReplication.
+type DeleteVmReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
 // GetVmReplicationParams defines parameters for GetVmReplication.
 type GetVmReplicationParams struct {
 	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
@@ -2058,8 +2403,35 @@ type FailoverVmReplicationParams struct {
 	OperationID *OperationIdHeader `json:"operationID,omitempty"`
 }
 
+// CleanupTestFailoverVmReplicationParams defines parameters for CleanupTestFailoverVmReplication.
+type CleanupTestFailoverVmReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// TestFailoverVmReplicationParams defines parameters for TestFailoverVmReplication.
+type TestFailoverVmReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
 // ListVmReplicationInstancesParams defines parameters for ListVmReplicationInstances.
 type ListVmReplicationInstancesParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// MigrateVmReplicationParams defines parameters for MigrateVmReplication.
+type MigrateVmReplicationParams struct {
 	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
 	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
 
@@ -2076,14 +2448,65 @@ type GetVmReplicationNetworkSettingsParams struct {
 	OperationID *OperationIdHeader `json:"operationID,omitempty"`
 }
 
+// PauseVmReplicationParams defines parameters for PauseVmReplication.
+type PauseVmReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// ResumeVmReplicationParams defines parameters for ResumeVmReplication.
+type ResumeVmReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// ReverseVmReplicationParams defines parameters for ReverseVmReplication.
+type ReverseVmReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+
+	// OnPremAuth Credentials for the on-premises site of a reverse (vendor header). failoverkit choice: accepted and not checked; never logged.
+	OnPremAuth *OnPremAuthHeader `json:"On-Prem-Auth,omitempty"`
+}
+
+// SyncVmReplicationParams defines parameters for SyncVmReplication.
+type SyncVmReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
 // LoginJSONRequestBody defines body for Login for application/json ContentType.
 type LoginJSONRequestBody = AuthenticationRequest
 
 // ExtendSessionJSONRequestBody defines body for ExtendSession for application/json ContentType.
 type ExtendSessionJSONRequestBody = ExtendSessionRequest
 
+// FailoverVappReplicationJSONRequestBody defines body for FailoverVappReplication for application/json ContentType.
+type FailoverVappReplicationJSONRequestBody = VappReplicationFailoverSettings
+
+// TestFailoverVappReplicationJSONRequestBody defines body for TestFailoverVappReplication for application/json ContentType.
+type TestFailoverVappReplicationJSONRequestBody = VappReplicationFailoverSettings
+
 // FailoverVmReplicationJSONRequestBody defines body for FailoverVmReplication for application/json ContentType.
 type FailoverVmReplicationJSONRequestBody = VmReplicationFailoverSettings
+
+// TestFailoverVmReplicationJSONRequestBody defines body for TestFailoverVmReplication for application/json ContentType.
+type TestFailoverVmReplicationJSONRequestBody = VmReplicationFailoverTestSettings
+
+// MigrateVmReplicationJSONRequestBody defines body for MigrateVmReplication for application/json ContentType.
+type MigrateVmReplicationJSONRequestBody = VmReplicationPlannedMigrationSettings
 
 // AsLocalUserAuthenticationRequest returns the union data inside the AuthenticationRequest as a LocalUserAuthenticationRequest
 func (t AuthenticationRequest) AsLocalUserAuthenticationRequest() (LocalUserAuthenticationRequest, error) {

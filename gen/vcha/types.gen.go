@@ -361,7 +361,7 @@ type CisTaskProgress struct {
 	// Example: {"args":[],"default_message":"Initiate failover","id":"com.vmware.vcenter.vcha.cluster.failover"}
 	Message StdLocalizableMessage `json:"message"`
 
-	// Total Total amount of work for the operation.
+	// Total Total amount of work for the operation (an amount: never negative; the conformance suite also checks that `completed` never exceeds it and never decreases between polls).
 	Total int64 `json:"total"`
 }
 
