@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -69,6 +70,14 @@ func (m *Mock) registerControl(e *echo.Echo) {
 		}
 		return c.NoContent(http.StatusNoContent)
 	})
+	for _, a := range m.apis {
+		if ext, ok := a.sim.(controlExtender); ok {
+			for _, l := range ext.registerControl(g.Group("/" + string(a.def.api))) {
+				method, path, _ := strings.Cut(l, " ")
+				m.apiControl = append(m.apiControl, method+" "+ControlPrefix+"/"+string(a.def.api)+path)
+			}
+		}
+	}
 	g.GET("/outage", func(c echo.Context) error { return c.JSON(http.StatusOK, m.Outages()) })
 	g.POST("/outage", m.controlStartOutage)
 	g.DELETE("/outage", func(c echo.Context) error {
@@ -78,7 +87,7 @@ func (m *Mock) registerControl(e *echo.Echo) {
 }
 
 func (m *Mock) controlIndex(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string][]string{"endpoints": {
+	return c.JSON(http.StatusOK, map[string][]string{"endpoints": append([]string{
 		"POST " + ControlPrefix + "/reset",
 		"GET " + ControlPrefix + "/state",
 		"PUT " + ControlPrefix + "/fixture",
@@ -92,7 +101,7 @@ func (m *Mock) controlIndex(c echo.Context) error {
 		"GET " + ControlPrefix + "/outage",
 		"POST " + ControlPrefix + "/outage",
 		"DELETE " + ControlPrefix + "/outage",
-	}})
+	}, m.apiControlIndex()...)})
 }
 
 func readControlBody(c echo.Context) ([]byte, error) {
@@ -162,4 +171,18 @@ func (m *Mock) controlStartOutage(c echo.Context) error {
 		return &Problem{Kind: KindBadRequest, Message: err.Error()}
 	}
 	return c.JSON(http.StatusCreated, m.Outages())
+}
+
+// apiControlIndex lists the APIs' own control endpoints (registered once per
+// listener, so each line is listed once).
+func (m *Mock) apiControlIndex() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range m.apiControl {
+		if !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	return out
 }

@@ -32,6 +32,9 @@ type Mock struct {
 
 	// apis are the simulated APIs, in the order they are served.
 	apis []*mountedAPI
+	// apiControl are the APIs' own control endpoints ("METHOD api/path"),
+	// gathered as the listeners' control APIs are built.
+	apiControl []string
 }
 
 // mountedAPI is one simulated API of a mock: its declaration, its state
@@ -88,17 +91,19 @@ func New(opts ...Option) (*Mock, error) {
 			log:           cfg.Logger,
 			settings:      cfg.Settings,
 		}
-		a := &mountedAPI{def: d, sim: d.newSim(e), env: e}
-		val, err := oasvalidate.New(d.api)
+		m.apis = append(m.apis, &mountedAPI{def: d, sim: d.newSim(e), env: e})
+	}
+	// Every simulation exists before any listener's handler is built: each
+	// listener's control API serves every API's own control endpoints.
+	for _, a := range m.apis {
+		val, err := oasvalidate.New(a.def.api)
 		if err != nil {
 			return nil, err
 		}
-		h, err := m.newEcho(a.sim, val, e)
-		if err != nil {
+		if a.handler, err = m.newEcho(a.sim, val, a.env); err != nil {
 			return nil, err
 		}
-		a.handler, a.v = h, val
-		m.apis = append(m.apis, a)
+		a.v = val
 	}
 	for _, f := range faults {
 		if err := m.InjectFault(f); err != nil {

@@ -24,6 +24,15 @@ type simulator interface {
 	snapshot(f *Fixture)
 }
 
+// controlExtender is a simulator with control-API endpoints of its own,
+// served under ControlPrefix/<api> on every listener, behind the same guard.
+type controlExtender interface {
+	// registerControl adds the API's own control endpoints to g and
+	// returns their "METHOD /path" lines (path relative to g) for the
+	// control API's index.
+	registerControl(g *echo.Group) []string
+}
+
 // statusOf is the HTTP status the shared pipeline uses for a problem kind.
 // APIs may refine it.
 func statusOf(p *Problem) int {
