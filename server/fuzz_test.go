@@ -379,7 +379,8 @@ func FuzzParseFixture(f *testing.F) {
 	js, _ := json.Marshal(def)
 	f.Add(js)
 	for _, s := range []string{"", "{}", "null", "vcav: null", "vcha: {users: []}", "a: &a [*a, *a]", "vcav: {localSite: s, sites: [{name: s}], users: [], replications: []}",
-		`{"vcav":{"localSite":"s","sites":[{"name":"s"}],"users":[],"replications":[{"id":"C4-09b2917c-bbe9-4693-ae3f-95b43a94b244","destinationState":{"recoveryInfo":{"recoveryState":"IN_PROGRESS"}}}]}}`} {
+		`{"vcav":{"localSite":"s","sites":[{"name":"s"}],"users":[],"replications":[{"id":"C4-09b2917c-bbe9-4693-ae3f-95b43a94b244","destinationState":{"recoveryInfo":{"recoveryState":"IN_PROGRESS"}}}]}}`,
+		`{"vcav":{"localSite":"s","sites":[{"name":"s"}],"users":[],"replications":[],"vappReplications":[{"id":"C4VAPP-9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f","vmReplications":[{"id":""}]}]}}`} {
 		f.Add([]byte(s))
 	}
 	m, err := New(WithInstantTasks(), WithClock(NewManualClock(testStart)))

@@ -147,6 +147,42 @@ func (f *VCAVFixture) validateReads() error {
 			return fmt.Errorf("networkSettings.%s: not one of the replications", id)
 		}
 	}
+	return f.validateVapps(known)
+}
+
+// validateVapps checks the vApp replications against the
+// VappReplicationInfo schema and what it cannot say: a unique C4VAPP-<uuid>
+// id, and VM replications that the fixture lists and that belong to this
+// vApp only.
+func (f *VCAVFixture) validateVapps(known map[string]bool) error {
+	seen := map[string]int{}
+	owner := map[string]string{}
+	for i, v := range f.VappReplications {
+		where := fmt.Sprintf("vappReplications[%d]", i)
+		if err := checkSchema(spec.VCAV, "VappReplicationInfo", v, where); err != nil {
+			return err
+		}
+		if err := checkUUIDID(v.Id, "C4VAPP-"); err != nil {
+			return fmt.Errorf("%s.id: %w", where, err)
+		}
+		if j, dup := seen[v.Id]; dup {
+			return fmt.Errorf("%s.id: %q duplicates vappReplications[%d].id", where, v.Id, j)
+		}
+		seen[v.Id] = i
+		if v.VmReplications == nil {
+			continue
+		}
+		for k, child := range *v.VmReplications {
+			at := fmt.Sprintf("%s.vmReplications[%d].id", where, k)
+			if !known[child.Id] {
+				return fmt.Errorf("%s: %q is not one of the replications", at, child.Id)
+			}
+			if other, taken := owner[child.Id]; taken {
+				return fmt.Errorf("%s: %q already belongs to vApp replication %s", at, child.Id, other)
+			}
+			owner[child.Id] = v.Id
+		}
+	}
 	return nil
 }
 
@@ -203,12 +239,18 @@ func validateVCAVReplication(r vcav.SingleVmReplicationInfo, i int, sites map[st
 // checkVCAVReplicationID accepts "C4-" followed by a UUID in its canonical
 // 36-character form.
 func checkVCAVReplicationID(id string) error {
-	rest, ok := strings.CutPrefix(id, "C4-")
+	return checkUUIDID(id, "C4-")
+}
+
+// checkUUIDID accepts prefix followed by a UUID in its canonical
+// 36-character form.
+func checkUUIDID(id, prefix string) error {
+	rest, ok := strings.CutPrefix(id, prefix)
 	if !ok {
-		return fmt.Errorf("must start with C4-")
+		return fmt.Errorf("must start with %s", prefix)
 	}
 	if _, err := uuid.Parse(rest); err != nil || len(rest) != 36 {
-		return fmt.Errorf("must be C4- followed by a UUID such as 09b2917c-bbe9-4693-ae3f-95b43a94b244")
+		return fmt.Errorf("must be %s followed by a UUID such as 09b2917c-bbe9-4693-ae3f-95b43a94b244", prefix)
 	}
 	return nil
 }

@@ -67,6 +67,21 @@ func TestVCAVFixture_ValidationNamesTheField(t *testing.T) {
 		"vcav: localSite: required":                              func(f *VCAVFixture) { f.LocalSite = "" },
 		"vcav: sites[1].name: \"site1\" is listed twice":         func(f *VCAVFixture) { f.Sites[1].Name = "site1" },
 		"vcav: sites: at least one site is required":             func(f *VCAVFixture) { f.Sites = nil },
+		"vcav: vappReplications[0].id: must start with C4VAPP-": func(f *VCAVFixture) {
+			f.VappReplications[0].Id = "C4-ccbe771e-b685-46c7-8c7a-4ed36915d963"
+		},
+		"vcav: vappReplications[1].id: \"" + vcavVappReadyID + "\" duplicates vappReplications[0].id": func(f *VCAVFixture) {
+			f.VappReplications[1].Id = vcavVappReadyID
+		},
+		"vcav: vappReplications[0].vmReplications[0].id: \"\" is not one of the replications": func(f *VCAVFixture) {
+			(*f.VappReplications[0].VmReplications)[0].Id = ""
+		},
+		"vcav: vappReplications[1].vmReplications[0].id: \"" + vcavReadyID + "\" already belongs to vApp replication " + vcavVappReadyID: func(f *VCAVFixture) {
+			(*f.VappReplications[1].VmReplications)[0].Id = vcavReadyID
+		},
+		"vcav: vappReplications[0].overallHealth: value is not one of the allowed values": func(f *VCAVFixture) {
+			f.VappReplications[0].OverallHealth = new(vcav.VappReplicationInfoOverallHealth("BLUE"))
+		},
 	} {
 		t.Run(want, func(t *testing.T) {
 			err := vcavFixture(t, edit).Validate()
@@ -159,5 +174,5 @@ vcav:
 func TestVCAVFixture_VappChildMustExist(t *testing.T) {
 	f := vcavFixture(t, func(f *VCAVFixture) { f.Replications = f.Replications[:1] })
 	_, err := New(WithFixture(f))
-	require.ErrorContains(t, err, "is not among the replications")
+	require.ErrorContains(t, err, "is not one of the replications")
 }
