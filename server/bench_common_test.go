@@ -140,6 +140,7 @@ func benchFixture(tb testing.TB, n int) *Fixture {
 	for i := range n {
 		r := vcavCloneReplication(ready)
 		r.Id, r.VmName = benchReplicationID(i), new(fmt.Sprintf("bench-vm-%06d", i))
+		r.VappReplicationId = nil // the ready replication's vApp does not list the copies
 		f.VCAV.Replications = append(f.VCAV.Replications, r)
 	}
 	return f

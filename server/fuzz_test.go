@@ -415,6 +415,16 @@ func loadedStateFits(m *Mock) error {
 			return err
 		}
 	}
+	for i, v := range st.VCAV.VappReplications {
+		if err := checkSchema(spec.VCAV, "VappReplicationInfo", v, "vappReplications["+strconv.Itoa(i)+"]"); err != nil {
+			return err
+		}
+		for _, child := range *v.VmReplications {
+			if child.VappReplicationId == nil || *child.VappReplicationId != v.Id {
+				return fmt.Errorf("vappReplications[%d]: VM replication %s does not name it as its vApp", i, child.Id)
+			}
+		}
+	}
 	m.vchaSim().mu.Lock()
 	views := []vcha.VchaClusterInfo{m.vchaSim().clusterView(false), m.vchaSim().clusterView(true)}
 	m.vchaSim().mu.Unlock()

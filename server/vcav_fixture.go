@@ -153,7 +153,8 @@ func (f *VCAVFixture) validateReads() error {
 // validateVapps checks the vApp replications against the
 // VappReplicationInfo schema and what it cannot say: a unique C4VAPP-<uuid>
 // id, and VM replications that the fixture lists and that belong to this
-// vApp only.
+// vApp only. A VM replication's own vappReplicationId, when set, must name
+// the vApp that lists it.
 func (f *VCAVFixture) validateVapps(known map[string]bool) error {
 	seen := map[string]int{}
 	owner := map[string]string{}
@@ -181,6 +182,11 @@ func (f *VCAVFixture) validateVapps(known map[string]bool) error {
 				return fmt.Errorf("%s: %q already belongs to vApp replication %s", at, child.Id, other)
 			}
 			owner[child.Id] = v.Id
+		}
+	}
+	for i, r := range f.Replications {
+		if r.VappReplicationId != nil && owner[r.Id] != *r.VappReplicationId {
+			return fmt.Errorf("replications[%d].vappReplicationId: %q does not list it among its vmReplications", i, *r.VappReplicationId)
 		}
 	}
 	return nil

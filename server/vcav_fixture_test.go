@@ -79,6 +79,9 @@ func TestVCAVFixture_ValidationNamesTheField(t *testing.T) {
 		"vcav: vappReplications[1].vmReplications[0].id: \"" + vcavReadyID + "\" already belongs to vApp replication " + vcavVappReadyID: func(f *VCAVFixture) {
 			(*f.VappReplications[1].VmReplications)[0].Id = vcavReadyID
 		},
+		"vcav: replications[5].vappReplicationId: \"" + vcavVappTestID + "\" does not list it among its vmReplications": func(f *VCAVFixture) {
+			f.Replications[5].VappReplicationId = new(vcavVappTestID)
+		},
 		"vcav: vappReplications[0].overallHealth: value is not one of the allowed values": func(f *VCAVFixture) {
 			f.VappReplications[0].OverallHealth = new(vcav.VappReplicationInfoOverallHealth("BLUE"))
 		},
@@ -111,6 +114,7 @@ vcav:
 func TestVCAVFixture_LoadStateAndReset(t *testing.T) {
 	f := vcavFixture(t, func(f *VCAVFixture) {
 		f.Replications, f.VappReplications = f.Replications[:1], nil
+		f.Replications[0].VappReplicationId = nil // its vApp is gone
 		f.Users = append(f.Users, User{Name: "sso-admin@vsphere.local", Password: "sso-pw", Type: "ssoCredentials"})
 	})
 	tm := newTestMock(t, WithFixture(f), WithInstantTasks())

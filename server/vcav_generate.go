@@ -62,6 +62,7 @@ func GenerateReplications(n int) (*Fixture, error) {
 func vcavVaryReplication(r *vcav.SingleVmReplicationInfo, i int) {
 	k := i % vcavGeneratedSpread
 	r.Id = GeneratedReplicationID(i)
+	r.VappReplicationId = nil // the template's vApp does not list the copies
 	r.VmName = new(fmt.Sprintf("gen-vm-%06d", i))
 	r.VmId = new(fmt.Sprintf("%08x-0000-4000-9000-%012x", i, i))
 	r.Owner = new(fmt.Sprintf("org%02d@site1", k))
