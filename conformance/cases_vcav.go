@@ -58,6 +58,7 @@ func vcavCases() []Case {
 			Summary: "a failover of a replication already COMPLETE answers 400 InvalidRecoveryState and leaves it COMPLETE"},
 	)
 	cs = append(cs, vcavLifecycleCases()...)
+	cs = append(cs, vcavVappCases()...)
 	for i := range cs {
 		cs[i].API = spec.VCAV
 	}
@@ -271,12 +272,18 @@ func vcavFailoverRefusedIn(ctx context.Context, r *caseRun, state string) error 
 	return r.vcavExpectState(ctx, token, id, state)
 }
 
-// vcavStateRefusal sends a failover the replication's state forbids. The
-// refusal is failoverkit's choice: a synchronous 400 InvalidRecoveryState.
-// A real appliance may instead accept it and end the task FAILED: that is a
-// note, polled to its end; a task that succeeds is a finding.
+// vcavStateRefusal sends a failover the replication's state forbids (see
+// stateRefusal).
 func (r *caseRun) vcavStateRefusal(ctx context.Context, token, id string) error {
-	req := vcavFailover(token, id, "", vcavValidFailover, false)
+	return r.stateRefusal(ctx, token, vcavFailover(token, id, "", vcavValidFailover, false))
+}
+
+// stateRefusal sends req, an operation the recovery state of its object
+// forbids. The refusal is failoverkit's choice: a synchronous 400
+// InvalidRecoveryState. A real appliance may instead accept it and end the
+// task FAILED: that is a note, polled to its end; a task that succeeds is a
+// finding.
+func (r *caseRun) stateRefusal(ctx context.Context, token string, req request) error {
 	if r.target.Mock {
 		_, err := r.call(ctx, req, http.StatusBadRequest, "InvalidRecoveryState")
 		return err
@@ -298,7 +305,7 @@ func (r *caseRun) vcavStateRefusal(ctx context.Context, token, id string) error 
 		return err
 	}
 	if state, _ := lookupString(final.doc, "state"); state != "FAILED" {
-		return r.finding(final, InTask, "state", fmt.Sprintf("a failover the replication's recovery state forbids ended %s", state), nil)
+		return r.finding(final, InTask, "state", fmt.Sprintf("a %s the recovery state forbids ended %s", req.op, state), nil)
 	}
 	r.note(r.finding(ex, InStatus, "", "refused asynchronously (202, then a FAILED task); failoverkit choice: a synchronous 400 InvalidRecoveryState", nil))
 	return nil
