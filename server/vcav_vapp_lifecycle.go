@@ -38,7 +38,17 @@ var (
 	vcavVappCleanupOp  = &vcavVappOp{vm: vcavTestCleanupOp, kind: vcavVappKind("testCleanup")}
 	vcavVappReverseOp  = &vcavVappOp{vm: vcavReverseOp, kind: vcavVappKind("reverse"), after: vcavVappReversed}
 	vcavVappDeleteOp   = &vcavVappOp{vm: vcavDeleteOp, kind: &vcavTaskKind{workflow: "delete", resourceType: "vappReplication"}}
+	vcavVappMigrateOp  = &vcavVappOp{vm: vcavMigrateOp, kind: vcavVappKind("migrate"), after: vcavVappRecovered}
+	vcavVappSyncOp     = &vcavVappOp{vm: vcavSyncOp, kind: vcavVappKind("sync"), after: vcavVappTouched}
+	vcavVappPauseOp    = &vcavVappOp{vm: vcavPauseOp, kind: vcavVappKind("pause"), after: vcavVappTouched}
+	vcavVappResumeOp   = &vcavVappOp{vm: vcavResumeOp, kind: vcavVappKind("resume"), after: vcavVappTouched}
 )
+
+// vcavVappTouched: the vApp was last managed at end (its VMs carry the
+// operation's effect).
+func vcavVappTouched(a *vcavVapp, _ []*vcav.SingleVmReplicationInfo, end time.Time) {
+	a.info.LastUpdated = new(end.UnixMilli())
+}
 
 // vcavVappRecovered: every VM is in one recovered vApp, the vApp's
 // destination.recoveredVappId.

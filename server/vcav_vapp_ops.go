@@ -97,3 +97,42 @@ func (m *vcavMock) DeleteVappReplication(ctx context.Context, req vcav.DeleteVap
 	}
 	return vcav.DeleteVappReplication202JSONResponse(vcavGenericTask(t, now)), nil
 }
+
+// MigrateVappReplication answers POST /vapp-replications/{id}/migrate.
+func (m *vcavMock) MigrateVappReplication(ctx context.Context, req vcav.MigrateVappReplicationRequestObject) (vcav.MigrateVappReplicationResponseObject, error) {
+	if req.Body == nil || req.Body.Type == "" {
+		return nil, vcavBadBody()
+	}
+	t, err := m.vappOp(ctx, vcavVappMigrateOp, req.ReplicationId, req.Params.Site, req.Params.OperationID)
+	if err != nil {
+		return nil, err
+	}
+	return vcav.MigrateVappReplication202JSONResponse{VappTaskAcceptedJSONResponse: t}, nil
+}
+
+// SyncVappReplication answers POST /vapp-replications/{id}/sync.
+func (m *vcavMock) SyncVappReplication(ctx context.Context, req vcav.SyncVappReplicationRequestObject) (vcav.SyncVappReplicationResponseObject, error) {
+	t, err := m.vappOp(ctx, vcavVappSyncOp, req.ReplicationId, req.Params.Site, req.Params.OperationID)
+	if err != nil {
+		return nil, err
+	}
+	return vcav.SyncVappReplication202JSONResponse{VappTaskAcceptedJSONResponse: t}, nil
+}
+
+// PauseVappReplication answers POST /vapp-replications/{id}/pause.
+func (m *vcavMock) PauseVappReplication(ctx context.Context, req vcav.PauseVappReplicationRequestObject) (vcav.PauseVappReplicationResponseObject, error) {
+	t, err := m.vappOp(ctx, vcavVappPauseOp, req.ReplicationId, req.Params.Site, req.Params.OperationID)
+	if err != nil {
+		return nil, err
+	}
+	return vcav.PauseVappReplication202JSONResponse{VappTaskAcceptedJSONResponse: t}, nil
+}
+
+// ResumeVappReplication answers POST /vapp-replications/{id}/resume.
+func (m *vcavMock) ResumeVappReplication(ctx context.Context, req vcav.ResumeVappReplicationRequestObject) (vcav.ResumeVappReplicationResponseObject, error) {
+	t, err := m.vappOp(ctx, vcavVappResumeOp, req.ReplicationId, req.Params.Site, req.Params.OperationID)
+	if err != nil {
+		return nil, err
+	}
+	return vcav.ResumeVappReplication202JSONResponse{VappTaskAcceptedJSONResponse: t}, nil
+}

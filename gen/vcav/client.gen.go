@@ -292,6 +292,21 @@ type ClientInterface interface {
 	// Corresponds with GET /vapp-replications (the `ListVappReplications` operationId).
 	ListVappReplications(ctx context.Context, params *ListVappReplicationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetVappReplicationsSummary Summary of the vApp replications (dashboard)
+	//
+	// A dashboard summary of the vApp replications. The community PowerShell module calls it
+	// (`Get-vCAVReplications -Summary`: `GET /vapp-replications/summary`, no query) and returns
+	// the body as it is; no vendor page renders the schema.
+	//
+	// failoverkit choice: the schema (`VappReplicationsSummary`) is ours: the number of vApp
+	// replications and of their VM replications, the vApps by `overallHealth`, their VMs by
+	// recovery state, and the paused VMs; counted over every vApp replication (no filter). This
+	// literal path is matched before `/vapp-replications/{replicationId}`, so `summary` is
+	// never read as a vApp identifier by `GET`.
+	//
+	// Corresponds with GET /vapp-replications/summary (the `GetVappReplicationsSummary` operationId).
+	GetVappReplicationsSummary(ctx context.Context, params *GetVappReplicationsSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DeleteVappReplication Stop (delete) a vApp replication
 	//
 	// Stops and removes the vApp replication and its VM replications. Answers 202 and a task
@@ -377,6 +392,48 @@ type ClientInterface interface {
 	// Corresponds with POST /vapp-replications/{replicationId}/failover-test (the `TestFailoverVappReplication` operationId).
 	TestFailoverVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *TestFailoverVappReplicationParams, body TestFailoverVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// MigrateVappReplicationWithBody Planned migration of a vApp replication
+	//
+	// Planned migration of every VM of the vApp into one recovered vApp (the community
+	// PowerShell module sends its failover body to `…/migrate`). Answers 202 and a task
+	// (`C4ApiTask_of_VappReplicationInfo`).
+	//
+	// failoverkit choice: `type` is required as for a VM migration (the VM body's documented
+	// rule); the VM migration rules apply to each VM and the vApp is refused as a whole, with
+	// no effect, when one VM would be: 400 `InvalidRecoveryState` naming the vApp and the VM
+	// when one is TEST, IN_PROGRESS or COMPLETE, 400 `ReplicationPaused` when one is paused.
+	// Every VM is IN_PROGRESS while the task runs; on success each has a new instance from the
+	// final sync and is COMPLETE, all in the same recovered vApp (the vApp's
+	// `destination.recoveredVappId`), the result being the vApp with its VMs (`workflowInfo`
+	// `migrate`/`vappReplication`); on failure every VM is NOT_STARTED again. Unknown body
+	// fields (`instanceMap`, `snapshotOptions`, …) are ignored.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/migrate (the `MigrateVappReplication` operationId).
+	MigrateVappReplicationWithBody(ctx context.Context, replicationId VappReplicationIdPath, params *MigrateVappReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MigrateVappReplication Planned migration of a vApp replication
+	//
+	// Planned migration of every VM of the vApp into one recovered vApp (the community
+	// PowerShell module sends its failover body to `…/migrate`). Answers 202 and a task
+	// (`C4ApiTask_of_VappReplicationInfo`).
+	//
+	// failoverkit choice: `type` is required as for a VM migration (the VM body's documented
+	// rule); the VM migration rules apply to each VM and the vApp is refused as a whole, with
+	// no effect, when one VM would be: 400 `InvalidRecoveryState` naming the vApp and the VM
+	// when one is TEST, IN_PROGRESS or COMPLETE, 400 `ReplicationPaused` when one is paused.
+	// Every VM is IN_PROGRESS while the task runs; on success each has a new instance from the
+	// final sync and is COMPLETE, all in the same recovered vApp (the vApp's
+	// `destination.recoveredVappId`), the result being the vApp with its VMs (`workflowInfo`
+	// `migrate`/`vappReplication`); on failure every VM is NOT_STARTED again. Unknown body
+	// fields (`instanceMap`, `snapshotOptions`, …) are ignored.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/migrate (the `MigrateVappReplication` operationId).
+	MigrateVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *MigrateVappReplicationParams, body MigrateVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetVappReplicationNetworkSettings Get the network settings of a vApp replication
 	//
 	// Returns the vApp network settings stored for a failover and a test failover (the vApp
@@ -389,6 +446,34 @@ type ClientInterface interface {
 	// Corresponds with GET /vapp-replications/{replicationId}/network-settings (the `GetVappReplicationNetworkSettings` operationId).
 	GetVappReplicationNetworkSettings(ctx context.Context, replicationId VappReplicationIdPath, params *GetVappReplicationNetworkSettingsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PauseVappReplication Pause a vApp replication
+	//
+	// Pauses the replication traffic of every VM of the vApp. No body. Answers 202 and a task.
+	//
+	// failoverkit choice: the VM pause rules apply to each VM and the vApp is refused as a
+	// whole, with no effect, when one VM would be: 400 `ReplicationPaused` when one is already
+	// paused (the community module itself skips the call only when every VM is paused), 400
+	// `InvalidRecoveryState` when one is IN_PROGRESS. On success every VM has `isPaused` true and
+	// `dataConnectionState` `PAUSED`; the vApp's `lastUpdated` is the task's end
+	// (`workflowInfo` `pause`, result the vApp with its VMs).
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/pause (the `PauseVappReplication` operationId).
+	PauseVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *PauseVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ResumeVappReplication Resume a vApp replication
+	//
+	// Resumes the replication traffic of every VM of the vApp. No body. Answers 202 and a task.
+	//
+	// failoverkit choice: as for a VM, resuming VMs that are not paused is accepted and changes
+	// nothing (the community module sends resume without checking), so a partly paused vApp
+	// is resumed whole; the vApp is refused as a whole with 400 `InvalidRecoveryState` when
+	// one VM is IN_PROGRESS. On success every VM has `isPaused` false and
+	// `dataConnectionState` `OK`; the vApp's `lastUpdated` is the task's end (`workflowInfo`
+	// `resume`, result the vApp with its VMs).
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/resume (the `ResumeVappReplication` operationId).
+	ResumeVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *ResumeVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ReverseVappReplication Reverse a vApp replication
 	//
 	// failoverkit choice: every VM must be COMPLETE (else 400 `InvalidRecoveryState`); each is
@@ -397,6 +482,22 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /vapp-replications/{replicationId}/reverse (the `ReverseVappReplication` operationId).
 	ReverseVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *ReverseVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SyncVappReplication Sync a vApp replication now
+	//
+	// Takes a new point-in-time instance of every VM of the vApp now. No body (the community
+	// PowerShell module sends a bodyless POST). Answers 202 and a task; recovery states
+	// unchanged.
+	//
+	// failoverkit choice: the VM sync rules apply to each VM and the vApp is refused as a whole,
+	// with no effect, when one VM would be: 400 `ReplicationPaused` when one is paused (resume
+	// it first), 400 `InvalidRecoveryState` when one is IN_PROGRESS or COMPLETE. On success each
+	// VM has a new instance (`replica-` key, next sequence number) at the head of its
+	// `…/instances` and as `destinationState.latestInstance`; the vApp's `lastUpdated` is the
+	// task's end (`workflowInfo` `sync`, result the vApp with its VMs).
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/sync (the `SyncVappReplication` operationId).
+	SyncVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *SyncVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListVcSites List the vCenter (on-premises) sites
 	//
@@ -1033,6 +1134,31 @@ func (c *Client) ListVappReplications(ctx context.Context, params *ListVappRepli
 	return c.Client.Do(req)
 }
 
+// GetVappReplicationsSummary Summary of the vApp replications (dashboard)
+//
+// A dashboard summary of the vApp replications. The community PowerShell module calls it
+// (`Get-vCAVReplications -Summary`: `GET /vapp-replications/summary`, no query) and returns
+// the body as it is; no vendor page renders the schema.
+//
+// failoverkit choice: the schema (`VappReplicationsSummary`) is ours: the number of vApp
+// replications and of their VM replications, the vApps by `overallHealth`, their VMs by
+// recovery state, and the paused VMs; counted over every vApp replication (no filter). This
+// literal path is matched before `/vapp-replications/{replicationId}`, so `summary` is
+// never read as a vApp identifier by `GET`.
+//
+// Corresponds with GET /vapp-replications/summary (the `GetVappReplicationsSummary` operationId).
+func (c *Client) GetVappReplicationsSummary(ctx context.Context, params *GetVappReplicationsSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVappReplicationsSummaryRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // DeleteVappReplication Stop (delete) a vApp replication
 //
 // Stops and removes the vApp replication and its VM replications. Answers 202 and a task
@@ -1188,6 +1314,68 @@ func (c *Client) TestFailoverVappReplication(ctx context.Context, replicationId 
 	return c.Client.Do(req)
 }
 
+// MigrateVappReplicationWithBody Planned migration of a vApp replication
+//
+// Planned migration of every VM of the vApp into one recovered vApp (the community
+// PowerShell module sends its failover body to `…/migrate`). Answers 202 and a task
+// (`C4ApiTask_of_VappReplicationInfo`).
+//
+// failoverkit choice: `type` is required as for a VM migration (the VM body's documented
+// rule); the VM migration rules apply to each VM and the vApp is refused as a whole, with
+// no effect, when one VM would be: 400 `InvalidRecoveryState` naming the vApp and the VM
+// when one is TEST, IN_PROGRESS or COMPLETE, 400 `ReplicationPaused` when one is paused.
+// Every VM is IN_PROGRESS while the task runs; on success each has a new instance from the
+// final sync and is COMPLETE, all in the same recovered vApp (the vApp's
+// `destination.recoveredVappId`), the result being the vApp with its VMs (`workflowInfo`
+// `migrate`/`vappReplication`); on failure every VM is NOT_STARTED again. Unknown body
+// fields (`instanceMap`, `snapshotOptions`, …) are ignored.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /vapp-replications/{replicationId}/migrate (the `MigrateVappReplication` operationId).
+func (c *Client) MigrateVappReplicationWithBody(ctx context.Context, replicationId VappReplicationIdPath, params *MigrateVappReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMigrateVappReplicationRequestWithBody(c.Server, replicationId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MigrateVappReplication Planned migration of a vApp replication
+//
+// Planned migration of every VM of the vApp into one recovered vApp (the community
+// PowerShell module sends its failover body to `…/migrate`). Answers 202 and a task
+// (`C4ApiTask_of_VappReplicationInfo`).
+//
+// failoverkit choice: `type` is required as for a VM migration (the VM body's documented
+// rule); the VM migration rules apply to each VM and the vApp is refused as a whole, with
+// no effect, when one VM would be: 400 `InvalidRecoveryState` naming the vApp and the VM
+// when one is TEST, IN_PROGRESS or COMPLETE, 400 `ReplicationPaused` when one is paused.
+// Every VM is IN_PROGRESS while the task runs; on success each has a new instance from the
+// final sync and is COMPLETE, all in the same recovered vApp (the vApp's
+// `destination.recoveredVappId`), the result being the vApp with its VMs (`workflowInfo`
+// `migrate`/`vappReplication`); on failure every VM is NOT_STARTED again. Unknown body
+// fields (`instanceMap`, `snapshotOptions`, …) are ignored.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /vapp-replications/{replicationId}/migrate (the `MigrateVappReplication` operationId).
+func (c *Client) MigrateVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *MigrateVappReplicationParams, body MigrateVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMigrateVappReplicationRequest(c.Server, replicationId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetVappReplicationNetworkSettings Get the network settings of a vApp replication
 //
 // Returns the vApp network settings stored for a failover and a test failover (the vApp
@@ -1210,6 +1398,54 @@ func (c *Client) GetVappReplicationNetworkSettings(ctx context.Context, replicat
 	return c.Client.Do(req)
 }
 
+// PauseVappReplication Pause a vApp replication
+//
+// Pauses the replication traffic of every VM of the vApp. No body. Answers 202 and a task.
+//
+// failoverkit choice: the VM pause rules apply to each VM and the vApp is refused as a
+// whole, with no effect, when one VM would be: 400 `ReplicationPaused` when one is already
+// paused (the community module itself skips the call only when every VM is paused), 400
+// `InvalidRecoveryState` when one is IN_PROGRESS. On success every VM has `isPaused` true and
+// `dataConnectionState` `PAUSED`; the vApp's `lastUpdated` is the task's end
+// (`workflowInfo` `pause`, result the vApp with its VMs).
+//
+// Corresponds with POST /vapp-replications/{replicationId}/pause (the `PauseVappReplication` operationId).
+func (c *Client) PauseVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *PauseVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPauseVappReplicationRequest(c.Server, replicationId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ResumeVappReplication Resume a vApp replication
+//
+// Resumes the replication traffic of every VM of the vApp. No body. Answers 202 and a task.
+//
+// failoverkit choice: as for a VM, resuming VMs that are not paused is accepted and changes
+// nothing (the community module sends resume without checking), so a partly paused vApp
+// is resumed whole; the vApp is refused as a whole with 400 `InvalidRecoveryState` when
+// one VM is IN_PROGRESS. On success every VM has `isPaused` false and
+// `dataConnectionState` `OK`; the vApp's `lastUpdated` is the task's end (`workflowInfo`
+// `resume`, result the vApp with its VMs).
+//
+// Corresponds with POST /vapp-replications/{replicationId}/resume (the `ResumeVappReplication` operationId).
+func (c *Client) ResumeVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *ResumeVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewResumeVappReplicationRequest(c.Server, replicationId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ReverseVappReplication Reverse a vApp replication
 //
 // failoverkit choice: every VM must be COMPLETE (else 400 `InvalidRecoveryState`); each is
@@ -1219,6 +1455,32 @@ func (c *Client) GetVappReplicationNetworkSettings(ctx context.Context, replicat
 // Corresponds with POST /vapp-replications/{replicationId}/reverse (the `ReverseVappReplication` operationId).
 func (c *Client) ReverseVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *ReverseVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReverseVappReplicationRequest(c.Server, replicationId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SyncVappReplication Sync a vApp replication now
+//
+// Takes a new point-in-time instance of every VM of the vApp now. No body (the community
+// PowerShell module sends a bodyless POST). Answers 202 and a task; recovery states
+// unchanged.
+//
+// failoverkit choice: the VM sync rules apply to each VM and the vApp is refused as a whole,
+// with no effect, when one VM would be: 400 `ReplicationPaused` when one is paused (resume
+// it first), 400 `InvalidRecoveryState` when one is IN_PROGRESS or COMPLETE. On success each
+// VM has a new instance (`replica-` key, next sequence number) at the head of its
+// `…/instances` and as `destinationState.latestInstance`; the vApp's `lastUpdated` is the
+// task's end (`workflowInfo` `sync`, result the vApp with its VMs).
+//
+// Corresponds with POST /vapp-replications/{replicationId}/sync (the `SyncVappReplication` operationId).
+func (c *Client) SyncVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *SyncVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSyncVappReplicationRequest(c.Server, replicationId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2442,6 +2704,75 @@ func NewListVappReplicationsRequest(server string, params *ListVappReplicationsP
 	return req, nil
 }
 
+// NewGetVappReplicationsSummaryRequest constructs an http.Request for the GetVappReplicationsSummary method
+func NewGetVappReplicationsSummaryRequest(server string, params *GetVappReplicationsSummaryParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vapp-replications/summary")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewDeleteVappReplicationRequest constructs an http.Request for the DeleteVappReplication method
 func NewDeleteVappReplicationRequest(server string, replicationId VappReplicationIdPath, params *DeleteVappReplicationParams) (*http.Request, error) {
 	var err error
@@ -2848,6 +3179,95 @@ func NewTestFailoverVappReplicationRequestWithBody(server string, replicationId 
 	return req, nil
 }
 
+// NewMigrateVappReplicationRequest calls the generic MigrateVappReplication builder with application/json body
+func NewMigrateVappReplicationRequest(server string, replicationId VappReplicationIdPath, params *MigrateVappReplicationParams, body MigrateVappReplicationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMigrateVappReplicationRequestWithBody(server, replicationId, params, "application/json", bodyReader)
+}
+
+// NewMigrateVappReplicationRequestWithBody constructs an http.Request for the MigrateVappReplication method, with any body, and a specified content type
+func NewMigrateVappReplicationRequestWithBody(server string, replicationId VappReplicationIdPath, params *MigrateVappReplicationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vapp-replications/%s/migrate", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetVappReplicationNetworkSettingsRequest constructs an http.Request for the GetVappReplicationNetworkSettings method
 func NewGetVappReplicationNetworkSettingsRequest(server string, replicationId VappReplicationIdPath, params *GetVappReplicationNetworkSettingsParams) (*http.Request, error) {
 	var err error
@@ -2902,6 +3322,158 @@ func NewGetVappReplicationNetworkSettingsRequest(server string, replicationId Va
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewPauseVappReplicationRequest constructs an http.Request for the PauseVappReplication method
+func NewPauseVappReplicationRequest(server string, replicationId VappReplicationIdPath, params *PauseVappReplicationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vapp-replications/%s/pause", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewResumeVappReplicationRequest constructs an http.Request for the ResumeVappReplication method
+func NewResumeVappReplicationRequest(server string, replicationId VappReplicationIdPath, params *ResumeVappReplicationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vapp-replications/%s/resume", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3004,6 +3576,82 @@ func NewReverseVappReplicationRequest(server string, replicationId VappReplicati
 			}
 
 			req.Header.Set("On-Prem-Auth", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewSyncVappReplicationRequest constructs an http.Request for the SyncVappReplication method
+func NewSyncVappReplicationRequest(server string, replicationId VappReplicationIdPath, params *SyncVappReplicationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "replicationId", replicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/vapp-replications/%s/sync", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
 		}
 
 	}
@@ -4624,6 +5272,23 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /vapp-replications (the `ListVappReplications` operationId).
 	ListVappReplicationsWithResponse(ctx context.Context, params *ListVappReplicationsParams, reqEditors ...RequestEditorFn) (*ListVappReplicationsResponse, error)
 
+	// GetVappReplicationsSummaryWithResponse Summary of the vApp replications (dashboard)
+	//
+	// A dashboard summary of the vApp replications. The community PowerShell module calls it
+	// (`Get-vCAVReplications -Summary`: `GET /vapp-replications/summary`, no query) and returns
+	// the body as it is; no vendor page renders the schema.
+	//
+	// failoverkit choice: the schema (`VappReplicationsSummary`) is ours: the number of vApp
+	// replications and of their VM replications, the vApps by `overallHealth`, their VMs by
+	// recovery state, and the paused VMs; counted over every vApp replication (no filter). This
+	// literal path is matched before `/vapp-replications/{replicationId}`, so `summary` is
+	// never read as a vApp identifier by `GET`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /vapp-replications/summary (the `GetVappReplicationsSummary` operationId).
+	GetVappReplicationsSummaryWithResponse(ctx context.Context, params *GetVappReplicationsSummaryParams, reqEditors ...RequestEditorFn) (*GetVappReplicationsSummaryResponse, error)
+
 	// DeleteVappReplicationWithResponse Stop (delete) a vApp replication
 	//
 	// Stops and removes the vApp replication and its VM replications. Answers 202 and a task
@@ -4715,6 +5380,48 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /vapp-replications/{replicationId}/failover-test (the `TestFailoverVappReplication` operationId).
 	TestFailoverVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *TestFailoverVappReplicationParams, body TestFailoverVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*TestFailoverVappReplicationResponse, error)
 
+	// MigrateVappReplicationWithBodyWithResponse Planned migration of a vApp replication
+	//
+	// Planned migration of every VM of the vApp into one recovered vApp (the community
+	// PowerShell module sends its failover body to `…/migrate`). Answers 202 and a task
+	// (`C4ApiTask_of_VappReplicationInfo`).
+	//
+	// failoverkit choice: `type` is required as for a VM migration (the VM body's documented
+	// rule); the VM migration rules apply to each VM and the vApp is refused as a whole, with
+	// no effect, when one VM would be: 400 `InvalidRecoveryState` naming the vApp and the VM
+	// when one is TEST, IN_PROGRESS or COMPLETE, 400 `ReplicationPaused` when one is paused.
+	// Every VM is IN_PROGRESS while the task runs; on success each has a new instance from the
+	// final sync and is COMPLETE, all in the same recovered vApp (the vApp's
+	// `destination.recoveredVappId`), the result being the vApp with its VMs (`workflowInfo`
+	// `migrate`/`vappReplication`); on failure every VM is NOT_STARTED again. Unknown body
+	// fields (`instanceMap`, `snapshotOptions`, …) are ignored.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/migrate (the `MigrateVappReplication` operationId).
+	MigrateVappReplicationWithBodyWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *MigrateVappReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MigrateVappReplicationResponse, error)
+
+	// MigrateVappReplicationWithResponse Planned migration of a vApp replication
+	//
+	// Planned migration of every VM of the vApp into one recovered vApp (the community
+	// PowerShell module sends its failover body to `…/migrate`). Answers 202 and a task
+	// (`C4ApiTask_of_VappReplicationInfo`).
+	//
+	// failoverkit choice: `type` is required as for a VM migration (the VM body's documented
+	// rule); the VM migration rules apply to each VM and the vApp is refused as a whole, with
+	// no effect, when one VM would be: 400 `InvalidRecoveryState` naming the vApp and the VM
+	// when one is TEST, IN_PROGRESS or COMPLETE, 400 `ReplicationPaused` when one is paused.
+	// Every VM is IN_PROGRESS while the task runs; on success each has a new instance from the
+	// final sync and is COMPLETE, all in the same recovered vApp (the vApp's
+	// `destination.recoveredVappId`), the result being the vApp with its VMs (`workflowInfo`
+	// `migrate`/`vappReplication`); on failure every VM is NOT_STARTED again. Unknown body
+	// fields (`instanceMap`, `snapshotOptions`, …) are ignored.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/migrate (the `MigrateVappReplication` operationId).
+	MigrateVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *MigrateVappReplicationParams, body MigrateVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*MigrateVappReplicationResponse, error)
+
 	// GetVappReplicationNetworkSettingsWithResponse Get the network settings of a vApp replication
 	//
 	// Returns the vApp network settings stored for a failover and a test failover (the vApp
@@ -4729,6 +5436,38 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /vapp-replications/{replicationId}/network-settings (the `GetVappReplicationNetworkSettings` operationId).
 	GetVappReplicationNetworkSettingsWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *GetVappReplicationNetworkSettingsParams, reqEditors ...RequestEditorFn) (*GetVappReplicationNetworkSettingsResponse, error)
 
+	// PauseVappReplicationWithResponse Pause a vApp replication
+	//
+	// Pauses the replication traffic of every VM of the vApp. No body. Answers 202 and a task.
+	//
+	// failoverkit choice: the VM pause rules apply to each VM and the vApp is refused as a
+	// whole, with no effect, when one VM would be: 400 `ReplicationPaused` when one is already
+	// paused (the community module itself skips the call only when every VM is paused), 400
+	// `InvalidRecoveryState` when one is IN_PROGRESS. On success every VM has `isPaused` true and
+	// `dataConnectionState` `PAUSED`; the vApp's `lastUpdated` is the task's end
+	// (`workflowInfo` `pause`, result the vApp with its VMs).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/pause (the `PauseVappReplication` operationId).
+	PauseVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *PauseVappReplicationParams, reqEditors ...RequestEditorFn) (*PauseVappReplicationResponse, error)
+
+	// ResumeVappReplicationWithResponse Resume a vApp replication
+	//
+	// Resumes the replication traffic of every VM of the vApp. No body. Answers 202 and a task.
+	//
+	// failoverkit choice: as for a VM, resuming VMs that are not paused is accepted and changes
+	// nothing (the community module sends resume without checking), so a partly paused vApp
+	// is resumed whole; the vApp is refused as a whole with 400 `InvalidRecoveryState` when
+	// one VM is IN_PROGRESS. On success every VM has `isPaused` false and
+	// `dataConnectionState` `OK`; the vApp's `lastUpdated` is the task's end (`workflowInfo`
+	// `resume`, result the vApp with its VMs).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/resume (the `ResumeVappReplication` operationId).
+	ResumeVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *ResumeVappReplicationParams, reqEditors ...RequestEditorFn) (*ResumeVappReplicationResponse, error)
+
 	// ReverseVappReplicationWithResponse Reverse a vApp replication
 	//
 	// failoverkit choice: every VM must be COMPLETE (else 400 `InvalidRecoveryState`); each is
@@ -4739,6 +5478,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /vapp-replications/{replicationId}/reverse (the `ReverseVappReplication` operationId).
 	ReverseVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *ReverseVappReplicationParams, reqEditors ...RequestEditorFn) (*ReverseVappReplicationResponse, error)
+
+	// SyncVappReplicationWithResponse Sync a vApp replication now
+	//
+	// Takes a new point-in-time instance of every VM of the vApp now. No body (the community
+	// PowerShell module sends a bodyless POST). Answers 202 and a task; recovery states
+	// unchanged.
+	//
+	// failoverkit choice: the VM sync rules apply to each VM and the vApp is refused as a whole,
+	// with no effect, when one VM would be: 400 `ReplicationPaused` when one is paused (resume
+	// it first), 400 `InvalidRecoveryState` when one is IN_PROGRESS or COMPLETE. On success each
+	// VM has a new instance (`replica-` key, next sequence number) at the head of its
+	// `…/instances` and as `destinationState.latestInstance`; the vApp's `lastUpdated` is the
+	// task's end (`workflowInfo` `sync`, result the vApp with its VMs).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /vapp-replications/{replicationId}/sync (the `SyncVappReplication` operationId).
+	SyncVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *SyncVappReplicationParams, reqEditors ...RequestEditorFn) (*SyncVappReplicationResponse, error)
 
 	// ListVcSitesWithResponse List the vCenter (on-premises) sites
 	//
@@ -5880,6 +6637,82 @@ func (r ListVappReplicationsResponse) ContentType() string {
 	return ""
 }
 
+// GetVappReplicationsSummaryResponse401Headers the declared response headers of an HTTP 401 response for GetVappReplicationsSummary
+type GetVappReplicationsSummaryResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetVappReplicationsSummaryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VappReplicationsSummary
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *VappNotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetVappReplicationsSummaryResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVappReplicationsSummaryResponse) GetJSON200() *VappReplicationsSummary {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetVappReplicationsSummaryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetVappReplicationsSummaryResponse) GetJSON404() *VappNotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetVappReplicationsSummaryResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetVappReplicationsSummaryResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVappReplicationsSummaryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVappReplicationsSummaryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVappReplicationsSummaryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVappReplicationsSummaryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // DeleteVappReplicationResponse401Headers the declared response headers of an HTTP 401 response for DeleteVappReplication
 type DeleteVappReplicationResponse401Headers struct {
 	WWWAuthenticate *string
@@ -6302,6 +7135,96 @@ func (r TestFailoverVappReplicationResponse) ContentType() string {
 	return ""
 }
 
+// MigrateVappReplicationResponse401Headers the declared response headers of an HTTP 401 response for MigrateVappReplication
+type MigrateVappReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type MigrateVappReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *VappTaskAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *VappNotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *MigrateVappReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r MigrateVappReplicationResponse) GetJSON202() *VappTaskAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r MigrateVappReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r MigrateVappReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r MigrateVappReplicationResponse) GetJSON404() *VappNotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r MigrateVappReplicationResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r MigrateVappReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r MigrateVappReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r MigrateVappReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MigrateVappReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MigrateVappReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MigrateVappReplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetVappReplicationNetworkSettingsResponse401Headers the declared response headers of an HTTP 401 response for GetVappReplicationNetworkSettings
 type GetVappReplicationNetworkSettingsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -6372,6 +7295,172 @@ func (r GetVappReplicationNetworkSettingsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetVappReplicationNetworkSettingsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PauseVappReplicationResponse401Headers the declared response headers of an HTTP 401 response for PauseVappReplication
+type PauseVappReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type PauseVappReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *VappTaskAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *VappNotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PauseVappReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r PauseVappReplicationResponse) GetJSON202() *VappTaskAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PauseVappReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PauseVappReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PauseVappReplicationResponse) GetJSON404() *VappNotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PauseVappReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PauseVappReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PauseVappReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PauseVappReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PauseVappReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PauseVappReplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ResumeVappReplicationResponse401Headers the declared response headers of an HTTP 401 response for ResumeVappReplication
+type ResumeVappReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ResumeVappReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *VappTaskAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *VappNotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ResumeVappReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r ResumeVappReplicationResponse) GetJSON202() *VappTaskAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ResumeVappReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ResumeVappReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ResumeVappReplicationResponse) GetJSON404() *VappNotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ResumeVappReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ResumeVappReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ResumeVappReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ResumeVappReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ResumeVappReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ResumeVappReplicationResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6455,6 +7544,89 @@ func (r ReverseVappReplicationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ReverseVappReplicationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SyncVappReplicationResponse401Headers the declared response headers of an HTTP 401 response for SyncVappReplication
+type SyncVappReplicationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type SyncVappReplicationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *VappTaskAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *LifecycleBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *VappNotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SyncVappReplicationResponse401Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r SyncVappReplicationResponse) GetJSON202() *VappTaskAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SyncVappReplicationResponse) GetJSON400() *LifecycleBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SyncVappReplicationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SyncVappReplicationResponse) GetJSON404() *VappNotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SyncVappReplicationResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SyncVappReplicationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SyncVappReplicationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SyncVappReplicationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SyncVappReplicationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SyncVappReplicationResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -7907,6 +9079,29 @@ func (c *ClientWithResponses) ListVappReplicationsWithResponse(ctx context.Conte
 	return ParseListVappReplicationsResponse(rsp)
 }
 
+// GetVappReplicationsSummaryWithResponse Summary of the vApp replications (dashboard)
+//
+// A dashboard summary of the vApp replications. The community PowerShell module calls it
+// (`Get-vCAVReplications -Summary`: `GET /vapp-replications/summary`, no query) and returns
+// the body as it is; no vendor page renders the schema.
+//
+// failoverkit choice: the schema (`VappReplicationsSummary`) is ours: the number of vApp
+// replications and of their VM replications, the vApps by `overallHealth`, their VMs by
+// recovery state, and the paused VMs; counted over every vApp replication (no filter). This
+// literal path is matched before `/vapp-replications/{replicationId}`, so `summary` is
+// never read as a vApp identifier by `GET`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /vapp-replications/summary (the `GetVappReplicationsSummary` operationId).
+func (c *ClientWithResponses) GetVappReplicationsSummaryWithResponse(ctx context.Context, params *GetVappReplicationsSummaryParams, reqEditors ...RequestEditorFn) (*GetVappReplicationsSummaryResponse, error) {
+	rsp, err := c.GetVappReplicationsSummary(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVappReplicationsSummaryResponse(rsp)
+}
+
 // DeleteVappReplicationWithResponse Stop (delete) a vApp replication
 //
 // Stops and removes the vApp replication and its VM replications. Answers 202 and a task
@@ -8040,6 +9235,60 @@ func (c *ClientWithResponses) TestFailoverVappReplicationWithResponse(ctx contex
 	return ParseTestFailoverVappReplicationResponse(rsp)
 }
 
+// MigrateVappReplicationWithBodyWithResponse Planned migration of a vApp replication
+//
+// Planned migration of every VM of the vApp into one recovered vApp (the community
+// PowerShell module sends its failover body to `…/migrate`). Answers 202 and a task
+// (`C4ApiTask_of_VappReplicationInfo`).
+//
+// failoverkit choice: `type` is required as for a VM migration (the VM body's documented
+// rule); the VM migration rules apply to each VM and the vApp is refused as a whole, with
+// no effect, when one VM would be: 400 `InvalidRecoveryState` naming the vApp and the VM
+// when one is TEST, IN_PROGRESS or COMPLETE, 400 `ReplicationPaused` when one is paused.
+// Every VM is IN_PROGRESS while the task runs; on success each has a new instance from the
+// final sync and is COMPLETE, all in the same recovered vApp (the vApp's
+// `destination.recoveredVappId`), the result being the vApp with its VMs (`workflowInfo`
+// `migrate`/`vappReplication`); on failure every VM is NOT_STARTED again. Unknown body
+// fields (`instanceMap`, `snapshotOptions`, …) are ignored.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vapp-replications/{replicationId}/migrate (the `MigrateVappReplication` operationId).
+func (c *ClientWithResponses) MigrateVappReplicationWithBodyWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *MigrateVappReplicationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MigrateVappReplicationResponse, error) {
+	rsp, err := c.MigrateVappReplicationWithBody(ctx, replicationId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMigrateVappReplicationResponse(rsp)
+}
+
+// MigrateVappReplicationWithResponse Planned migration of a vApp replication
+//
+// Planned migration of every VM of the vApp into one recovered vApp (the community
+// PowerShell module sends its failover body to `…/migrate`). Answers 202 and a task
+// (`C4ApiTask_of_VappReplicationInfo`).
+//
+// failoverkit choice: `type` is required as for a VM migration (the VM body's documented
+// rule); the VM migration rules apply to each VM and the vApp is refused as a whole, with
+// no effect, when one VM would be: 400 `InvalidRecoveryState` naming the vApp and the VM
+// when one is TEST, IN_PROGRESS or COMPLETE, 400 `ReplicationPaused` when one is paused.
+// Every VM is IN_PROGRESS while the task runs; on success each has a new instance from the
+// final sync and is COMPLETE, all in the same recovered vApp (the vApp's
+// `destination.recoveredVappId`), the result being the vApp with its VMs (`workflowInfo`
+// `migrate`/`vappReplication`); on failure every VM is NOT_STARTED again. Unknown body
+// fields (`instanceMap`, `snapshotOptions`, …) are ignored.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vapp-replications/{replicationId}/migrate (the `MigrateVappReplication` operationId).
+func (c *ClientWithResponses) MigrateVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *MigrateVappReplicationParams, body MigrateVappReplicationJSONRequestBody, reqEditors ...RequestEditorFn) (*MigrateVappReplicationResponse, error) {
+	rsp, err := c.MigrateVappReplication(ctx, replicationId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMigrateVappReplicationResponse(rsp)
+}
+
 // GetVappReplicationNetworkSettingsWithResponse Get the network settings of a vApp replication
 //
 // Returns the vApp network settings stored for a failover and a test failover (the vApp
@@ -8060,6 +9309,50 @@ func (c *ClientWithResponses) GetVappReplicationNetworkSettingsWithResponse(ctx 
 	return ParseGetVappReplicationNetworkSettingsResponse(rsp)
 }
 
+// PauseVappReplicationWithResponse Pause a vApp replication
+//
+// Pauses the replication traffic of every VM of the vApp. No body. Answers 202 and a task.
+//
+// failoverkit choice: the VM pause rules apply to each VM and the vApp is refused as a
+// whole, with no effect, when one VM would be: 400 `ReplicationPaused` when one is already
+// paused (the community module itself skips the call only when every VM is paused), 400
+// `InvalidRecoveryState` when one is IN_PROGRESS. On success every VM has `isPaused` true and
+// `dataConnectionState` `PAUSED`; the vApp's `lastUpdated` is the task's end
+// (`workflowInfo` `pause`, result the vApp with its VMs).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vapp-replications/{replicationId}/pause (the `PauseVappReplication` operationId).
+func (c *ClientWithResponses) PauseVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *PauseVappReplicationParams, reqEditors ...RequestEditorFn) (*PauseVappReplicationResponse, error) {
+	rsp, err := c.PauseVappReplication(ctx, replicationId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePauseVappReplicationResponse(rsp)
+}
+
+// ResumeVappReplicationWithResponse Resume a vApp replication
+//
+// Resumes the replication traffic of every VM of the vApp. No body. Answers 202 and a task.
+//
+// failoverkit choice: as for a VM, resuming VMs that are not paused is accepted and changes
+// nothing (the community module sends resume without checking), so a partly paused vApp
+// is resumed whole; the vApp is refused as a whole with 400 `InvalidRecoveryState` when
+// one VM is IN_PROGRESS. On success every VM has `isPaused` false and
+// `dataConnectionState` `OK`; the vApp's `lastUpdated` is the task's end (`workflowInfo`
+// `resume`, result the vApp with its VMs).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vapp-replications/{replicationId}/resume (the `ResumeVappReplication` operationId).
+func (c *ClientWithResponses) ResumeVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *ResumeVappReplicationParams, reqEditors ...RequestEditorFn) (*ResumeVappReplicationResponse, error) {
+	rsp, err := c.ResumeVappReplication(ctx, replicationId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseResumeVappReplicationResponse(rsp)
+}
+
 // ReverseVappReplicationWithResponse Reverse a vApp replication
 //
 // failoverkit choice: every VM must be COMPLETE (else 400 `InvalidRecoveryState`); each is
@@ -8075,6 +9368,30 @@ func (c *ClientWithResponses) ReverseVappReplicationWithResponse(ctx context.Con
 		return nil, err
 	}
 	return ParseReverseVappReplicationResponse(rsp)
+}
+
+// SyncVappReplicationWithResponse Sync a vApp replication now
+//
+// Takes a new point-in-time instance of every VM of the vApp now. No body (the community
+// PowerShell module sends a bodyless POST). Answers 202 and a task; recovery states
+// unchanged.
+//
+// failoverkit choice: the VM sync rules apply to each VM and the vApp is refused as a whole,
+// with no effect, when one VM would be: 400 `ReplicationPaused` when one is paused (resume
+// it first), 400 `InvalidRecoveryState` when one is IN_PROGRESS or COMPLETE. On success each
+// VM has a new instance (`replica-` key, next sequence number) at the head of its
+// `…/instances` and as `destinationState.latestInstance`; the vApp's `lastUpdated` is the
+// task's end (`workflowInfo` `sync`, result the vApp with its VMs).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /vapp-replications/{replicationId}/sync (the `SyncVappReplication` operationId).
+func (c *ClientWithResponses) SyncVappReplicationWithResponse(ctx context.Context, replicationId VappReplicationIdPath, params *SyncVappReplicationParams, reqEditors ...RequestEditorFn) (*SyncVappReplicationResponse, error) {
+	rsp, err := c.SyncVappReplication(ctx, replicationId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSyncVappReplicationResponse(rsp)
 }
 
 // ListVcSitesWithResponse List the vCenter (on-premises) sites
@@ -9216,6 +10533,73 @@ func ParseListVappReplicationsResponse(rsp *http.Response) (*ListVappReplication
 	return response, nil
 }
 
+// ParseGetVappReplicationsSummaryResponse parses an HTTP response from a GetVappReplicationsSummaryWithResponse call
+func ParseGetVappReplicationsSummaryResponse(rsp *http.Response) (*GetVappReplicationsSummaryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVappReplicationsSummaryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VappReplicationsSummary
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest VappNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetVappReplicationsSummaryResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseDeleteVappReplicationResponse parses an HTTP response from a DeleteVappReplicationWithResponse call
 func ParseDeleteVappReplicationResponse(rsp *http.Response) (*DeleteVappReplicationResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -9593,6 +10977,87 @@ func ParseTestFailoverVappReplicationResponse(rsp *http.Response) (*TestFailover
 	return response, nil
 }
 
+// ParseMigrateVappReplicationResponse parses an HTTP response from a MigrateVappReplicationWithResponse call
+func ParseMigrateVappReplicationResponse(rsp *http.Response) (*MigrateVappReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MigrateVappReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest VappTaskAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest VappNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers MigrateVappReplicationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetVappReplicationNetworkSettingsResponse parses an HTTP response from a GetVappReplicationNetworkSettingsWithResponse call
 func ParseGetVappReplicationNetworkSettingsResponse(rsp *http.Response) (*GetVappReplicationNetworkSettingsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -9647,6 +11112,154 @@ func ParseGetVappReplicationNetworkSettingsResponse(rsp *http.Response) (*GetVap
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetVappReplicationNetworkSettingsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePauseVappReplicationResponse parses an HTTP response from a PauseVappReplicationWithResponse call
+func ParsePauseVappReplicationResponse(rsp *http.Response) (*PauseVappReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PauseVappReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest VappTaskAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest VappNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PauseVappReplicationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseResumeVappReplicationResponse parses an HTTP response from a ResumeVappReplicationWithResponse call
+func ParseResumeVappReplicationResponse(rsp *http.Response) (*ResumeVappReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ResumeVappReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest VappTaskAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest VappNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ResumeVappReplicationResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -9721,6 +11334,80 @@ func ParseReverseVappReplicationResponse(rsp *http.Response) (*ReverseVappReplic
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ReverseVappReplicationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSyncVappReplicationResponse parses an HTTP response from a SyncVappReplicationWithResponse call
+func ParseSyncVappReplicationResponse(rsp *http.Response) (*SyncVappReplicationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SyncVappReplicationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest VappTaskAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest LifecycleBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest VappNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers SyncVappReplicationResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -49,6 +49,9 @@ type ServerInterface interface {
 	// ListVappReplications List vApp replications
 	// (GET /vapp-replications)
 	ListVappReplications(ctx echo.Context, params ListVappReplicationsParams) error
+	// GetVappReplicationsSummary Summary of the vApp replications (dashboard)
+	// (GET /vapp-replications/summary)
+	GetVappReplicationsSummary(ctx echo.Context, params GetVappReplicationsSummaryParams) error
 	// DeleteVappReplication Stop (delete) a vApp replication
 	// (DELETE /vapp-replications/{replicationId})
 	DeleteVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params DeleteVappReplicationParams) error
@@ -64,12 +67,24 @@ type ServerInterface interface {
 	// TestFailoverVappReplication Test failover of a vApp replication
 	// (POST /vapp-replications/{replicationId}/failover-test)
 	TestFailoverVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params TestFailoverVappReplicationParams) error
+	// MigrateVappReplication Planned migration of a vApp replication
+	// (POST /vapp-replications/{replicationId}/migrate)
+	MigrateVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params MigrateVappReplicationParams) error
 	// GetVappReplicationNetworkSettings Get the network settings of a vApp replication
 	// (GET /vapp-replications/{replicationId}/network-settings)
 	GetVappReplicationNetworkSettings(ctx echo.Context, replicationId VappReplicationIdPath, params GetVappReplicationNetworkSettingsParams) error
+	// PauseVappReplication Pause a vApp replication
+	// (POST /vapp-replications/{replicationId}/pause)
+	PauseVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params PauseVappReplicationParams) error
+	// ResumeVappReplication Resume a vApp replication
+	// (POST /vapp-replications/{replicationId}/resume)
+	ResumeVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params ResumeVappReplicationParams) error
 	// ReverseVappReplication Reverse a vApp replication
 	// (POST /vapp-replications/{replicationId}/reverse)
 	ReverseVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params ReverseVappReplicationParams) error
+	// SyncVappReplication Sync a vApp replication now
+	// (POST /vapp-replications/{replicationId}/sync)
+	SyncVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params SyncVappReplicationParams) error
 	// ListVcSites List the vCenter (on-premises) sites
 	// (GET /vc-sites)
 	ListVcSites(ctx echo.Context, params ListVcSitesParams) error
@@ -551,6 +566,41 @@ func (w *ServerInterfaceWrapper) ListVappReplications(ctx echo.Context) error {
 	return err
 }
 
+// GetVappReplicationsSummary converts echo context to params.
+func (w *ServerInterfaceWrapper) GetVappReplicationsSummary(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetVappReplicationsSummaryParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetVappReplicationsSummary(ctx, params)
+	return err
+}
+
 // DeleteVappReplication converts echo context to params.
 func (w *ServerInterfaceWrapper) DeleteVappReplication(ctx echo.Context) error {
 	var err error
@@ -761,6 +811,48 @@ func (w *ServerInterfaceWrapper) TestFailoverVappReplication(ctx echo.Context) e
 	return err
 }
 
+// MigrateVappReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) MigrateVappReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params MigrateVappReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.MigrateVappReplication(ctx, replicationId, params)
+	return err
+}
+
 // GetVappReplicationNetworkSettings converts echo context to params.
 func (w *ServerInterfaceWrapper) GetVappReplicationNetworkSettings(ctx echo.Context) error {
 	var err error
@@ -800,6 +892,90 @@ func (w *ServerInterfaceWrapper) GetVappReplicationNetworkSettings(ctx echo.Cont
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetVappReplicationNetworkSettings(ctx, replicationId, params)
+	return err
+}
+
+// PauseVappReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) PauseVappReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PauseVappReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PauseVappReplication(ctx, replicationId, params)
+	return err
+}
+
+// ResumeVappReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) ResumeVappReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ResumeVappReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ResumeVappReplication(ctx, replicationId, params)
 	return err
 }
 
@@ -857,6 +1033,48 @@ func (w *ServerInterfaceWrapper) ReverseVappReplication(ctx echo.Context) error 
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ReverseVappReplication(ctx, replicationId, params)
+	return err
+}
+
+// SyncVappReplication converts echo context to params.
+func (w *ServerInterfaceWrapper) SyncVappReplication(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "replicationId" -------------
+	var replicationId VappReplicationIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "replicationId", ctx.Param("replicationId"), &replicationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter replicationId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SyncVappReplicationParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SyncVappReplication(ctx, replicationId, params)
 	return err
 }
 
@@ -1676,6 +1894,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/vm-replications/:replicationId/pause", wrapper.PauseVmReplication, options.OperationMiddlewares["pauseVmReplication"]...)
 	router.POST(options.BaseURL+"/vm-replications/:replicationId/resume", wrapper.ResumeVmReplication, options.OperationMiddlewares["resumeVmReplication"]...)
 	router.GET(options.BaseURL+"/vapp-replications", wrapper.ListVappReplications, options.OperationMiddlewares["listVappReplications"]...)
+	router.GET(options.BaseURL+"/vapp-replications/summary", wrapper.GetVappReplicationsSummary, options.OperationMiddlewares["getVappReplicationsSummary"]...)
 	router.DELETE(options.BaseURL+"/vapp-replications/:replicationId", wrapper.DeleteVappReplication, options.OperationMiddlewares["deleteVappReplication"]...)
 	router.GET(options.BaseURL+"/vapp-replications/:replicationId", wrapper.GetVappReplication, options.OperationMiddlewares["getVappReplication"]...)
 	router.POST(options.BaseURL+"/vapp-replications/:replicationId/failover", wrapper.FailoverVappReplication, options.OperationMiddlewares["failoverVappReplication"]...)
@@ -1683,6 +1902,10 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/vapp-replications/:replicationId/failover-test", wrapper.TestFailoverVappReplication, options.OperationMiddlewares["testFailoverVappReplication"]...)
 	router.GET(options.BaseURL+"/vapp-replications/:replicationId/network-settings", wrapper.GetVappReplicationNetworkSettings, options.OperationMiddlewares["getVappReplicationNetworkSettings"]...)
 	router.POST(options.BaseURL+"/vapp-replications/:replicationId/reverse", wrapper.ReverseVappReplication, options.OperationMiddlewares["reverseVappReplication"]...)
+	router.POST(options.BaseURL+"/vapp-replications/:replicationId/migrate", wrapper.MigrateVappReplication, options.OperationMiddlewares["migrateVappReplication"]...)
+	router.POST(options.BaseURL+"/vapp-replications/:replicationId/sync", wrapper.SyncVappReplication, options.OperationMiddlewares["syncVappReplication"]...)
+	router.POST(options.BaseURL+"/vapp-replications/:replicationId/pause", wrapper.PauseVappReplication, options.OperationMiddlewares["pauseVappReplication"]...)
+	router.POST(options.BaseURL+"/vapp-replications/:replicationId/resume", wrapper.ResumeVappReplication, options.OperationMiddlewares["resumeVappReplication"]...)
 
 }
 
@@ -2653,6 +2876,90 @@ func (response ListVappReplicationsdefaultJSONResponse) VisitListVappReplication
 	return err
 }
 
+type GetVappReplicationsSummaryRequestObject struct {
+	Params GetVappReplicationsSummaryParams
+}
+
+type GetVappReplicationsSummaryResponseObject interface {
+	VisitGetVappReplicationsSummaryResponse(w http.ResponseWriter) error
+}
+
+type GetVappReplicationsSummary200JSONResponse VappReplicationsSummary
+
+func (response GetVappReplicationsSummary200JSONResponse) VisitGetVappReplicationsSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationsSummary401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetVappReplicationsSummary401JSONResponse) VisitGetVappReplicationsSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationsSummary404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response GetVappReplicationsSummary404JSONResponse) VisitGetVappReplicationsSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationsSummary500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response GetVappReplicationsSummary500JSONResponse) VisitGetVappReplicationsSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVappReplicationsSummarydefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response GetVappReplicationsSummarydefaultJSONResponse) VisitGetVappReplicationsSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteVappReplicationRequestObject struct {
 	ReplicationId VappReplicationIdPath `json:"replicationId"`
 	Params        DeleteVappReplicationParams
@@ -3172,6 +3479,122 @@ func (response TestFailoverVappReplicationdefaultJSONResponse) VisitTestFailover
 	return err
 }
 
+type MigrateVappReplicationRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        MigrateVappReplicationParams
+	Body          *MigrateVappReplicationJSONRequestBody
+}
+
+type MigrateVappReplicationResponseObject interface {
+	VisitMigrateVappReplicationResponse(w http.ResponseWriter) error
+}
+
+type MigrateVappReplication202JSONResponse struct{ VappTaskAcceptedJSONResponse }
+
+func (response MigrateVappReplication202JSONResponse) VisitMigrateVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateVappReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response MigrateVappReplication400JSONResponse) VisitMigrateVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateVappReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response MigrateVappReplication401JSONResponse) VisitMigrateVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateVappReplication404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response MigrateVappReplication404JSONResponse) VisitMigrateVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateVappReplication413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response MigrateVappReplication413JSONResponse) VisitMigrateVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateVappReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response MigrateVappReplication500JSONResponse) VisitMigrateVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MigrateVappReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response MigrateVappReplicationdefaultJSONResponse) VisitMigrateVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetVappReplicationNetworkSettingsRequestObject struct {
 	ReplicationId VappReplicationIdPath `json:"replicationId"`
 	Params        GetVappReplicationNetworkSettingsParams
@@ -3246,6 +3669,208 @@ type GetVappReplicationNetworkSettingsdefaultJSONResponse struct {
 }
 
 func (response GetVappReplicationNetworkSettingsdefaultJSONResponse) VisitGetVappReplicationNetworkSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseVappReplicationRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        PauseVappReplicationParams
+}
+
+type PauseVappReplicationResponseObject interface {
+	VisitPauseVappReplicationResponse(w http.ResponseWriter) error
+}
+
+type PauseVappReplication202JSONResponse struct{ VappTaskAcceptedJSONResponse }
+
+func (response PauseVappReplication202JSONResponse) VisitPauseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseVappReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response PauseVappReplication400JSONResponse) VisitPauseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseVappReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PauseVappReplication401JSONResponse) VisitPauseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseVappReplication404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response PauseVappReplication404JSONResponse) VisitPauseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseVappReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response PauseVappReplication500JSONResponse) VisitPauseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseVappReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response PauseVappReplicationdefaultJSONResponse) VisitPauseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeVappReplicationRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        ResumeVappReplicationParams
+}
+
+type ResumeVappReplicationResponseObject interface {
+	VisitResumeVappReplicationResponse(w http.ResponseWriter) error
+}
+
+type ResumeVappReplication202JSONResponse struct{ VappTaskAcceptedJSONResponse }
+
+func (response ResumeVappReplication202JSONResponse) VisitResumeVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeVappReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response ResumeVappReplication400JSONResponse) VisitResumeVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeVappReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ResumeVappReplication401JSONResponse) VisitResumeVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeVappReplication404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response ResumeVappReplication404JSONResponse) VisitResumeVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeVappReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response ResumeVappReplication500JSONResponse) VisitResumeVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeVappReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response ResumeVappReplicationdefaultJSONResponse) VisitResumeVappReplicationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -3347,6 +3972,107 @@ type ReverseVappReplicationdefaultJSONResponse struct {
 }
 
 func (response ReverseVappReplicationdefaultJSONResponse) VisitReverseVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SyncVappReplicationRequestObject struct {
+	ReplicationId VappReplicationIdPath `json:"replicationId"`
+	Params        SyncVappReplicationParams
+}
+
+type SyncVappReplicationResponseObject interface {
+	VisitSyncVappReplicationResponse(w http.ResponseWriter) error
+}
+
+type SyncVappReplication202JSONResponse struct{ VappTaskAcceptedJSONResponse }
+
+func (response SyncVappReplication202JSONResponse) VisitSyncVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SyncVappReplication400JSONResponse struct {
+	LifecycleBadRequestJSONResponse
+}
+
+func (response SyncVappReplication400JSONResponse) VisitSyncVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SyncVappReplication401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SyncVappReplication401JSONResponse) VisitSyncVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SyncVappReplication404JSONResponse struct{ VappNotFoundJSONResponse }
+
+func (response SyncVappReplication404JSONResponse) VisitSyncVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SyncVappReplication500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response SyncVappReplication500JSONResponse) VisitSyncVappReplicationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SyncVappReplicationdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response SyncVappReplicationdefaultJSONResponse) VisitSyncVappReplicationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -4784,6 +5510,9 @@ type StrictServerInterface interface {
 	// ListVappReplications List vApp replications
 	// (GET /vapp-replications)
 	ListVappReplications(ctx context.Context, request ListVappReplicationsRequestObject) (ListVappReplicationsResponseObject, error)
+	// GetVappReplicationsSummary Summary of the vApp replications (dashboard)
+	// (GET /vapp-replications/summary)
+	GetVappReplicationsSummary(ctx context.Context, request GetVappReplicationsSummaryRequestObject) (GetVappReplicationsSummaryResponseObject, error)
 	// DeleteVappReplication Stop (delete) a vApp replication
 	// (DELETE /vapp-replications/{replicationId})
 	DeleteVappReplication(ctx context.Context, request DeleteVappReplicationRequestObject) (DeleteVappReplicationResponseObject, error)
@@ -4799,12 +5528,24 @@ type StrictServerInterface interface {
 	// TestFailoverVappReplication Test failover of a vApp replication
 	// (POST /vapp-replications/{replicationId}/failover-test)
 	TestFailoverVappReplication(ctx context.Context, request TestFailoverVappReplicationRequestObject) (TestFailoverVappReplicationResponseObject, error)
+	// MigrateVappReplication Planned migration of a vApp replication
+	// (POST /vapp-replications/{replicationId}/migrate)
+	MigrateVappReplication(ctx context.Context, request MigrateVappReplicationRequestObject) (MigrateVappReplicationResponseObject, error)
 	// GetVappReplicationNetworkSettings Get the network settings of a vApp replication
 	// (GET /vapp-replications/{replicationId}/network-settings)
 	GetVappReplicationNetworkSettings(ctx context.Context, request GetVappReplicationNetworkSettingsRequestObject) (GetVappReplicationNetworkSettingsResponseObject, error)
+	// PauseVappReplication Pause a vApp replication
+	// (POST /vapp-replications/{replicationId}/pause)
+	PauseVappReplication(ctx context.Context, request PauseVappReplicationRequestObject) (PauseVappReplicationResponseObject, error)
+	// ResumeVappReplication Resume a vApp replication
+	// (POST /vapp-replications/{replicationId}/resume)
+	ResumeVappReplication(ctx context.Context, request ResumeVappReplicationRequestObject) (ResumeVappReplicationResponseObject, error)
 	// ReverseVappReplication Reverse a vApp replication
 	// (POST /vapp-replications/{replicationId}/reverse)
 	ReverseVappReplication(ctx context.Context, request ReverseVappReplicationRequestObject) (ReverseVappReplicationResponseObject, error)
+	// SyncVappReplication Sync a vApp replication now
+	// (POST /vapp-replications/{replicationId}/sync)
+	SyncVappReplication(ctx context.Context, request SyncVappReplicationRequestObject) (SyncVappReplicationResponseObject, error)
 	// ListVcSites List the vCenter (on-premises) sites
 	// (GET /vc-sites)
 	ListVcSites(ctx context.Context, request ListVcSitesRequestObject) (ListVcSitesResponseObject, error)
@@ -5183,6 +5924,31 @@ func (sh *strictHandler) ListVappReplications(ctx echo.Context, params ListVappR
 	return nil
 }
 
+// GetVappReplicationsSummary operation middleware
+func (sh *strictHandler) GetVappReplicationsSummary(ctx echo.Context, params GetVappReplicationsSummaryParams) error {
+	var request GetVappReplicationsSummaryRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetVappReplicationsSummary(ctx.Request().Context(), request.(GetVappReplicationsSummaryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetVappReplicationsSummary")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetVappReplicationsSummaryResponseObject); ok {
+		return validResponse.VisitGetVappReplicationsSummaryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // DeleteVappReplication operation middleware
 func (sh *strictHandler) DeleteVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params DeleteVappReplicationParams) error {
 	var request DeleteVappReplicationRequestObject
@@ -5359,6 +6125,55 @@ func (sh *strictHandler) TestFailoverVappReplication(ctx echo.Context, replicati
 	return nil
 }
 
+// MigrateVappReplication operation middleware
+func (sh *strictHandler) MigrateVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params MigrateVappReplicationParams) error {
+	var request MigrateVappReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	var body MigrateVappReplicationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.MigrateVappReplication(ctx.Request().Context(), request.(MigrateVappReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MigrateVappReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(MigrateVappReplicationResponseObject); ok {
+		return validResponse.VisitMigrateVappReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetVappReplicationNetworkSettings operation middleware
 func (sh *strictHandler) GetVappReplicationNetworkSettings(ctx echo.Context, replicationId VappReplicationIdPath, params GetVappReplicationNetworkSettingsParams) error {
 	var request GetVappReplicationNetworkSettingsRequestObject
@@ -5385,6 +6200,58 @@ func (sh *strictHandler) GetVappReplicationNetworkSettings(ctx echo.Context, rep
 	return nil
 }
 
+// PauseVappReplication operation middleware
+func (sh *strictHandler) PauseVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params PauseVappReplicationParams) error {
+	var request PauseVappReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PauseVappReplication(ctx.Request().Context(), request.(PauseVappReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PauseVappReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PauseVappReplicationResponseObject); ok {
+		return validResponse.VisitPauseVappReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ResumeVappReplication operation middleware
+func (sh *strictHandler) ResumeVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params ResumeVappReplicationParams) error {
+	var request ResumeVappReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResumeVappReplication(ctx.Request().Context(), request.(ResumeVappReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResumeVappReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ResumeVappReplicationResponseObject); ok {
+		return validResponse.VisitResumeVappReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ReverseVappReplication operation middleware
 func (sh *strictHandler) ReverseVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params ReverseVappReplicationParams) error {
 	var request ReverseVappReplicationRequestObject
@@ -5405,6 +6272,32 @@ func (sh *strictHandler) ReverseVappReplication(ctx echo.Context, replicationId 
 		return err
 	} else if validResponse, ok := response.(ReverseVappReplicationResponseObject); ok {
 		return validResponse.VisitReverseVappReplicationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SyncVappReplication operation middleware
+func (sh *strictHandler) SyncVappReplication(ctx echo.Context, replicationId VappReplicationIdPath, params SyncVappReplicationParams) error {
+	var request SyncVappReplicationRequestObject
+
+	request.ReplicationId = replicationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SyncVappReplication(ctx.Request().Context(), request.(SyncVappReplicationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SyncVappReplication")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SyncVappReplicationResponseObject); ok {
+		return validResponse.VisitSyncVappReplicationResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

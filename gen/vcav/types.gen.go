@@ -370,6 +370,24 @@ func (e VappReplicationInfoOverallHealth) Valid() bool {
 	}
 }
 
+// Defines values for VappReplicationPlannedMigrationSettingsType.
+const (
+	VappReplicationPlannedMigrationSettingsTypeVcenter VappReplicationPlannedMigrationSettingsType = "vcenter"
+	VappReplicationPlannedMigrationSettingsTypeVcloud  VappReplicationPlannedMigrationSettingsType = "vcloud"
+)
+
+// Valid indicates whether the value is a known member of the VappReplicationPlannedMigrationSettingsType enum.
+func (e VappReplicationPlannedMigrationSettingsType) Valid() bool {
+	switch e {
+	case VappReplicationPlannedMigrationSettingsTypeVcenter:
+		return true
+	case VappReplicationPlannedMigrationSettingsTypeVcloud:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for VcFailoverSettingsType.
 const (
 	VcFailoverSettingsTypeVcenter VcFailoverSettingsType = "vcenter"
@@ -1026,6 +1044,13 @@ type GuestCustomization struct {
 	UseOrgSettings *bool `json:"useOrgSettings,omitempty"`
 }
 
+// HealthCounts vApp replications per `overallHealth` (failoverkit choice; a vApp without one is not counted).
+type HealthCounts struct {
+	GREEN  int64 `json:"GREEN"`
+	RED    int64 `json:"RED"`
+	YELLOW int64 `json:"YELLOW"`
+}
+
 // InstanceInfo A point-in-time instance of a replication.
 //
 // Example: {"isPinned":false,"key":"replica-52f3e775-a8fa-13e3-e9be-39264ed2dfe2","quiescedType":"fileSystemQuiesced","sequenceNumber":11,"timestamp":1469701818743,"transferBytes":512000,"transferSeconds":4}
@@ -1209,6 +1234,14 @@ type RecoveryInfo struct {
 //
 // Example: NOT_STARTED
 type RecoveryState string
+
+// RecoveryStateCounts VM replications of vApps per recovery state (`destinationState.recoveryInfo.recoveryState`; failoverkit choice).
+type RecoveryStateCounts struct {
+	COMPLETE   int64 `json:"COMPLETE"`
+	INPROGRESS int64 `json:"IN_PROGRESS"`
+	NOTSTARTED int64 `json:"NOT_STARTED"`
+	TEST       int64 `json:"TEST"`
+}
 
 // ReplicationNetworkSettings The network settings stored with a replication for failover and for test failover.
 //
@@ -1601,6 +1634,41 @@ type VappReplicationInfo struct {
 
 // VappReplicationInfoOverallHealth defines model for VappReplicationInfo.OverallHealth.
 type VappReplicationInfoOverallHealth string
+
+// VappReplicationPlannedMigrationSettings vApp planned migration settings. failoverkit choice: as the VM planned migration settings (`type` required), plus the vApp failover's `instanceMap` and `snapshotOptions`, which are accepted and change nothing; the object is open and unknown fields (the community PowerShell module sends its failover body) are ignored.
+type VappReplicationPlannedMigrationSettings struct {
+	ConnectVmNics   *bool              `json:"connectVmNics,omitempty"`
+	Consolidate     *bool              `json:"consolidate,omitempty"`
+	InstanceMap     *map[string]string `json:"instanceMap,omitempty"`
+	PowerOn         *bool              `json:"powerOn,omitempty"`
+	SnapshotOptions *string            `json:"snapshotOptions,omitempty"`
+
+	// Type Destination kind.
+	Type                VappReplicationPlannedMigrationSettingsType `json:"type"`
+	VAppNetworkSettings *VAppNetworkSettings                        `json:"vAppNetworkSettings,omitempty"`
+	VmNetworkSettings   *VmNetworkSettings                          `json:"vmNetworkSettings,omitempty"`
+}
+
+// VappReplicationPlannedMigrationSettingsType Destination kind.
+type VappReplicationPlannedMigrationSettingsType string
+
+// VappReplicationsSummary failoverkit choice (no vendor page renders the dashboard summary of `GET /vapp-replications/summary`): counts over every vApp replication.
+type VappReplicationsSummary struct {
+	// OverallHealth vApp replications per `overallHealth` (failoverkit choice; a vApp without one is not counted).
+	OverallHealth HealthCounts `json:"overallHealth"`
+
+	// PausedVmReplications Number of those VM replications that are paused (`isPaused`).
+	PausedVmReplications int64 `json:"pausedVmReplications"`
+
+	// RecoveryStates VM replications of vApps per recovery state (`destinationState.recoveryInfo.recoveryState`; failoverkit choice).
+	RecoveryStates RecoveryStateCounts `json:"recoveryStates"`
+
+	// VappReplications Number of vApp replications.
+	VappReplications int64 `json:"vappReplications"`
+
+	// VmReplications Number of VM replications in them.
+	VmReplications int64 `json:"vmReplications"`
+}
 
 // VcFailoverSettings Failover of a VM replication to a vCenter (`type` `vcenter`). `customVirtualHardware` is documented in 4.5 only; `consolidate`, `vmNetworkSettings` and `vAppNetworkSettings` appear in the vendor's merged examples. failoverkit choice: the object is open and unknown fields are ignored.
 //
@@ -2214,6 +2282,15 @@ type ListVappReplicationsParams struct {
 	OperationID *OperationIdHeader `json:"operationID,omitempty"`
 }
 
+// GetVappReplicationsSummaryParams defines parameters for GetVappReplicationsSummary.
+type GetVappReplicationsSummaryParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
 // DeleteVappReplicationParams defines parameters for DeleteVappReplication.
 type DeleteVappReplicationParams struct {
 	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
@@ -2259,8 +2336,35 @@ type TestFailoverVappReplicationParams struct {
 	OperationID *OperationIdHeader `json:"operationID,omitempty"`
 }
 
+// MigrateVappReplicationParams defines parameters for MigrateVappReplication.
+type MigrateVappReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
 // GetVappReplicationNetworkSettingsParams defines parameters for GetVappReplicationNetworkSettings.
 type GetVappReplicationNetworkSettingsParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// PauseVappReplicationParams defines parameters for PauseVappReplication.
+type PauseVappReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// ResumeVappReplicationParams defines parameters for ResumeVappReplication.
+type ResumeVappReplicationParams struct {
 	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
 	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
 
@@ -2278,6 +2382,15 @@ type ReverseVappReplicationParams struct {
 
 	// OnPremAuth Credentials for the on-premises site of a reverse (vendor header). failoverkit choice: accepted and not checked; never logged.
 	OnPremAuth *OnPremAuthHeader `json:"On-Prem-Auth,omitempty"`
+}
+
+// SyncVappReplicationParams defines parameters for SyncVappReplication.
+type SyncVappReplicationParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
 }
 
 // ListVcSitesParams defines parameters for ListVcSites.
@@ -2498,6 +2611,9 @@ type FailoverVappReplicationJSONRequestBody = VappReplicationFailoverSettings
 
 // TestFailoverVappReplicationJSONRequestBody defines body for TestFailoverVappReplication for application/json ContentType.
 type TestFailoverVappReplicationJSONRequestBody = VappReplicationFailoverSettings
+
+// MigrateVappReplicationJSONRequestBody defines body for MigrateVappReplication for application/json ContentType.
+type MigrateVappReplicationJSONRequestBody = VappReplicationPlannedMigrationSettings
 
 // FailoverVmReplicationJSONRequestBody defines body for FailoverVmReplication for application/json ContentType.
 type FailoverVmReplicationJSONRequestBody = VmReplicationFailoverSettings
