@@ -110,7 +110,9 @@ func TestSafety_VappDeleteOnlyWithAllowDelete(t *testing.T) {
 	m, target := realTarget(t)
 	target.AllowDestructive, target.AllowDelete = true, true
 	target.VCAVVappReplications = []string{vappNotStarted}
-	only := conformance.WithFilter(func(c conformance.Case) bool { return strings.HasPrefix(c.Name, "vcav.deleteVappReplication.") && c.Destructive })
+	only := conformance.WithFilter(func(c conformance.Case) bool {
+		return strings.HasPrefix(c.Name, "vcav.deleteVappReplication.") && c.Destructive
+	})
 	rep, err := conformance.Check(t.Context(), target, append(fastOpts, only)...)
 	require.NoError(t, err)
 	require.Len(t, rep.Results, 2)
