@@ -284,8 +284,13 @@ func (r *caseRun) vcavStateRefusal(ctx context.Context, token, id string) error 
 // task FAILED: that is a note, polled to its end; a task that succeeds is a
 // finding.
 func (r *caseRun) stateRefusal(ctx context.Context, token string, req request) error {
+	return r.refusal(ctx, token, req, "InvalidRecoveryState")
+}
+
+// refusal is stateRefusal with the 400 code failoverkit chose for it.
+func (r *caseRun) refusal(ctx context.Context, token string, req request, code string) error {
 	if r.target.Mock {
-		_, err := r.call(ctx, req, http.StatusBadRequest, "InvalidRecoveryState")
+		_, err := r.call(ctx, req, http.StatusBadRequest, code)
 		return err
 	}
 	ex, err := r.send(ctx, req)
@@ -293,7 +298,7 @@ func (r *caseRun) stateRefusal(ctx context.Context, token string, req request) e
 		return err
 	}
 	if ex.status != http.StatusAccepted {
-		return r.judge(ctx, ex, http.StatusBadRequest, "InvalidRecoveryState")
+		return r.judge(ctx, ex, http.StatusBadRequest, code)
 	}
 	if err := r.judge(ctx, ex, http.StatusAccepted, ""); err != nil {
 		return err
@@ -305,9 +310,9 @@ func (r *caseRun) stateRefusal(ctx context.Context, token string, req request) e
 		return err
 	}
 	if state, _ := lookupString(final.doc, "state"); state != "FAILED" {
-		return r.finding(final, InTask, "state", fmt.Sprintf("a %s the recovery state forbids ended %s", req.op, state), nil)
+		return r.finding(final, InTask, "state", fmt.Sprintf("a %s the replication's state forbids ended %s", req.op, state), nil)
 	}
-	r.note(r.finding(ex, InStatus, "", "refused asynchronously (202, then a FAILED task); failoverkit choice: a synchronous 400 InvalidRecoveryState", nil))
+	r.note(r.finding(ex, InStatus, "", "refused asynchronously (202, then a FAILED task); failoverkit choice: a synchronous 400 "+code, nil))
 	return nil
 }
 

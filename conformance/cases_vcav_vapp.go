@@ -21,10 +21,12 @@ func vcavVappCases() []Case {
 			Summary: "reading a listed vApp replication answers 200 with that vApp, agreeing with the list and the list filtered by its id"},
 		{Name: "vcav.vapp.network-settings", Operation: "getVappReplicationNetworkSettings", Kind: KindPositive, run: vappNetworkSettings,
 			Summary: "reading the network settings of a listed vApp replication answers 200 with ReplicationNetworkSettings"},
+		{Name: "vcav.vapps.summary", Operation: "getVappReplicationsSummary", Kind: KindPositive, run: vappSummary,
+			Summary: "the dashboard summary of vApp replications answers 200 (its schema is a failoverkit choice: a note on a real appliance; on the mock its counts agree with the list)"},
 		{Name: "vcav.vapp.unknown", Operation: "getVappReplication", Kind: KindNegative, run: vappUnknownRun(vappOpGet),
 			Summary: "reading a vApp replication that does not exist answers 404 in the ApiError shape (failoverkit choice of code: VappReplicationNotFound)"},
 	}
-	for _, o := range []vappOp{vappOpNetwork, vappOpFailover, vappOpTestFailover, vappOpTestCleanup, vappOpReverse, vappOpDelete} {
+	for _, o := range []vappOp{vappOpNetwork, vappOpFailover, vappOpTestFailover, vappOpTestCleanup, vappOpMigrate, vappOpReverse, vappOpSync, vappOpPause, vappOpResume, vappOpDelete} {
 		cs = append(cs, Case{Name: "vcav." + o.op + ".unknown-replication", Operation: o.op, Kind: KindNegative, run: vappUnknownRun(o),
 			Summary: "the operation on a vApp replication that does not exist answers 404 in the ApiError shape (failoverkit choice of code: VappReplicationNotFound)"})
 	}

@@ -26,9 +26,12 @@ func vappTest(ctx context.Context, r *caseRun, token string) (string, error) {
 // destructive: against a real system they need --allow-destructive and a
 // vApp replication named with --vcav-vapp-replication (deleting one also
 // needs --allow-delete). Ordered so that one named NOT_STARTED vApp goes
-// through them all: refusals, test failover and its cleanup, failover,
-// reverse.
+// through them all and ends as it started: refusals, the drill (test
+// failover, cleanup), sync, pause and resume, then the failback runbook
+// (failover, reverse, planned migration back, reverse).
 func vcavVappLifecycleCases() []Case {
+	back := vappSucceeds(vappOpReverse, stateComplete, stateNotStarted, vappInState(stateComplete), "a reverse of a vApp after its planned migration back (the failback's last step)")
+	back.Name = "vcav.reverseVappReplication.after-migration"
 	return []Case{
 		vappRefused(vappOpTestCleanup, stateNotStarted, vappInState(stateNotStarted), "a test cleanup of a vApp without a test image"),
 		vappRefused(vappOpReverse, stateNotStarted, vappInState(stateNotStarted), "a reverse of a vApp before any failover"),
@@ -36,9 +39,17 @@ func vcavVappLifecycleCases() []Case {
 		vappRefused(vappOpTestFailover, stateTest, vappTest, "a second test failover of a vApp"),
 		vappRefused(vappOpFailover, stateTest, vappTest, "a failover of a vApp with a test image"),
 		vappSucceeds(vappOpTestCleanup, stateTest, stateNotStarted, vappTest, "a test cleanup of a vApp whose VMs are in TEST"),
+		{Name: "vcav.syncVappReplication.succeeds", Operation: vappOpSync.op, Kind: KindStateful, Destructive: true, run: vappSyncSucceeds,
+			Summary: "a sync of a vApp whose VMs are NOT_STARTED answers 202 with a task that ends SUCCEEDED; every VM stays NOT_STARTED with a new latest instance"},
+		{Name: "vcav.vapp-pause-resume.succeeds", Operation: vappOpPause.op, Kind: KindStateful, Destructive: true, run: vappPauseResume,
+			Summary: "pause then resume of a NOT_STARTED vApp each end SUCCEEDED with every VM's isPaused read back true, then false; a sync while paused answers 400 ReplicationPaused"},
 		vappSucceeds(vappOpFailover, stateNotStarted, stateComplete, vappInState(stateNotStarted), "a failover of a vApp whose VMs are NOT_STARTED"),
 		vappRefused(vappOpFailover, stateComplete, vappInState(stateComplete), "a failover of a vApp already failed over"),
+		vappRefused(vappOpMigrate, stateComplete, vappInState(stateComplete), "a planned migration of a vApp already failed over"),
+		vappRefused(vappOpSync, stateComplete, vappInState(stateComplete), "a sync of a vApp already failed over"),
 		vappSucceeds(vappOpReverse, stateComplete, stateNotStarted, vappInState(stateComplete), "a reverse of a vApp whose VMs are COMPLETE"),
+		vappSucceeds(vappOpMigrate, stateNotStarted, stateComplete, vappInState(stateNotStarted), "a planned migration of a vApp whose VMs are NOT_STARTED"),
+		back,
 		{Name: "vcav.deleteVappReplication.refused-in-TEST", Operation: vappOpDelete.op, Kind: KindStateful, Destructive: true,
 			run:     vappDeleteGate(vappRefused(vappOpDelete, stateTest, vappTest, "").run),
 			Summary: "deleting a vApp with a test image (failoverkit choice) answers 400 InvalidRecoveryState and leaves its VMs in TEST; against a real system only with --allow-delete"},
@@ -74,14 +85,15 @@ func vappSucceeds(o vappOp, from, to string, find vappFinder, what string) Case 
 			if err != nil {
 				return err
 			}
-			return r.vappResultAgrees(final, back, o == vappOpFailover)
+			return r.vappResultAgrees(final, back, o == vappOpFailover || o == vappOpMigrate)
 		}}
 }
 
 // vappResultAgrees holds the task's result (failoverkit choice: the vApp
-// with its VMs) to the vApp read back; after a failover the vApp and each
-// VM name one recovered vApp (failoverkit choice).
-func (r *caseRun) vappResultAgrees(final, back *exchange, failover bool) error {
+// with its VMs) to the vApp read back; after a recovery (failover,
+// migration) the vApp and each VM name one recovered vApp (failoverkit
+// choice).
+func (r *caseRun) vappResultAgrees(final, back *exchange, recovered bool) error {
 	id, _ := lookupString(back.doc, "id")
 	for _, kv := range [][2]string{{"resultType", "VappReplicationInfo"}, {"result.id", id}} {
 		if err := r.expectChoice(final, kv[0], kv[1]); err != nil {
@@ -93,18 +105,18 @@ func (r *caseRun) vappResultAgrees(final, back *exchange, failover bool) error {
 			return err
 		}
 	}
-	if !failover {
+	if !recovered {
 		return nil
 	}
-	recovered, _ := lookupString(back.doc, "destination.recoveredVappId")
-	if recovered == "" {
-		return r.choice(r.finding(back, InState, "destination.recoveredVappId", "is not set after a successful vApp failover", nil))
+	vappID, _ := lookupString(back.doc, "destination.recoveredVappId")
+	if vappID == "" {
+		return r.choice(r.finding(back, InState, "destination.recoveredVappId", "is not set after a successful vApp recovery", nil))
 	}
 	ids, _ := vappChildStates(back.doc)
 	for i := range ids {
 		path := fmt.Sprintf("vmReplications.%d.destination.recoveredVappId", i)
-		if got, _ := lookupString(back.doc, path); got != recovered {
-			return r.choice(r.finding(back, InState, path, fmt.Sprintf("is %s, not the vApp's recovered vApp %s", describeValue(back.doc, path), recovered), nil))
+		if got, _ := lookupString(back.doc, path); got != vappID {
+			return r.choice(r.finding(back, InState, path, fmt.Sprintf("is %s, not the vApp's recovered vApp %s", describeValue(back.doc, path), vappID), nil))
 		}
 	}
 	return nil

@@ -55,6 +55,18 @@ func vappStates(t *testing.T, m *server.Mock, id string) []string {
 	return nil
 }
 
+// vappSource is the source site of vApp replication id in the mock.
+func vappSource(t *testing.T, m *server.Mock, id string) string {
+	t.Helper()
+	for _, v := range m.State().VCAV.VappReplications {
+		if v.Id == id && v.Source != nil && v.Source.Site != nil {
+			return *v.Source.Site
+		}
+	}
+	t.Fatalf("vApp replication %s has no source site", id)
+	return ""
+}
+
 // TestSafety_VappDefaultRunChangesNoVapp: without --allow-destructive the
 // vApp lifecycle cases skip, the reads pass, and every request that could
 // change a vApp replication is aimed at one that does not exist.
@@ -80,11 +92,13 @@ func TestSafety_VappDefaultRunChangesNoVapp(t *testing.T) {
 // TestSafety_VappDrillWithOneNamedVapp: with --allow-destructive and one
 // NOT_STARTED vApp replication named, every vApp lifecycle case but the
 // deletes runs on it alone (a test image made and cleaned up where a case
-// needs TEST), and the drill leaves it NOT_STARTED with no test image.
+// needs TEST), and the drill leaves it NOT_STARTED, not paused, with no
+// test image, replicating the way it did.
 func TestSafety_VappDrillWithOneNamedVapp(t *testing.T) {
 	m, target := realTarget(t)
 	target.AllowDestructive = true
 	target.VCAVVappReplications = []string{vappNotStarted}
+	source := vappSource(t, m, vappNotStarted)
 	rep, err := conformance.Check(t.Context(), target, append(fastOpts, vappCases)...)
 	require.NoError(t, err)
 	for _, res := range rep.Results {
@@ -101,6 +115,7 @@ func TestSafety_VappDrillWithOneNamedVapp(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"NOT_STARTED", "NOT_STARTED"}, vappStates(t, m, vappNotStarted))
+	assert.Equal(t, source, vappSource(t, m, vappNotStarted), "failover, reverse, migration back, reverse: replicating from where it started")
 	assert.Equal(t, []string{"TEST"}, vappStates(t, m, vappTest), "a vApp not named is left alone")
 }
 
@@ -124,8 +139,9 @@ func TestSafety_VappDeleteOnlyWithAllowDelete(t *testing.T) {
 }
 
 // TestNotes_VappChoicesAreNotes: a real appliance that answers an unknown
-// vApp with another 404 code, or refuses a vApp failover in TEST with 202
-// and a FAILED task, passes with a note; the mock fails the first.
+// vApp with another 404 code, a summary in another shape, or refuses a vApp
+// failover in TEST with 202 and a FAILED task, passes with notes; the mock
+// fails the first two.
 func TestNotes_VappChoicesAreNotes(t *testing.T) {
 	otherCode := onResponses(spec.VCAV, isVapp, func(_ *http.Request, c *capture) {
 		c.body = bytes.ReplaceAll(c.body, []byte(`"VappReplicationNotFound"`), []byte(`"NotFound"`))
@@ -145,6 +161,23 @@ func TestNotes_VappChoicesAreNotes(t *testing.T) {
 	rep, err = conformance.Check(t.Context(), startTarget(t, otherCode), append(fastOpts, only("vcav.vapp.unknown"))...)
 	require.NoError(t, err)
 	assert.Equal(t, conformance.StatusFail, rep.Results[0].Status, "the mock must honour its own choices")
+
+	// A summary in another shape than failoverkit's: notes only.
+	otherSummary := onResponses(spec.VCAV, func(r *http.Request) bool { return r.URL.Path == "/vapp-replications/summary" }, func(_ *http.Request, c *capture) {
+		c.body = []byte(`{"vappCount":3,"vmCount":4}`)
+	})
+	real = startTarget(t, otherSummary)
+	real.Mock = false
+	rep, err = conformance.Check(t.Context(), real, append(fastOpts, only("vcav.vapps.summary"))...)
+	require.NoError(t, err)
+	res = rep.Results[0]
+	require.Equal(t, conformance.StatusPass, res.Status, "%s %v", res.Reason, res.Findings)
+	require.NotEmpty(t, res.Findings)
+	assert.True(t, res.Findings[0].IsNote())
+	assert.Contains(t, res.Findings[0].Reason, "the summary's schema is a failoverkit choice")
+	rep, err = conformance.Check(t.Context(), startTarget(t, otherSummary), append(fastOpts, only("vcav.vapps.summary"))...)
+	require.NoError(t, err)
+	assert.Equal(t, conformance.StatusFail, rep.Results[0].Status, "the mock must answer its own schema")
 
 	async := startTarget(t, asyncRefusals)
 	async.Mock, async.AllowDestructive, async.VCAVVappReplications = false, true, []string{vappTest}

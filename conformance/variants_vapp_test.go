@@ -35,6 +35,19 @@ func vappVariants() []variant {
 			onResponses(spec.VCAV, func(r *http.Request) bool { return r.URL.Path == "/vapp-replications" }, func(_ *http.Request, c *capture) {
 				c.body = bytes.ReplaceAll(c.body, []byte(`"vappReplicationId":"C4VAPP-`), []byte(`"vappReplicationId":"C4VAPP-0`))
 			}), "vcav.vapps.list"},
+		{"vapp-pause-does-not-stick", "a paused vApp's VMs read back isPaused false",
+			onResponses(spec.VCAV, func(r *http.Request) bool { return r.Method == http.MethodGet && isVapp(r) }, func(_ *http.Request, c *capture) {
+				c.body = bytes.ReplaceAll(c.body, []byte(`"isPaused":true`), []byte(`"isPaused":false`))
+			}), "vcav.vapp-pause-resume.succeeds"},
+		{"vapp-summary-miscounts", "the vApp summary counts one vApp replication too many",
+			onResponses(spec.VCAV, func(r *http.Request) bool { return r.URL.Path == "/vapp-replications/summary" }, okJSON(func(doc any) any {
+				if m, ok := doc.(map[string]any); ok {
+					if n, ok := m["vappReplications"].(float64); ok {
+						m["vappReplications"] = n + 1
+					}
+				}
+				return doc
+			})), "vcav.vapps.summary"},
 		{"vapp-task-result-of-a-vm", "a vApp test failover task describes a VM replication, not the vApp",
 			onResponses(spec.VCAV, isVCAVTask, okJSON(func(doc any) any {
 				if m, ok := doc.(map[string]any); ok && m["resultType"] == "VappReplicationInfo" {
