@@ -66,8 +66,10 @@ func TestVCAVRunbook_VappPauseResume(t *testing.T) {
 	tm := newTestMock(t)
 	token := vcavLogin(t, tm, vcavRootLogin)
 
+	before := vcavGetVapp(t, tm, token, vcavVappReadyID)
 	v := vcavVappStep(t, tm, token, "POST", vcavVappReadyID, "/pause", "")
 	assert.Equal(t, []bool{true, true}, vcavVappPaused(v))
+	assert.Greater(t, *v.LastUpdated, *before.LastUpdated, "the vApp is dated by the pause")
 	for _, r := range *v.VmReplications {
 		assert.Equal(t, vcav.SingleVmReplicationInfoDataConnectionStatePAUSED, *r.DataConnectionState)
 	}
@@ -81,8 +83,10 @@ func TestVCAVRunbook_VappPauseResume(t *testing.T) {
 		assert.Equal(t, paused, vcavGetVapp(t, tm, token, vcavVappReadyID), "%s: a refusal changes nothing", c.suffix)
 	}
 
+	tm.clock.Advance(time.Second)
 	v = vcavVappStep(t, tm, token, "POST", vcavVappReadyID, "/resume", "")
 	assert.Equal(t, []bool{false, false}, vcavVappPaused(v))
+	assert.Greater(t, *v.LastUpdated, *paused.LastUpdated, "and by the resume")
 	for _, r := range *v.VmReplications {
 		assert.Equal(t, vcav.SingleVmReplicationInfoDataConnectionStateOK, *r.DataConnectionState)
 	}
@@ -226,6 +230,12 @@ func TestVCAVVapp_Summary(t *testing.T) {
 	vcavRequireError(t, http.StatusNotFound, "SiteNotFound", status, body)
 	status, body, _ = do(t, tm.vcavHC, "GET", tm.vcavURL+"/vapp-replications/summary", nil)
 	vcavRequireError(t, http.StatusUnauthorized, "NotAuthenticated", status, body)
+
+	// Faults target it by its operationId.
+	require.NoError(t, tm.InjectFault(Fault{API: spec.VCAV, OperationID: "getVappReplicationsSummary", Status: http.StatusInternalServerError, Times: 1}))
+	status, body, _ = do(t, tm.vcavHC, "GET", tm.vcavURL+"/vapp-replications/summary", nil, "X-VCAV-Auth", token)
+	vcavRequireError(t, http.StatusInternalServerError, "GeneralServerFailure", status, body)
+	assert.Equal(t, s, read(), "the next read is served")
 }
 
 // GET /vapp-replications/summary reaches the summary, never the vApp read

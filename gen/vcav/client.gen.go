@@ -6650,7 +6650,7 @@ type GetVappReplicationsSummaryResponse struct {
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *VappNotFound
+	JSON404 *SiteNotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServerError
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -6670,7 +6670,7 @@ func (r GetVappReplicationsSummaryResponse) GetJSON401() *Unauthorized {
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r GetVappReplicationsSummaryResponse) GetJSON404() *VappNotFound {
+func (r GetVappReplicationsSummaryResponse) GetJSON404() *SiteNotFound {
 	return r.JSON404
 }
 
@@ -10562,7 +10562,7 @@ func ParseGetVappReplicationsSummaryResponse(rsp *http.Response) (*GetVappReplic
 		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest VappNotFound
+		var dest SiteNotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -2915,7 +2915,7 @@ func (response GetVappReplicationsSummary401JSONResponse) VisitGetVappReplicatio
 	return err
 }
 
-type GetVappReplicationsSummary404JSONResponse struct{ VappNotFoundJSONResponse }
+type GetVappReplicationsSummary404JSONResponse struct{ SiteNotFoundJSONResponse }
 
 func (response GetVappReplicationsSummary404JSONResponse) VisitGetVappReplicationsSummaryResponse(w http.ResponseWriter) error {
 
