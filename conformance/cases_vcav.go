@@ -58,6 +58,7 @@ func vcavCases() []Case {
 			Summary: "a failover of a replication already COMPLETE answers 400 InvalidRecoveryState and leaves it COMPLETE"},
 	)
 	cs = append(cs, vcavLifecycleCases()...)
+	cs = append(cs, vcavVappCases()...)
 	for i := range cs {
 		cs[i].API = spec.VCAV
 	}
@@ -271,14 +272,25 @@ func vcavFailoverRefusedIn(ctx context.Context, r *caseRun, state string) error 
 	return r.vcavExpectState(ctx, token, id, state)
 }
 
-// vcavStateRefusal sends a failover the replication's state forbids. The
-// refusal is failoverkit's choice: a synchronous 400 InvalidRecoveryState.
-// A real appliance may instead accept it and end the task FAILED: that is a
-// note, polled to its end; a task that succeeds is a finding.
+// vcavStateRefusal sends a failover the replication's state forbids (see
+// stateRefusal).
 func (r *caseRun) vcavStateRefusal(ctx context.Context, token, id string) error {
-	req := vcavFailover(token, id, "", vcavValidFailover, false)
+	return r.stateRefusal(ctx, token, vcavFailover(token, id, "", vcavValidFailover, false))
+}
+
+// stateRefusal sends req, an operation the recovery state of its object
+// forbids. The refusal is failoverkit's choice: a synchronous 400
+// InvalidRecoveryState. A real appliance may instead accept it and end the
+// task FAILED: that is a note, polled to its end; a task that succeeds is a
+// finding.
+func (r *caseRun) stateRefusal(ctx context.Context, token string, req request) error {
+	return r.refusal(ctx, token, req, "InvalidRecoveryState")
+}
+
+// refusal is stateRefusal with the 400 code failoverkit chose for it.
+func (r *caseRun) refusal(ctx context.Context, token string, req request, code string) error {
 	if r.target.Mock {
-		_, err := r.call(ctx, req, http.StatusBadRequest, "InvalidRecoveryState")
+		_, err := r.call(ctx, req, http.StatusBadRequest, code)
 		return err
 	}
 	ex, err := r.send(ctx, req)
@@ -286,7 +298,7 @@ func (r *caseRun) vcavStateRefusal(ctx context.Context, token, id string) error 
 		return err
 	}
 	if ex.status != http.StatusAccepted {
-		return r.judge(ctx, ex, http.StatusBadRequest, "InvalidRecoveryState")
+		return r.judge(ctx, ex, http.StatusBadRequest, code)
 	}
 	if err := r.judge(ctx, ex, http.StatusAccepted, ""); err != nil {
 		return err
@@ -298,9 +310,9 @@ func (r *caseRun) vcavStateRefusal(ctx context.Context, token, id string) error 
 		return err
 	}
 	if state, _ := lookupString(final.doc, "state"); state != "FAILED" {
-		return r.finding(final, InTask, "state", fmt.Sprintf("a failover the replication's recovery state forbids ended %s", state), nil)
+		return r.finding(final, InTask, "state", fmt.Sprintf("a %s the replication's state forbids ended %s", req.op, state), nil)
 	}
-	r.note(r.finding(ex, InStatus, "", "refused asynchronously (202, then a FAILED task); failoverkit choice: a synchronous 400 InvalidRecoveryState", nil))
+	r.note(r.finding(ex, InStatus, "", "refused asynchronously (202, then a FAILED task); failoverkit choice: a synchronous 400 "+code, nil))
 	return nil
 }
 

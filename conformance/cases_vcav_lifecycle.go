@@ -97,7 +97,8 @@ func vcavLifecycleSucceeds(o vcavLifecycleOp, from, to, what string) Case {
 }
 
 // vcavLifecycleRefused: o on a replication in state is refused with 400
-// InvalidRecoveryState (failoverkit choice of code) and leaves it there.
+// InvalidRecoveryState (failoverkit choice: a real appliance may refuse
+// with another code or a FAILED task, a note) and leaves it there.
 func vcavLifecycleRefused(o vcavLifecycleOp, state, what string) Case {
 	return Case{Name: fmt.Sprintf("vcav.%s.refused-in-%s", o.op, state), Operation: o.op, Kind: KindStateful, Destructive: true,
 		Summary: what + " (replication in " + state + ") answers 400 InvalidRecoveryState and leaves it in " + state,
@@ -110,7 +111,10 @@ func vcavLifecycleRefused(o vcavLifecycleOp, state, what string) Case {
 			if err != nil {
 				return err
 			}
-			return r.vcavRefusal(ctx, o.request(token, id), http.StatusBadRequest, "InvalidRecoveryState", id, state)
+			if err := r.stateRefusal(ctx, token, o.request(token, id)); err != nil {
+				return err
+			}
+			return r.vcavExpectState(ctx, token, id, state)
 		}}
 }
 

@@ -47,8 +47,9 @@
 // a failover on the target. Against a target that is not a failoverkit mock,
 // destructive cases run only with Target.AllowDestructive, and VCAV cases
 // that need a replication in some state use only the replications named in
-// Target.VCAVReplications; everything else aims at objects that do not
-// exist. Against a mock (Target.Mock), the suite resets the mock through its
+// Target.VCAVReplications (VM) and Target.VCAVVappReplications (vApp; a
+// delete also needs Target.AllowDelete); everything else aims at objects
+// that do not exist. Against a mock (Target.Mock), the suite resets the mock through its
 // control API before every case and finds or creates the state a case needs.
 //
 // Credentials come from the environment or a file (see Credentials), never

@@ -72,7 +72,7 @@ func TestSafety_DefaultRunCannotStartAFailover(t *testing.T) {
 		switch {
 		case rec.API == "vcav" && strings.HasSuffix(rec.Path, "/failover"):
 			failovers++
-			assert.Contains(t, rec.Path, "C4-00000000-0000-4000-8000-000000000000", "a safe case aimed a failover at a real replication")
+			assert.Regexp(t, `/C4(VAPP)?-00000000-0000-4000-8000-000000000000/`, rec.Path, "a safe case aimed a failover at a real VM or vApp replication")
 		case rec.API == "vcha" && rec.Path == "/api/vcenter/vcha/cluster" && strings.Contains(rec.Query, "failover"):
 			t.Errorf("a safe case sent a vSphere failover: %s?%s", rec.Path, rec.Query)
 		}

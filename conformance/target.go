@@ -60,6 +60,15 @@ type Target struct {
 	// one whose recovery state it needs (NOT_STARTED for the failover, TEST
 	// or COMPLETE for the refusals).
 	VCAVReplications []string
+	// VCAVVappReplications names vApp replications (C4VAPP- identifiers)
+	// that the vApp lifecycle cases may use on a target that is not a mock;
+	// each case picks the one whose VMs are all in the recovery state it
+	// needs (NOT_STARTED: one is enough for the whole drill).
+	VCAVVappReplications []string
+	// AllowDelete lets the delete cases delete a named vApp replication
+	// on a target that is not a mock (with AllowDestructive): it cannot be
+	// undone.
+	AllowDelete bool
 	// CAFile is a PEM file of certificate authorities to trust in addition
 	// to the system's.
 	CAFile string

@@ -103,7 +103,7 @@ func TestStartMock(t *testing.T) {
 		conformance.WithFilter(func(c conformance.Case) bool { return c.Kind == conformance.KindStateful }))...)
 	require.NoError(t, err)
 	assert.True(t, rep.OK(), rep.Summary())
-	assert.Equal(t, 16, rep.Counts().Total, "the stateful cases: 7, plus 9 of the VM replication lifecycle")
+	assert.Equal(t, 33, rep.Counts().Total, "the stateful cases: 7, plus 9 of the VM and 17 of the vApp replication lifecycle")
 	assert.NotEmpty(t, lines, "task polls report progress")
 	require.NoError(t, em.Close())
 }

@@ -458,4 +458,6 @@ var brokenOp = map[string]string{
 	"vcha-mode-disagrees":     "vcha getVchaClusterMode", "vcha-mode-set-does-not-stick": "vcha setVchaClusterModeAsync",
 	"vcha-mode-set-task-object":        "vcha setVchaClusterModeAsync",
 	"vcha-claims-failover-not-allowed": "vcha getVchaCluster",
+	"vapp-state-not-updated":           "vcav getVappReplication", "vapp-list-ignores-ids": "vcav listVappReplications",
+	"vapp-task-result-of-a-vm": "vcav getTask", "vapp-pause-does-not-stick": "vcav getVappReplication",
 }

@@ -150,7 +150,7 @@ type variant struct {
 }
 
 func variants() []variant {
-	return append(schemaVariants(), behaviourVariants()...)
+	return append(append(schemaVariants(), behaviourVariants()...), vappVariants()...)
 }
 
 // schemaVariants break the shape of answers: status, fields, types, content

@@ -140,7 +140,7 @@ func (r *caseRun) vcavTaskTimesOf(ex *exchange, task any, at string) error {
 		return r.finding(ex, InBody, at+"result", "is set in a "+state+" task: the result is populated only if the execution was successful", nil)
 	case state == "FAILED" && taskErr == nil:
 		return r.finding(ex, InBody, at+"error", "is missing in a FAILED task: the failure reason must be in error", nil)
-	case state == "SUCCEEDED" && res == nil:
+	case state == "SUCCEEDED" && res == nil && !vcavVoidTask(task):
 		return r.choice(r.finding(ex, InBody, at+"result", "is null in a SUCCEEDED task (the spec promises the result is filled in)", nil))
 	}
 	return nil
@@ -281,7 +281,8 @@ func vcavPreflightLogin(ctx context.Context, c *apiClient, t Target, red *redact
 	}, nil
 }
 
-// vcavPreflightReplications checks that every named replication exists.
+// vcavPreflightReplications checks that every named replication (VM and
+// vApp) exists.
 func vcavPreflightReplications(ctx context.Context, c *apiClient, t Target, token string) error {
 	if token == "" {
 		return nil // login answered without a token: the cases report it
@@ -293,6 +294,15 @@ func vcavPreflightReplications(ctx context.Context, c *apiClient, t Target, toke
 		}
 		if ex.status != http.StatusOK {
 			return fmt.Errorf("the VCAV replication %s named with --vcav-replication cannot be read (%d %s): is the id mistyped?", id, ex.status, contentKind(ex))
+		}
+	}
+	for _, id := range t.VCAVVappReplications {
+		ex, err := c.send(ctx, vappOpGet.request(token, id))
+		if err != nil {
+			return err
+		}
+		if ex.status != http.StatusOK {
+			return fmt.Errorf("the VCAV vApp replication %s named with --vcav-vapp-replication cannot be read (%d %s): is the id mistyped?", id, ex.status, contentKind(ex))
 		}
 	}
 	return nil
@@ -309,4 +319,11 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// vcavVoidTask reports a task without result: a stop (delete) of a
+// replication answers C4ApiTaskOfVoid / C4ApiTask_of_object (vcav.md §9).
+func vcavVoidTask(task any) bool {
+	kind, _ := lookupString(task, "workflowInfo.type")
+	return kind == "delete"
 }

@@ -46,6 +46,11 @@ func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, error) {
 		t.VCAVReplications = append(t.VCAVReplications, s)
 		return nil
 	})
+	fs.Func("vcav-vapp-replication", "a vApp replication (C4VAPP-...) the vApp lifecycle cases may use, by the state of its VMs; repeatable", func(s string) error {
+		t.VCAVVappReplications = append(t.VCAVVappReplications, s)
+		return nil
+	})
+	fs.BoolVar(&t.AllowDelete, "allow-delete", false, "let the delete cases delete a named vApp replication on a real target (with --allow-destructive; cannot be undone)")
 	fs.BoolVar(&t.TryWrongPassword, "try-wrong-password", false, "against a real target, also log in as the configured users with a wrong password (lockout policies count it)")
 	fs.BoolVar(&t.AllowModeChange, "allow-mode-change", false, "let the suite put a real VCHA cluster in DISABLED mode for one case and restore it (with --allow-destructive)")
 	format := fs.String("format", "text", "report formats, comma-separated: text, json, junit (several need --output-dir)")

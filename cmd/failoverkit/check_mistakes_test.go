@@ -43,6 +43,7 @@ func TestCheck_UserMistakes(t *testing.T) {
 		{"a static web server as vCenter", nil, []string{"check", "--quiet", "--vcha-url", web.URL}, "does not answer as a vCenter"},
 		{"swapped URLs", nil, []string{"check", "--quiet", "--vcav-url", em.VCHAURL, "--vcha-url", em.VCAVURL}, "swapped"},
 		{"a replication id typo", nil, append(both, "--allow-destructive", "--vcav-replication", "C4-09b2917c-bbe9-4693-ae3f-95b43a94b24"), "is the id mistyped"},
+		{"a vApp replication id typo", nil, append(both, "--allow-destructive", "--vcav-vapp-replication", "C4VAPP-ccbe771e-b685-46c7-8c7a-4ed36915d96"), "named with --vcav-vapp-replication cannot be read (404"},
 		{"--run matching nothing", nil, []string{"check", "--quiet", "--run", "no-such-case"}, "no case matches"},
 		{"no credentials", map[string]string{conformance.EnvVCAVUser: "", conformance.EnvVCAVPassword: ""}, both, "no VCAV credentials"},
 		{"every selected case skipped", nil, append(both, "--run", "vcha.failover.planned"), "every selected case skipped"},

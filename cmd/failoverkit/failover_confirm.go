@@ -7,10 +7,14 @@ import (
 	"strings"
 )
 
-// confirm asks for the name of what fails over on stderr and reads it
+// confirm asks for the name of what the operation acts on on stderr and reads it
 // from stdin; anything else, the end of stdin or ctx ending refuses.
 func confirm(ctx context.Context, stdin io.Reader, stderr io.Writer, pf *preflight) error {
-	fmt.Fprintf(stderr, "\nThis fails %s over. Type %q to confirm (Ctrl-C to cancel): ", pf.subject, pf.confirm)
+	prompt := pf.prompt
+	if prompt == "" {
+		prompt = fmt.Sprintf("fails %s over", pf.subject)
+	}
+	fmt.Fprintf(stderr, "\nThis %s. Type %q to confirm (Ctrl-C to cancel): ", prompt, pf.confirm)
 	line := make(chan string, 1)
 	go func() { line <- readLine(stdin) }()
 	select {

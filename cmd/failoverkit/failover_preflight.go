@@ -27,7 +27,10 @@ type check struct {
 type preflight struct {
 	subject string
 	confirm string
-	checks  []check
+	// prompt says what confirming does ("fails X over"); "" means
+	// "fails <subject> over".
+	prompt string
+	checks []check
 }
 
 func (p *preflight) add(name, status, format string, args ...any) {

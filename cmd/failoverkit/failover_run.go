@@ -42,7 +42,9 @@ const (
 
 // failoverReport is the --output json document, one per run.
 type failoverReport struct {
-	API       string            `json:"api"`
+	API string `json:"api"`
+	// Operation is the --op (failover for vcha).
+	Operation string            `json:"operation"`
 	URL       string            `json:"url"`
 	Subject   string            `json:"subject"`
 	Name      string            `json:"name,omitempty"`
@@ -67,7 +69,7 @@ type failoverRun struct {
 }
 
 func (r *failoverRun) run(ctx context.Context) error {
-	r.rep = failoverReport{API: r.flags.api, URL: r.flags.url(), DryRun: r.flags.dryRun, Preflight: []check{}}
+	r.rep = failoverReport{API: r.flags.api, Operation: r.flags.op, URL: r.flags.url(), DryRun: r.flags.dryRun, Preflight: []check{}}
 	if err := r.op.login(ctx); err != nil {
 		return r.refused(ctx, fmt.Errorf("log in: %w", err))
 	}
@@ -77,7 +79,7 @@ func (r *failoverRun) run(ctx context.Context) error {
 		r.op.logout(lctx)
 	}()
 	if r.flags.follow != "" {
-		r.rep.Subject, r.rep.TaskID = "failover task "+r.flags.follow, r.flags.follow
+		r.rep.Subject, r.rep.TaskID = r.flags.noun()+" task "+r.flags.follow, r.flags.follow
 		return r.waitFor(ctx, r.rep.Subject, r.flags.follow)
 	}
 	pf, err := r.op.preflight(ctx)
@@ -89,7 +91,7 @@ func (r *failoverRun) run(ctx context.Context) error {
 		pf.writeTable(r.stdout)
 	}
 	if failed := pf.failed(); failed != "" {
-		return r.finish(outcomeRefused, exitUsage, fmt.Errorf("preflight refused the failover: %s", failed))
+		return r.finish(outcomeRefused, exitUsage, fmt.Errorf("preflight refused the %s: %s", r.flags.noun(), failed))
 	}
 	if r.flags.dryRun {
 		r.rep.Summary = "dry run: the checks passed; nothing was started"
@@ -107,19 +109,26 @@ func (r *failoverRun) run(ctx context.Context) error {
 // ctx ended, refused (exit 2) otherwise.
 func (r *failoverRun) refused(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
-		return r.finish(outcomeInterrupted, exitInterrupted, errors.New("interrupted before the failover started; nothing was started"))
+		return r.finish(outcomeInterrupted, exitInterrupted, fmt.Errorf("interrupted before the %s started; nothing was started", r.flags.noun()))
 	}
 	return r.finish(outcomeRefused, exitUsage, err)
 }
 
-// startAndWait starts the failover and waits for it.
+// startAndWait starts the operation and waits for it. A refusal by the
+// server (a vendor error) is said to be one, with the vendor's message.
 func (r *failoverRun) startAndWait(ctx context.Context, pf *preflight) error {
 	id, err := r.op.start(ctx)
-	if err != nil {
-		return r.finish(outcomeFailed, exitFindings, fmt.Errorf("start the failover of %s: %w", pf.subject, err))
+	var vcavErr *client.VCAVError
+	var vchaErr *client.VCHAError
+	switch {
+	case err != nil && (errors.As(err, &vcavErr) || errors.As(err, &vchaErr)):
+		r.rep.Summary = fmt.Sprintf("the server refused the %s of %s; nothing was started", r.flags.noun(), pf.subject)
+		return r.finish(outcomeFailed, exitFindings, fmt.Errorf("the server refused the %s of %s: %w", r.flags.noun(), pf.subject, err))
+	case err != nil:
+		return r.finish(outcomeFailed, exitFindings, fmt.Errorf("start the %s of %s: %w", r.flags.noun(), pf.subject, err))
 	}
 	r.rep.TaskID = id
-	fmt.Fprintf(r.stderr, "failover of %s started: task %s\n", pf.subject, id)
+	fmt.Fprintf(r.stderr, "%s of %s started: task %s\n", r.flags.noun(), pf.subject, id)
 	return r.waitFor(ctx, pf.subject, id)
 }
 
@@ -136,13 +145,13 @@ func (r *failoverRun) waitFor(ctx context.Context, subject, id string) error {
 	case ctx.Err() != nil:
 		r.rep.Follow = r.op.follow(id)
 		return r.finish(outcomeInterrupted, exitInterrupted,
-			fmt.Errorf("interrupted: the failover task %s keeps running on the server; follow it with %s", id, r.rep.Follow))
+			fmt.Errorf("interrupted: the %s task %s keeps running on the server; follow it with %s", r.flags.noun(), id, r.rep.Follow))
 	case errors.As(err, &failed):
-		return r.finish(outcomeFailed, exitFindings, fmt.Errorf("the failover of %s failed: %w", subject, err))
+		return r.finish(outcomeFailed, exitFindings, fmt.Errorf("the %s of %s failed: %w", r.flags.noun(), subject, err))
 	default:
 		r.rep.Follow = r.op.follow(id)
 		return r.finish(outcomeUnknown, exitFindings,
-			fmt.Errorf("the outcome of the failover of %s is unknown: %w; follow task %s with %s", subject, err, id, r.rep.Follow))
+			fmt.Errorf("the outcome of the %s of %s is unknown: %w; follow task %s with %s", r.flags.noun(), subject, err, id, r.rep.Follow))
 	}
 }
 

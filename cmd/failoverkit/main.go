@@ -38,7 +38,7 @@ func commands() []command {
 		{"mock", "serve both mock APIs (VCAV and vSphere VCHA)", runMock},
 		{"check", "run the conformance suite (default: against the embedded mock)", runCheck},
 		{"proxy", "forward traffic to a vendor and validate it against the spec", runProxy},
-		{"failover", "fail a VM replication (vcav) or a vCenter HA cluster (vcha) over, with preflight and confirmation", runFailover},
+		{"failover", "fail a VM or vApp replication (vcav; --op: test, cleanup, migrate, reverse, sync, pause, resume) or a vCenter HA cluster (vcha) over, with preflight and confirmation", runFailover},
 		{"version", "print the version, commit, build time and Go version", runVersion},
 	}
 }
