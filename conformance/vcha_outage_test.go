@@ -15,13 +15,22 @@ import (
 
 // TestVCHAFailover_ThroughTheOutage runs the planned-failover case against a
 // mock whose failover has its switch-over outage on (the default of
-// `failoverkit mock`): the poller sees 503s, then 401 once the sessions are
+// `failoverkit mock`): the poller sees reset connections (when the outage
+// starts with a reset phase), then 503s, then 401 once the sessions are
 // gone, logs in again and finds the task SUCCEEDED; the case then checks
 // the old token stays refused and reads the swapped roles with the new
 // session. The mock runs on the real clock with short durations (the suite
 // polls on wall time).
 func TestVCHAFailover_ThroughTheOutage(t *testing.T) {
-	em, err := StartMock(server.WithTaskDuration(200*time.Millisecond), server.WithVCHAOutage(1500*time.Millisecond))
+	t.Run("503", func(t *testing.T) { suiteWaitsThroughOutage(t, 0) })
+	t.Run("reset then 503", func(t *testing.T) { suiteWaitsThroughOutage(t, 700*time.Millisecond) })
+}
+
+// suiteWaitsThroughOutage runs that case with the outage's first reset
+// resetting connections: the poller reports them as unreachable.
+func suiteWaitsThroughOutage(t *testing.T, reset time.Duration) {
+	em, err := StartMock(server.WithTaskDuration(200*time.Millisecond), server.WithVCHAOutage(1500*time.Millisecond),
+		server.WithVCHAOutageReset(reset))
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, em.Close()) })
 	target, err := em.Target()
@@ -42,6 +51,9 @@ func TestVCHAFailover_ThroughTheOutage(t *testing.T) {
 	progress := strings.Join(lines, "\n")
 	mu.Unlock()
 	assert.Contains(t, progress, "unavailable (503)", "the poller saw the outage")
+	if reset > 0 {
+		assert.Contains(t, progress, "unreachable", "the poller saw reset connections")
+	}
 	assert.Contains(t, progress, "refused with 401", "the sessions were gone after it")
 	assert.Contains(t, progress, "logging in again")
 	assert.Contains(t, progress, "SUCCEEDED")

@@ -31,7 +31,7 @@ import (
 //	DELETE /_failoverkit/faults      clear faults
 //	DELETE /_failoverkit/faults/{id} remove one fault
 //	GET    /_failoverkit/outage      each API's current or last outage
-//	POST   /_failoverkit/outage      start an outage: {"api": "...", "duration": "30s"}
+//	POST   /_failoverkit/outage      start an outage: {"api": "...", "duration": "30s", "reset": "10s"}
 //	DELETE /_failoverkit/outage      end every outage now
 func (m *Mock) registerControl(e *echo.Echo) {
 	g := e.Group(ControlPrefix, m.guardControl)
@@ -154,6 +154,8 @@ func (m *Mock) controlAddFault(c echo.Context) error {
 type outageRequest struct {
 	API      spec.API `json:"api"`
 	Duration Duration `json:"duration"`
+	// Reset is the first part of the outage that resets connections.
+	Reset Duration `json:"reset,omitempty"`
 }
 
 func (m *Mock) controlStartOutage(c echo.Context) error {
@@ -167,7 +169,7 @@ func (m *Mock) controlStartOutage(c echo.Context) error {
 	if err := dec.Decode(&req); err != nil {
 		return &Problem{Kind: KindBadRequest, Message: "outage: " + err.Error()}
 	}
-	if err := m.StartOutage(req.API, time.Duration(req.Duration)); err != nil {
+	if err := m.StartOutageWithReset(req.API, time.Duration(req.Duration), time.Duration(req.Reset)); err != nil {
 		return &Problem{Kind: KindBadRequest, Message: err.Error()}
 	}
 	return c.JSON(http.StatusCreated, m.Outages())

@@ -41,7 +41,8 @@
 //
 // A VCHA failover can also play out its switch-over as clients of a real
 // vCenter see it (WithVCHAOutage; on by default in `failoverkit mock`):
-// for the outage every vSphere request gets 503, every session ends, and
+// for the outage every vSphere request has its connection reset, then gets
+// 503 (WithVCHAOutageReset sets the split), every session ends, and
 // the former active node stays DOWN until it has rejoined (WithVCHARejoin).
 // The vSphere listener serves the deprecated /rest calls govmomi and
 // Ansible log in with beside /api, on the same state and sessions.
@@ -98,7 +99,8 @@
 // each operation a task kind plus its effect on state. An API may declare
 // duration settings of its own (Setting, Config.Settings, one `failoverkit
 // mock` flag each) and open an outage, a window of the clock in which it
-// answers 503 and after which its sessions are gone (outage.go). Each API is
+// resets connections, then answers 503, and after which its sessions are
+// gone (outage.go, connreset.go). Each API is
 // declared in files of its own (vcav_*.go, vcha_*.go) and registered in
 // apis.go; the README's "Adding an API" and "Adding an operation" say how.
 package server

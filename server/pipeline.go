@@ -97,14 +97,14 @@ type pipeline struct {
 	// auth is each operation's authentication, worked out once from its
 	// security requirements.
 	auth map[*openapi3.Operation]opAuth
-	// down, when set, reports whether the API is in an outage and for how
-	// much longer (see outage.go).
-	down func() (time.Duration, bool)
+	// down, when set, reports whether the API is in an outage, in which
+	// phase and for how much longer (see outage.go).
+	down func() outageNow
 }
 
 // downCheck brings sim to the env's now and reports its outage.
-func downCheck(sim simulator, e *env) func() (time.Duration, bool) {
-	return func() (time.Duration, bool) {
+func downCheck(sim simulator, e *env) func() outageNow {
+	return func() outageNow {
 		now := e.clock.Now()
 		if t, ok := sim.(ticker); ok {
 			t.tick(now)
@@ -139,8 +139,11 @@ func (p *pipeline) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if p.down != nil {
-			if left, down := p.down(); down {
-				return newProblem(KindUnavailable, "Service not available: the server is restarting (simulated outage, %s left).", left.Round(time.Millisecond))
+			if at := p.down(); at.active {
+				if at.reset && resetConnection(c) {
+					return nil
+				}
+				return newProblem(KindUnavailable, "Service not available: the server is restarting (simulated outage, %s left).", at.left.Round(time.Millisecond))
 			}
 		}
 		route, params, err := p.v.Route(req)

@@ -16,13 +16,21 @@ import (
 
 // TestClientWaitTask_ThroughTheFailoverOutage runs a VCHA failover with the
 // outage on through failoverkit's client.WaitTask: its polls meet the 503s
-// of the switch-over, then a 401 (every session ended), it logs in again
+// of the switch-over (after reset connections, when the outage starts with
+// a reset phase), then a 401 (every session ended), it logs in again
 // with the credentials of its Login, and finishes on SUCCEEDED. The wait's
 // timer advances the mock's manual clock, so nothing sleeps. Afterwards the
 // old sessions are refused and the roles are swapped.
 func TestClientWaitTask_ThroughTheFailoverOutage(t *testing.T) {
+	t.Run("503", func(t *testing.T) { clientWaitsThroughOutage(t, 0) })
+	t.Run("reset then 503", func(t *testing.T) { clientWaitsThroughOutage(t, time.Minute) })
+}
+
+// clientWaitsThroughOutage runs that failover with the outage's first reset
+// resetting connections.
+func clientWaitsThroughOutage(t *testing.T, reset time.Duration) {
 	const run, outage = 10 * time.Second, 2 * time.Minute
-	tm := newTestMock(t, WithTaskDuration(run), WithVCHAOutage(outage))
+	tm := newTestMock(t, WithTaskDuration(run), WithVCHAOutage(outage), WithVCHAOutageReset(reset))
 	ctx := context.Background()
 	c, err := client.NewVCHA(tm.vchaURL, client.WithHTTPClient(tm.vchaHC))
 	require.NoError(t, err)
@@ -45,9 +53,11 @@ func TestClientWaitTask_ThroughTheFailoverOutage(t *testing.T) {
 	assert.Contains(t, states, "RUNNING")
 	assert.Equal(t, "SUCCEEDED", states[len(states)-1])
 
-	var unavailable, refused, logins int
+	var resets, unavailable, refused, logins int
 	for _, r := range tm.Requests() {
 		switch {
+		case strings.HasPrefix(r.Path, "/api/cis/tasks/") && r.Status == 0:
+			resets++
 		case strings.HasPrefix(r.Path, "/api/cis/tasks/") && r.Status == http.StatusServiceUnavailable:
 			unavailable++
 		case strings.HasPrefix(r.Path, "/api/cis/tasks/") && r.Status == http.StatusUnauthorized:
@@ -56,6 +66,7 @@ func TestClientWaitTask_ThroughTheFailoverOutage(t *testing.T) {
 			logins++
 		}
 	}
+	assert.Equal(t, reset > 0, resets > 0, "the polls met reset connections (%d) when the outage resets", resets)
 	assert.Positive(t, unavailable, "the polls met the outage")
 	assert.Equal(t, 1, refused, "then one 401: the session was gone")
 	assert.Equal(t, 3, logins, "two logins before, one re-login by WaitTask")

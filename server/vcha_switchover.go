@@ -7,25 +7,34 @@ import (
 )
 
 // What a VCHA failover does to clients at its switch-over point (failoverkit
-// choice, see the spec's "The failover outage"): the vSphere API answers 503
-// SERVICE_UNAVAILABLE for the outage length while the passive node takes
-// over, every session ends, and the former active node, now PASSIVE, stays
+// choice, see the spec's "The failover outage"): the vSphere API is
+// unavailable for the outage length while the passive node takes over
+// (connections reset for its first part, the reset length, as while the
+// address moves; then 503 SERVICE_UNAVAILABLE, as while the new active
+// node's services start), every session ends, and the former active node, now PASSIVE, stays
 // DOWN (cluster DEGRADED, failover not allowed) until it has rejoined, the
 // rejoin time after the outage.
 
 // The vSphere API's settings (Config.Settings, `failoverkit mock` flags).
 const (
-	settingVCHAOutage = "vcha-outage"
-	settingVCHARejoin = "vcha-rejoin"
+	settingVCHAOutage      = "vcha-outage"
+	settingVCHAOutageReset = "vcha-outage-reset"
+	settingVCHARejoin      = "vcha-rejoin"
 )
 
 // vchaSettings declares them.
 var vchaSettings = []Setting{
 	{
 		Name: settingVCHAOutage,
-		Help: "after a VCHA failover's switch-over, answer every vSphere request with 503 for this long and end every session " +
+		Help: "after a VCHA failover's switch-over, make the vSphere API unavailable for this long (connections reset, then 503; see -vcha-outage-reset) and end every session " +
 			"(0: off, the failover keeps sessions; default: the task duration; library default: off)",
 		CommandDefault: func(taskDuration time.Duration) time.Duration { return taskDuration },
+	},
+	{
+		Name: settingVCHAOutageReset,
+		Help: "reset every vSphere connection (TCP RST, no answer) for this first part of the VCHA failover outage instead of answering 503 " +
+			"(at most the outage; default: half the task duration; library default: 0, 503 only)",
+		CommandDefault: func(taskDuration time.Duration) time.Duration { return taskDuration / 2 },
 	},
 	{
 		Name: settingVCHARejoin,
@@ -38,6 +47,11 @@ var vchaSettings = []Setting{
 // WithVCHAOutage turns the VCHA failover outage on for d (0: off, the
 // default of New and Test): see the spec's "The failover outage".
 func WithVCHAOutage(d time.Duration) Option { return withSetting(settingVCHAOutage, d) }
+
+// WithVCHAOutageReset resets connections, instead of answering 503, for
+// the first d of the VCHA failover outage (0: 503 only, the default of New
+// and Test; capped at the outage).
+func WithVCHAOutageReset(d time.Duration) Option { return withSetting(settingVCHAOutageReset, d) }
 
 // WithVCHARejoin sets how long the former active node stays DOWN after a
 // VCHA failover and its outage (default: the task duration).
@@ -67,6 +81,12 @@ func (m *vchaMock) outageLength() time.Duration {
 	return max(d, 0)
 }
 
+// outageResetLength is the configured reset phase of the outage (0: none).
+func (m *vchaMock) outageResetLength() time.Duration {
+	d, _ := m.env.setting(settingVCHAOutageReset)
+	return max(d, 0)
+}
+
 // rejoinLength is the configured rejoin time (default: the task duration).
 func (m *vchaMock) rejoinLength() time.Duration {
 	d, ok := m.env.setting(settingVCHARejoin)
@@ -81,7 +101,7 @@ func (m *vchaMock) rejoinLength() time.Duration {
 func (m *vchaMock) switchOver(end time.Time) {
 	outage := m.outageLength()
 	if outage > 0 {
-		m.env.beginOutage(end, outage)
+		m.env.beginOutage(end, outage, m.outageResetLength())
 	}
 	down := outage + m.rejoinLength()
 	if down <= 0 {

@@ -414,8 +414,8 @@ type ClientInterface interface {
 	// `mode` is unchanged; the former active node is then `DOWN` (cluster
 	// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
 	// FAILED) until it has rejoined, and, when the mock's outage is on, the
-	// API answers 503 for a while and every session ends (see "The failover
-	// outage" in `info.description`).
+	// API resets connections, then answers 503, for a while and every
+	// session ends (see "The failover outage" in `info.description`).
 	// failoverkit choice: a forced failover (`planned: false`) reaches its
 	// switch-over in half the time of a planned one (`planned: true`): it
 	// does not wait for the active node to flush its state.
@@ -493,8 +493,8 @@ type ClientInterface interface {
 	// `mode` is unchanged; the former active node is then `DOWN` (cluster
 	// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
 	// FAILED) until it has rejoined, and, when the mock's outage is on, the
-	// API answers 503 for a while and every session ends (see "The failover
-	// outage" in `info.description`).
+	// API resets connections, then answers 503, for a while and every
+	// session ends (see "The failover outage" in `info.description`).
 	// failoverkit choice: a forced failover (`planned: false`) reaches its
 	// switch-over in half the time of a planned one (`planned: true`): it
 	// does not wait for the active node to flush its state.
@@ -1164,8 +1164,8 @@ func (c *Client) SetVchaClusterModeAsync(ctx context.Context, body SetVchaCluste
 // `mode` is unchanged; the former active node is then `DOWN` (cluster
 // `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
 // FAILED) until it has rejoined, and, when the mock's outage is on, the
-// API answers 503 for a while and every session ends (see "The failover
-// outage" in `info.description`).
+// API resets connections, then answers 503, for a while and every
+// session ends (see "The failover outage" in `info.description`).
 // failoverkit choice: a forced failover (`planned: false`) reaches its
 // switch-over in half the time of a planned one (`planned: true`): it
 // does not wait for the active node to flush its state.
@@ -1253,8 +1253,8 @@ func (c *Client) FailoverVchaClusterAsyncWithBody(ctx context.Context, contentTy
 // `mode` is unchanged; the former active node is then `DOWN` (cluster
 // `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
 // FAILED) until it has rejoined, and, when the mock's outage is on, the
-// API answers 503 for a while and every session ends (see "The failover
-// outage" in `info.description`).
+// API resets connections, then answers 503, for a while and every
+// session ends (see "The failover outage" in `info.description`).
 // failoverkit choice: a forced failover (`planned: false`) reaches its
 // switch-over in half the time of a planned one (`planned: true`): it
 // does not wait for the active node to flush its state.
@@ -2749,8 +2749,8 @@ type ClientWithResponsesInterface interface {
 	// `mode` is unchanged; the former active node is then `DOWN` (cluster
 	// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
 	// FAILED) until it has rejoined, and, when the mock's outage is on, the
-	// API answers 503 for a while and every session ends (see "The failover
-	// outage" in `info.description`).
+	// API resets connections, then answers 503, for a while and every
+	// session ends (see "The failover outage" in `info.description`).
 	// failoverkit choice: a forced failover (`planned: false`) reaches its
 	// switch-over in half the time of a planned one (`planned: true`): it
 	// does not wait for the active node to flush its state.
@@ -2828,8 +2828,8 @@ type ClientWithResponsesInterface interface {
 	// `mode` is unchanged; the former active node is then `DOWN` (cluster
 	// `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
 	// FAILED) until it has rejoined, and, when the mock's outage is on, the
-	// API answers 503 for a while and every session ends (see "The failover
-	// outage" in `info.description`).
+	// API resets connections, then answers 503, for a while and every
+	// session ends (see "The failover outage" in `info.description`).
 	// failoverkit choice: a forced failover (`planned: false`) reaches its
 	// switch-over in half the time of a planned one (`planned: true`): it
 	// does not wait for the active node to flush its state.
@@ -5044,8 +5044,8 @@ func (c *ClientWithResponses) SetVchaClusterModeAsyncWithResponse(ctx context.Co
 // `mode` is unchanged; the former active node is then `DOWN` (cluster
 // `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
 // FAILED) until it has rejoined, and, when the mock's outage is on, the
-// API answers 503 for a while and every session ends (see "The failover
-// outage" in `info.description`).
+// API resets connections, then answers 503, for a while and every
+// session ends (see "The failover outage" in `info.description`).
 // failoverkit choice: a forced failover (`planned: false`) reaches its
 // switch-over in half the time of a planned one (`planned: true`): it
 // does not wait for the active node to flush its state.
@@ -5129,8 +5129,8 @@ func (c *ClientWithResponses) FailoverVchaClusterAsyncWithBodyWithResponse(ctx c
 // `mode` is unchanged; the former active node is then `DOWN` (cluster
 // `DEGRADED`, `manual_failover_allowed` false, so a failback task ends
 // FAILED) until it has rejoined, and, when the mock's outage is on, the
-// API answers 503 for a while and every session ends (see "The failover
-// outage" in `info.description`).
+// API resets connections, then answers 503, for a while and every
+// session ends (see "The failover outage" in `info.description`).
 // failoverkit choice: a forced failover (`planned: false`) reaches its
 // switch-over in half the time of a planned one (`planned: true`): it
 // does not wait for the active node to flush its state.
