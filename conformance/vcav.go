@@ -151,13 +151,21 @@ func (r *caseRun) vcavReplicationIn(ctx context.Context, token, state string) (s
 // replicationsIn lists, sorted, the ids of the VM replications anywhere in a
 // mock state dump whose recovery state is state.
 func replicationsIn(doc any, state string) []string {
+	return objectIDs(doc, func(x map[string]any, id string) bool {
+		got, _ := lookupString(x, vcavRecoveryState)
+		return strings.HasPrefix(id, "C4-") && got == state
+	})
+}
+
+// objectIDs lists, sorted and without repeats, the "id" of every object
+// anywhere in doc that match accepts.
+func objectIDs(doc any, match func(x map[string]any, id string) bool) []string {
 	var ids []string
 	var walk func(v any)
 	walk = func(v any) {
 		switch x := v.(type) {
 		case map[string]any:
-			id, _ := x["id"].(string)
-			if got, _ := lookupString(x, vcavRecoveryState); strings.HasPrefix(id, "C4-") && got == state {
+			if id, _ := x["id"].(string); match(x, id) {
 				ids = append(ids, id)
 			}
 			for _, c := range x {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 )
 
@@ -88,26 +87,9 @@ func vappAllIn(doc any, state string) bool {
 // vappsIn lists, sorted, the ids of the vApp replications anywhere in a
 // mock state dump whose VMs are all in state.
 func vappsIn(doc any, state string) []string {
-	var ids []string
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			if id, _ := x["id"].(string); strings.HasPrefix(id, vappPrefix) && vappAllIn(x, state) {
-				ids = append(ids, id)
-			}
-			for _, c := range x {
-				walk(c)
-			}
-		case []any:
-			for _, c := range x {
-				walk(c)
-			}
-		}
-	}
-	walk(doc)
-	slices.Sort(ids)
-	return slices.Compact(ids)
+	return objectIDs(doc, func(x map[string]any, id string) bool {
+		return strings.HasPrefix(id, vappPrefix) && vappAllIn(x, state)
+	})
 }
 
 // vappIn finds a vApp replication whose VMs are all in state: in the
