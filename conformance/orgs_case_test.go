@@ -13,7 +13,9 @@ import (
 )
 
 // isOrgs matches GET /inventory/orgs.
-func isOrgs(r *http.Request) bool { return r.Method == http.MethodGet && r.URL.Path == "/inventory/orgs" }
+func isOrgs(r *http.Request) bool {
+	return r.Method == http.MethodGet && r.URL.Path == "/inventory/orgs"
+}
 
 // TestOrgsCase_Judges runs vcav.orgs.list against servers whose
 // /inventory/orgs answers fit the schema but break a rule: a departure from
