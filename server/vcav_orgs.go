@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -40,8 +41,8 @@ func validateVCAVOrgs(list []VCAVOrg) error {
 
 // vcavOrgNames is the organisations f lists, sorted by name; when f lists
 // none (nil orgs; an empty list means no organisation), the distinct
-// source.org and destination.org of its VM and vApp replications
-// (failoverkit choice).
+// source.org and destination.org of its VM and vApp replications, one
+// spelling of each ignoring case (failoverkit choice).
 func vcavOrgNames(f *VCAVFixture) []string {
 	if f.Orgs != nil {
 		names := make([]string, len(f.Orgs))
@@ -77,6 +78,13 @@ func vcavOrgNames(f *VCAVFixture) []string {
 	for n := range seen {
 		names = append(names, n)
 	}
+	// One spelling per name ignoring case (the first in byte order), so
+	// the list is a valid orgs list and the state saved from it reloads:
+	// spellings of a name sort next to each other, then compact.
+	slices.SortFunc(names, func(a, b string) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a), strings.ToLower(b)), cmp.Compare(a, b))
+	})
+	names = slices.CompactFunc(names, strings.EqualFold)
 	slices.Sort(names)
 	return names
 }

@@ -141,6 +141,9 @@ func TestVCAVOrgs_FromTheFixture(t *testing.T) {
 		{"a vApp's destination org counts", func(f *VCAVFixture) {
 			f.VappReplications[0].Destination.Org = new("tenant-dr")
 		}, []string{"org1", "org2", "tenant-dr"}},
+		{"one spelling per name ignoring case", func(f *VCAVFixture) {
+			f.Replications[0].Destination.Org = new("ORG2")
+		}, []string{"ORG2", "org1"}},
 		{"no replications, no orgs", func(f *VCAVFixture) {
 			f.Replications, f.VappReplications, f.Instances, f.NetworkSettings = nil, nil, nil, nil
 		}, []string{}},
