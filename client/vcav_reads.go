@@ -18,6 +18,7 @@ const (
 	opVCAVInstances       = "listVmReplicationInstances"
 	opVCAVNetworkSettings = "getVmReplicationNetworkSettings"
 	opVCAVExtend          = "extendSession"
+	opVCAVOrgs            = "listInventoryOrgs"
 )
 
 // LoginCookie logs in with a Cloud Director session cookie (type
@@ -126,6 +127,20 @@ func (c *VCAV) VcSites(ctx context.Context) ([]vcav.VcSite, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// Orgs returns one page of the site's Cloud Director organisations
+// (GET /inventory/orgs; nil params: the first page, up to 100), as
+// PowerVCAV's summary report reads them. Page on with params.Offset until
+// Offset+len(Items) reaches Total; params.Site reads a remote site the
+// session was extended to.
+func (c *VCAV) Orgs(ctx context.Context, params *vcav.ListInventoryOrgsParams) (*vcav.QueryResultOfInventoryOrg, error) {
+	resp, err := c.raw.ListInventoryOrgs(ctx, params)
+	var page vcav.QueryResultOfInventoryOrg
+	if _, err := c.call.do(opVCAVOrgs, resp, err, &page); err != nil {
+		return nil, err
+	}
+	return &page, nil
 }
 
 // Tasks returns one page of the user's tasks that match params (nil: the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 )
 
 // vcavReadCases are the reads real clients make right after login and
@@ -17,6 +18,8 @@ func vcavReadCases() []Case {
 			Summary: "listing the sites answers 200 with an array holding exactly one local site"},
 		{Name: "vcav.tasks.list", Operation: "listTasks", Kind: KindPositive, run: vcavTasks,
 			Summary: "listing tasks answers 200 with a valid page, limit above 100 served as 100"},
+		{Name: "vcav.orgs.list", Operation: "listInventoryOrgs", Kind: KindPositive, run: vcavOrgs,
+			Summary: "listing the organisations answers 200 with a valid page of named items, limit above 100 served as 100"},
 		{Name: "vcav.health.check", Operation: "checkHealth", Kind: KindPositive, run: vcavHealthCheck,
 			Summary: "a health check answers 202 with a task that ends SUCCEEDED with a CloudHealthInfo result"},
 	}
@@ -49,6 +52,46 @@ func vcavSites(ctx context.Context, r *caseRun) error {
 	}
 	if local != 1 {
 		return r.finding(ex, InBody, "isLocal", fmt.Sprintf("%d sites are local: clients find the local site by isLocal, exactly one must be", local), nil)
+	}
+	return nil
+}
+
+// vcavOrgs reads the first page of organisations as PowerVCAV's
+// summary-report.ps1 does, but with a limit above the maximum: the page
+// must fit the spec (every item named) with limit 100 (the vendor's paging
+// rule) and a total no smaller than the page. A page shorter than both its
+// limit and what total leaves, and items out of name order, depart from
+// failoverkit choices: notes against an appliance.
+func vcavOrgs(ctx context.Context, r *caseRun) error {
+	token, err := r.vcavLogin(ctx)
+	if err != nil {
+		return err
+	}
+	ex, err := r.call(ctx, request{op: "listInventoryOrgs", method: http.MethodGet, path: "/inventory/orgs?offset=0&limit=500", header: vcavHeader(token)}, http.StatusOK, "")
+	if err != nil {
+		return err
+	}
+	if limit, _ := lookup(ex.doc, "limit"); limit != float64(100) {
+		return r.finding(ex, InBody, "limit", fmt.Sprintf("is %v: a limit above the maximum is served as 100 (vendor paging rule)", limit), nil)
+	}
+	items, _ := lookup(ex.doc, "items")
+	list, _ := items.([]any)
+	total, _ := number(ex.doc, "total")
+	if int(total) < len(list) {
+		return r.finding(ex, InBody, "total", fmt.Sprintf("is %v, below the %d items of the page: total counts every item", total, len(list)), nil)
+	}
+	if len(list) < 100 && len(list) < int(total) {
+		if err := r.choice(r.finding(ex, InBody, "items", fmt.Sprintf("holds %d of %v organisations with limit 100: clients page by item count (a failoverkit choice: min(limit, total-offset) items)", len(list), total), nil)); err != nil {
+			return err
+		}
+	}
+	names := make([]string, 0, len(list))
+	for _, it := range list {
+		name, _ := lookupString(it, "name")
+		names = append(names, name)
+	}
+	if !slices.IsSorted(names) {
+		return r.choice(r.finding(ex, InBody, "items", "are not ordered by name (a failoverkit choice)", nil))
 	}
 	return nil
 }

@@ -57,6 +57,7 @@ func init() { // a function: the checks refer back to facts
 			"pauseVappReplication":               decodeWith(vcavgen.ParsePauseVappReplicationResponse),
 			"resumeVappReplication":              decodeWith(vcavgen.ParseResumeVappReplicationResponse),
 			"getVappReplicationsSummary":         decodeWith(vcavgen.ParseGetVappReplicationsSummaryResponse),
+			"listInventoryOrgs":                  decodeWith(vcavgen.ParseListInventoryOrgsResponse),
 		},
 		check:   vcavCheckAnswer,
 		probe:   vcavProbe,

@@ -380,7 +380,9 @@ func FuzzParseFixture(f *testing.F) {
 	f.Add(js)
 	for _, s := range []string{"", "{}", "null", "vcav: null", "vcha: {users: []}", "a: &a [*a, *a]", "vcav: {localSite: s, sites: [{name: s}], users: [], replications: []}",
 		`{"vcav":{"localSite":"s","sites":[{"name":"s"}],"users":[],"replications":[{"id":"C4-09b2917c-bbe9-4693-ae3f-95b43a94b244","destinationState":{"recoveryInfo":{"recoveryState":"IN_PROGRESS"}}}]}}`,
-		`{"vcav":{"localSite":"s","sites":[{"name":"s"}],"users":[],"replications":[],"vappReplications":[{"id":"C4VAPP-9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f","vmReplications":[{"id":""}]}]}}`} {
+		`{"vcav":{"localSite":"s","sites":[{"name":"s"}],"users":[],"replications":[],"vappReplications":[{"id":"C4VAPP-9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f","vmReplications":[{"id":""}]}]}}`,
+		`{"vcav":{"localSite":"s","sites":[{"name":"s"}],"users":[],"replications":[],"orgs":[{"name":"b"},{"name":"A"},{"name":"a"},{"name":""}]}}`,
+		"vcav: {localSite: s, sites: [{name: s}], users: [], replications: [{id: C4-09b2917c-bbe9-4693-ae3f-95b43a94b244, source: {org: T}, destination: {org: t}, destinationState: {recoveryInfo: {recoveryState: TEST}}}], orgs: null}"} {
 		f.Add([]byte(s))
 	}
 	m, err := New(WithInstantTasks(), WithClock(NewManualClock(testStart)))
@@ -424,6 +426,9 @@ func loadedStateFits(m *Mock) error {
 				return fmt.Errorf("vappReplications[%d]: VM replication %s does not name it as its vApp", i, child.Id)
 			}
 		}
+	}
+	if err := validateVCAVOrgs(st.VCAV.Orgs); err != nil {
+		return fmt.Errorf("the organisations of the state would not reload: %w", err)
 	}
 	m.vchaSim().mu.Lock()
 	views := []vcha.VchaClusterInfo{m.vchaSim().clusterView(false), m.vchaSim().clusterView(true)}

@@ -27,6 +27,12 @@ type VCAVFixture struct {
 	// VcSites are the on-premises vCenter sites paired with the cloud
 	// (GET /vc-sites).
 	VcSites []VCAVVcSite `json:"vcSites,omitempty"`
+	// Orgs are the Cloud Director organisations of the site
+	// (GET /inventory/orgs, listed by name). Left out (nil), they are the
+	// distinct source.org and destination.org of Replications and
+	// VappReplications (failoverkit choice); an empty list means none. Not
+	// omitempty, so a copy keeps an empty list apart from a missing one.
+	Orgs []VCAVOrg `json:"orgs"`
 	// About is what GET /diagnostics/about answers (nil: vcavDefaultAbout).
 	About *vcav.AboutInfo `json:"about,omitempty"`
 	// Health is the CloudHealthInfo of the health read and the health
@@ -125,13 +131,16 @@ func (f *VCAVFixture) validate() error {
 	return f.validateReads()
 }
 
-// validateReads checks the fixture's read-only parts: vc-sites have names,
-// and instances and network settings belong to listed replications.
+// validateReads checks the fixture's read-only parts: vc-sites and orgs
+// have names (orgs unique ones), and instances and network settings belong to listed replications.
 func (f *VCAVFixture) validateReads() error {
 	for i, s := range f.VcSites {
 		if s.Name == "" {
 			return fmt.Errorf("vcSites[%d].name: required", i)
 		}
+	}
+	if err := validateVCAVOrgs(f.Orgs); err != nil {
+		return err
 	}
 	known := map[string]bool{}
 	for _, r := range f.Replications {

@@ -29,6 +29,8 @@ type vcavMock struct {
 	localSite string
 	sites     []VCAVSite
 	vcSites   []VCAVVcSite
+	// orgs are the organisation names GET /inventory/orgs lists, sorted.
+	orgs      []string
 	about     *vcav.AboutInfo
 	health    *vcav.CloudHealthInfo
 	users     []User
@@ -98,6 +100,7 @@ func (m *vcavMock) load(f *Fixture) error {
 	defer m.mu.Unlock()
 	m.localSite, m.sites, m.vcSites, m.users = src.LocalSite, src.Sites, src.VcSites, src.Users
 	m.about, m.health = src.About, src.Health
+	m.orgs = vcavOrgNames(&src)
 	m.repls, m.order = repls, order
 	m.vapps, m.vappOrder = vapps, vappOrder
 	m.instances, m.networks = src.Instances, src.NetworkSettings
@@ -133,8 +136,12 @@ func (m *vcavMock) snapshot(f *Fixture) {
 			sites[i].Users[j] = u.redacted()
 		}
 	}
+	orgs := make([]VCAVOrg, len(m.orgs))
+	for i, name := range m.orgs {
+		orgs[i] = VCAVOrg{Name: name}
+	}
 	f.VCAV = &VCAVFixture{
-		LocalSite: m.localSite, Sites: sites, VcSites: slices.Clone(m.vcSites), About: m.about, Health: m.health,
+		LocalSite: m.localSite, Sites: sites, VcSites: slices.Clone(m.vcSites), Orgs: orgs, About: m.about, Health: m.health,
 		Users: users, Replications: repls, VappReplications: vapps, Instances: maps.Clone(m.instances), NetworkSettings: maps.Clone(m.networks),
 	}
 }

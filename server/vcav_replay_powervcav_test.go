@@ -2,11 +2,15 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/failoverkit/failoverkit/gen/vcav"
 )
 
 // powerVCAVAccept is the Accept of every PowerVCAV read (PowerVCAV.psm1
@@ -15,8 +19,8 @@ const powerVCAVAccept = "application/vnd.vmware.h4-v3+json;charset=UTF-8"
 
 // TestReplay_PowerVCAV_CookieLoginAndVMReport replays jondwaite/PowerVCAV at
 // 61a7f8d: Connect-VCAV with a Cloud Director session cookie, Connect-VCAVExtend,
-// vm-report.ps1, Disconnect-VCAV. It never fails over. Its summary-report.ps1
-// stops at GET /vapp-replications (vApp replications are issue 12: 404).
+// vm-report.ps1, Disconnect-VCAV. It never fails over. summary-report.ps1 is
+// TestReplay_PowerVCAV_SummaryReport.
 func TestReplay_PowerVCAV_CookieLoginAndVMReport(t *testing.T) {
 	tm := newTestMock(t)
 	r := replay{t: t, hc: tm.vcavHC, base: tm.vcavURL}
@@ -65,13 +69,6 @@ func TestReplay_PowerVCAV_CookieLoginAndVMReport(t *testing.T) {
 	}
 	assert.Len(t, read("/vm-replications/"+vcavReadyID+"/instances"), 2)
 
-	// summary-report.ps1: /sites, /vc-sites, then paged /vapp-replications
-	// (then /inventory/orgs, not simulated).
-	assert.Equal(t, "onprem1", field(read("/vc-sites").([]any)[0], "site"))
-	vapps := powerVCAVPaged(t, read, "/vapp-replications")
-	require.Len(t, vapps, 3)
-	assert.NotEmpty(t, field(vapps[0], "vmReplications"))
-
 	// Disconnect-VCAV (lines 103–143): only X-VCAV-Auth.
 	status, _, _ = r.send("DELETE", "/sessions", "", "X-VCAV-Auth", token)
 	assert.Equal(t, http.StatusNoContent, status)
@@ -92,4 +89,137 @@ func powerVCAVPaged(t *testing.T, read func(string) any, path string) []any {
 		}
 		require.NotEmpty(t, got, "an empty page below total would loop forever")
 	}
+}
+
+// powerVCAVSummaryFixture is the default fixture plus what gives every
+// kind of row of summary-report.ps1 something to count: a vApp migrated
+// from the vCenter site onprem1 (v2c migration) and one protected to it
+// (c2v protection), both of org2, and an org3 without replications.
+func powerVCAVSummaryFixture(t *testing.T) *Fixture {
+	return vcavFixture(t, func(f *VCAVFixture) {
+		vms := func(ids ...string) *[]vcav.SingleVmReplicationInfo {
+			out := make([]vcav.SingleVmReplicationInfo, len(ids))
+			for i, id := range ids {
+				out[i].Id = id
+			}
+			return &out
+		}
+		f.VappReplications = append(f.VappReplications,
+			vcav.VappReplicationInfo{Id: "C4VAPP-5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b", IsMigration: new(true),
+				Descriptor:     &vcav.VappDescriptor{Name: new("mail-vapp")},
+				Source:         &vcav.VmReplicationSource{Org: new("org2"), Site: new("onprem1")},
+				Destination:    &vcav.VmReplicationDestination{Org: new("org2"), Site: new("site2")},
+				VmReplications: vms(vcavMailID)},
+			vcav.VappReplicationInfo{Id: "C4VAPP-6f7a8b9c-0d1e-4f2a-9b3c-4d5e6f7a8b9c", IsMigration: new(false),
+				Descriptor:     &vcav.VappDescriptor{Name: new("batch-vapp")},
+				Source:         &vcav.VmReplicationSource{Org: new("org2"), Site: new("site2")},
+				Destination:    &vcav.VmReplicationDestination{Org: new("org2"), Site: new("onprem1")},
+				VmReplications: vms(vcavWeb02ID, vcavPausedID)})
+		f.Orgs = []VCAVOrg{{"org1"}, {"org2"}, {"org3"}}
+	})
+}
+
+// TestReplay_PowerVCAV_SummaryReport replays summary-report.ps1 of
+// jondwaite/PowerVCAV at 61a7f8d after Connect-VCAV, to its end: GET /sites
+// (lines 6–13, the local site by isLocal), GET /vc-sites (line 14), paged
+// GET /vapp-replications (line 16) and paged GET /inventory/orgs (line
+// 20), every read through Invoke-VCAVQuery (PowerVCAV.psm1 lines 281–380:
+// X-VCAV-Auth and Accept h4-v3+json;charset=UTF-8, no Content-Type) and
+// Invoke-VCAVPagedQuery (lines 227–279). It then counts the vApps and VMs
+// of each organisation as lines 21–77 do and checks the report.
+func TestReplay_PowerVCAV_SummaryReport(t *testing.T) {
+	tm := newTestMock(t, WithFixture(powerVCAVSummaryFixture(t)))
+	r := replay{t: t, hc: tm.vcavHC, base: tm.vcavURL}
+	status, hdr, body := r.send("POST", "/sessions", `{"type":"vcdCookie","vcdCookie":"site2-vcd-session-cookie"}`,
+		"Content-Type", "application/json")
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	token := hdr.Values("X-VCAV-Auth")[0]
+	read := func(path string) any {
+		t.Helper()
+		status, hdr, body := r.send("GET", path, "", "X-VCAV-Auth", token, "Accept", powerVCAVAccept)
+		require.Equal(t, http.StatusOK, status, "%s: %s", path, body)
+		assert.Equal(t, powerVCAVAccept, hdr.Get("Content-Type"))
+		return decode(t, body)
+	}
+
+	var local []any
+	for _, s := range read("/sites").([]any) {
+		if field(s, "isLocal") == true {
+			local = append(local, s)
+		}
+	}
+	require.Len(t, local, 1, "line 9: no local site stops the script")
+	var vcSites []string
+	for _, s := range read("/vc-sites").([]any) {
+		vcSites = append(vcSites, field(s, "site").(string))
+	}
+	vapps := powerVCAVPaged(t, read, "/vapp-replications")
+	orgs := powerVCAVPaged(t, read, "/inventory/orgs")
+
+	report := map[string]powerVCAVOrgRow{}
+	var names []string
+	for _, org := range orgs {
+		name, ok := field(org, "name").(string) // $org.Name: property names ignore case
+		require.True(t, ok, "every item has a name: %v", org)
+		names = append(names, name)
+		report[name] = powerVCAVSummaryRow(vapps, vcSites, name)
+	}
+	assert.Equal(t, []string{"org1", "org2", "org3"}, names)
+	assert.Equal(t, map[string]powerVCAVOrgRow{
+		"org1": {C2CProtVapp: 3, C2CProtVM: 4, TotalVapp: 3, TotalVM: 4},
+		"org2": {V2CMigVapp: 1, V2CMigVM: 1, C2VProtVapp: 1, C2VProtVM: 2, TotalVapp: 2, TotalVM: 3},
+		"org3": {},
+	}, report)
+
+	status, _, _ = r.send("DELETE", "/sessions", "", "X-VCAV-Auth", token)
+	assert.Equal(t, http.StatusNoContent, status)
+}
+
+// powerVCAVOrgRow is one row of summary-report.ps1 (lines 59–75).
+type powerVCAVOrgRow struct {
+	C2CProtVapp, C2CProtVM, C2CMigVapp, C2CMigVM int
+	V2CProtVapp, V2CProtVM, V2CMigVapp, V2CMigVM int
+	C2VProtVapp, C2VProtVM, C2VMigVapp, C2VMigVM int
+	TotalVapp, TotalVM                           int
+}
+
+// powerVCAVSummaryRow counts org's vApp replications as summary-report.ps1
+// lines 26–57 do: a vApp whose source or destination org is org (-eq
+// ignores case), by the kind of its source then destination site (in
+// vc-sites or not, -contains ignores case) and isMigration.
+func powerVCAVSummaryRow(vapps []any, vcSites []string, org string) powerVCAVOrgRow {
+	isVC := func(site any) bool {
+		s, _ := site.(string)
+		return slices.ContainsFunc(vcSites, func(v string) bool { return strings.EqualFold(v, s) })
+	}
+	var row powerVCAVOrgRow
+	for _, a := range vapps {
+		src, _ := field(a, "source.org").(string)
+		dst, _ := field(a, "destination.org").(string)
+		if !strings.EqualFold(src, org) && !strings.EqualFold(dst, org) {
+			continue
+		}
+		vms, _ := field(a, "vmReplications").([]any)
+		mig := field(a, "isMigration") == true
+		var vapp, vm *int
+		switch {
+		case isVC(field(a, "source.site")) && mig:
+			vapp, vm = &row.V2CMigVapp, &row.V2CMigVM
+		case isVC(field(a, "source.site")):
+			vapp, vm = &row.V2CProtVapp, &row.V2CProtVM
+		case isVC(field(a, "destination.site")) && mig:
+			vapp, vm = &row.C2VMigVapp, &row.C2VMigVM
+		case isVC(field(a, "destination.site")):
+			vapp, vm = &row.C2VProtVapp, &row.C2VProtVM
+		case mig:
+			vapp, vm = &row.C2CMigVapp, &row.C2CMigVM
+		default:
+			vapp, vm = &row.C2CProtVapp, &row.C2CProtVM
+		}
+		*vapp++
+		*vm += len(vms)
+		row.TotalVapp++
+		row.TotalVM += len(vms)
+	}
+	return row
 }

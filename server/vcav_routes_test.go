@@ -21,7 +21,7 @@ func TestVCAVRoutes_UnknownRouteAndMethod(t *testing.T) {
 		status             int
 		code               string
 	}{
-		{"unknown route (/inventory/orgs is not simulated)", "GET", "/inventory/orgs", nil, 404, "NotFound"},
+		{"unknown route (/inventory/vdcs is not simulated)", "GET", "/inventory/vdcs", nil, 404, "NotFound"},
 		{"method not allowed on a collection", "PUT", "/sessions", "{}", 405, "MethodNotAllowed"},
 		{"method not allowed on an item", "PUT", "/vm-replications/" + vcavReadyID, "{}", 405, "MethodNotAllowed"},
 	}

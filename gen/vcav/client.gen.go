@@ -133,6 +133,26 @@ type ClientInterface interface {
 	// Corresponds with POST /diagnostics/health (the `CheckHealth` operationId).
 	CheckHealth(ctx context.Context, params *CheckHealthParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListInventoryOrgs List the Cloud Director organisations
+	//
+	// Lists the Cloud Director organisations of the site, one page at a time
+	// (`QueryResult_of_<T>` with `items`, `limit`, `offset`, `total`). Two public clients read
+	// it: PowerVCAV's `summary-report.ps1` pages through it (`offset`/`limit=100`) and reads each
+	// item's `name` to group the vApp replications by `source.org` or `destination.org`; the
+	// community module's `Get-vCAVTenantOrg` pages through it with `site=<site>` and matches
+	// `name`. Paging follows the vendor's documented rule for lists: `limit` defaults to 100, and
+	// a larger value is served as 100, not refused; `offset` defaults to 0; `total` counts every
+	// organisation regardless of `offset` and `limit`.
+	//
+	// failoverkit choice: no vendor page for this operation was captured, so the item schema
+	// (`InventoryOrg`: `name` only) and the page schema name are ours; items are ordered by
+	// `name`; an `offset` past the end answers an empty `items` array; a `limit` below 1, a
+	// negative `offset` or a non-numeric one answers 400 `BadRequest` (the parameters' schema);
+	// the mock serves the fixture's `orgs` (by default the organisations of its replications).
+	//
+	// Corresponds with GET /inventory/orgs (the `ListInventoryOrgs` operationId).
+	ListInventoryOrgs(ctx context.Context, params *ListInventoryOrgsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// Logout Log out
 	//
 	// Ends the session named by the `X-VCAV-Auth` request header; the token is no longer
@@ -865,6 +885,36 @@ func (c *Client) GetHealth(ctx context.Context, params *GetHealthParams, reqEdit
 // Corresponds with POST /diagnostics/health (the `CheckHealth` operationId).
 func (c *Client) CheckHealth(ctx context.Context, params *CheckHealthParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCheckHealthRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListInventoryOrgs List the Cloud Director organisations
+//
+// Lists the Cloud Director organisations of the site, one page at a time
+// (`QueryResult_of_<T>` with `items`, `limit`, `offset`, `total`). Two public clients read
+// it: PowerVCAV's `summary-report.ps1` pages through it (`offset`/`limit=100`) and reads each
+// item's `name` to group the vApp replications by `source.org` or `destination.org`; the
+// community module's `Get-vCAVTenantOrg` pages through it with `site=<site>` and matches
+// `name`. Paging follows the vendor's documented rule for lists: `limit` defaults to 100, and
+// a larger value is served as 100, not refused; `offset` defaults to 0; `total` counts every
+// organisation regardless of `offset` and `limit`.
+//
+// failoverkit choice: no vendor page for this operation was captured, so the item schema
+// (`InventoryOrg`: `name` only) and the page schema name are ours; items are ordered by
+// `name`; an `offset` past the end answers an empty `items` array; a `limit` below 1, a
+// negative `offset` or a non-numeric one answers 400 `BadRequest` (the parameters' schema);
+// the mock serves the fixture's `orgs` (by default the organisations of its replications).
+//
+// Corresponds with GET /inventory/orgs (the `ListInventoryOrgs` operationId).
+func (c *Client) ListInventoryOrgs(ctx context.Context, params *ListInventoryOrgsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListInventoryOrgsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2067,6 +2117,99 @@ func NewCheckHealthRequest(server string, params *CheckHealthParams) (*http.Requ
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.OperationID != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "operationID", *params.OperationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("operationID", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListInventoryOrgsRequest constructs an http.Request for the ListInventoryOrgs method
+func NewListInventoryOrgsRequest(server string, params *ListInventoryOrgsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/inventory/orgs")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Site != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "site", *params.Site, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -5101,6 +5244,28 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /diagnostics/health (the `CheckHealth` operationId).
 	CheckHealthWithResponse(ctx context.Context, params *CheckHealthParams, reqEditors ...RequestEditorFn) (*CheckHealthResponse, error)
 
+	// ListInventoryOrgsWithResponse List the Cloud Director organisations
+	//
+	// Lists the Cloud Director organisations of the site, one page at a time
+	// (`QueryResult_of_<T>` with `items`, `limit`, `offset`, `total`). Two public clients read
+	// it: PowerVCAV's `summary-report.ps1` pages through it (`offset`/`limit=100`) and reads each
+	// item's `name` to group the vApp replications by `source.org` or `destination.org`; the
+	// community module's `Get-vCAVTenantOrg` pages through it with `site=<site>` and matches
+	// `name`. Paging follows the vendor's documented rule for lists: `limit` defaults to 100, and
+	// a larger value is served as 100, not refused; `offset` defaults to 0; `total` counts every
+	// organisation regardless of `offset` and `limit`.
+	//
+	// failoverkit choice: no vendor page for this operation was captured, so the item schema
+	// (`InventoryOrg`: `name` only) and the page schema name are ours; items are ordered by
+	// `name`; an `offset` past the end answers an empty `items` array; a `limit` below 1, a
+	// negative `offset` or a non-numeric one answers 400 `BadRequest` (the parameters' schema);
+	// the mock serves the fixture's `orgs` (by default the organisations of its replications).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /inventory/orgs (the `ListInventoryOrgs` operationId).
+	ListInventoryOrgsWithResponse(ctx context.Context, params *ListInventoryOrgsParams, reqEditors ...RequestEditorFn) (*ListInventoryOrgsResponse, error)
+
 	// LogoutWithResponse Log out
 	//
 	// Ends the session named by the `X-VCAV-Auth` request header; the token is no longer
@@ -6030,6 +6195,89 @@ func (r CheckHealthResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CheckHealthResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListInventoryOrgsResponse401Headers the declared response headers of an HTTP 401 response for ListInventoryOrgs
+type ListInventoryOrgsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListInventoryOrgsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *QueryResultOfInventoryOrg
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *SiteNotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListInventoryOrgsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListInventoryOrgsResponse) GetJSON200() *QueryResultOfInventoryOrg {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListInventoryOrgsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListInventoryOrgsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListInventoryOrgsResponse) GetJSON404() *SiteNotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListInventoryOrgsResponse) GetJSON500() *ServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListInventoryOrgsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListInventoryOrgsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListInventoryOrgsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListInventoryOrgsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListInventoryOrgsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -8848,6 +9096,34 @@ func (c *ClientWithResponses) CheckHealthWithResponse(ctx context.Context, param
 	return ParseCheckHealthResponse(rsp)
 }
 
+// ListInventoryOrgsWithResponse List the Cloud Director organisations
+//
+// Lists the Cloud Director organisations of the site, one page at a time
+// (`QueryResult_of_<T>` with `items`, `limit`, `offset`, `total`). Two public clients read
+// it: PowerVCAV's `summary-report.ps1` pages through it (`offset`/`limit=100`) and reads each
+// item's `name` to group the vApp replications by `source.org` or `destination.org`; the
+// community module's `Get-vCAVTenantOrg` pages through it with `site=<site>` and matches
+// `name`. Paging follows the vendor's documented rule for lists: `limit` defaults to 100, and
+// a larger value is served as 100, not refused; `offset` defaults to 0; `total` counts every
+// organisation regardless of `offset` and `limit`.
+//
+// failoverkit choice: no vendor page for this operation was captured, so the item schema
+// (`InventoryOrg`: `name` only) and the page schema name are ours; items are ordered by
+// `name`; an `offset` past the end answers an empty `items` array; a `limit` below 1, a
+// negative `offset` or a non-numeric one answers 400 `BadRequest` (the parameters' schema);
+// the mock serves the fixture's `orgs` (by default the organisations of its replications).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /inventory/orgs (the `ListInventoryOrgs` operationId).
+func (c *ClientWithResponses) ListInventoryOrgsWithResponse(ctx context.Context, params *ListInventoryOrgsParams, reqEditors ...RequestEditorFn) (*ListInventoryOrgsResponse, error) {
+	rsp, err := c.ListInventoryOrgs(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListInventoryOrgsResponse(rsp)
+}
+
 // LogoutWithResponse Log out
 //
 // Ends the session named by the `X-VCAV-Auth` request header; the token is no longer
@@ -9994,6 +10270,80 @@ func ParseCheckHealthResponse(rsp *http.Response) (*CheckHealthResponse, error) 
 	switch {
 	case rsp.StatusCode == 401:
 		var headers CheckHealthResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListInventoryOrgsResponse parses an HTTP response from a ListInventoryOrgsWithResponse call
+func ParseListInventoryOrgsResponse(rsp *http.Response) (*ListInventoryOrgsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListInventoryOrgsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest QueryResultOfInventoryOrg
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest SiteNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListInventoryOrgsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -25,6 +25,9 @@ type ServerInterface interface {
 	// CheckHealth Check the cloud health (4.x)
 	// (POST /diagnostics/health)
 	CheckHealth(ctx echo.Context, params CheckHealthParams) error
+	// ListInventoryOrgs List the Cloud Director organisations
+	// (GET /inventory/orgs)
+	ListInventoryOrgs(ctx echo.Context, params ListInventoryOrgsParams) error
 	// Logout Log out
 	// (DELETE /sessions)
 	Logout(ctx echo.Context, params LogoutParams) error
@@ -218,6 +221,55 @@ func (w *ServerInterfaceWrapper) CheckHealth(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CheckHealth(ctx, params)
+	return err
+}
+
+// ListInventoryOrgs converts echo context to params.
+func (w *ServerInterfaceWrapper) ListInventoryOrgs(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListInventoryOrgsParams
+	// ------------- Optional query parameter "site" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "site", ctx.QueryParams(), &params.Site, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter site: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "operationID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("operationID")]; found {
+		var OperationID OperationIdHeader
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for operationID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "operationID", valueList[0], &OperationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operationID: %s", err))
+		}
+
+		params.OperationID = &OperationID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListInventoryOrgs(ctx, params)
 	return err
 }
 
@@ -1878,6 +1930,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/diagnostics/health", wrapper.CheckHealth, options.OperationMiddlewares["checkHealth"]...)
 	router.GET(options.BaseURL+"/sites", wrapper.ListSites, options.OperationMiddlewares["listSites"]...)
 	router.GET(options.BaseURL+"/vc-sites", wrapper.ListVcSites, options.OperationMiddlewares["listVcSites"]...)
+	router.GET(options.BaseURL+"/inventory/orgs", wrapper.ListInventoryOrgs, options.OperationMiddlewares["listInventoryOrgs"]...)
 	router.GET(options.BaseURL+"/tasks", wrapper.ListTasks, options.OperationMiddlewares["listTasks"]...)
 	router.GET(options.BaseURL+"/tasks/:taskId", wrapper.GetTask, options.OperationMiddlewares["getTask"]...)
 	router.GET(options.BaseURL+"/vm-replications", wrapper.ListVmReplications, options.OperationMiddlewares["listVmReplications"]...)
@@ -2174,6 +2227,104 @@ type CheckHealthdefaultJSONResponse struct {
 }
 
 func (response CheckHealthdefaultJSONResponse) VisitCheckHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInventoryOrgsRequestObject struct {
+	Params ListInventoryOrgsParams
+}
+
+type ListInventoryOrgsResponseObject interface {
+	VisitListInventoryOrgsResponse(w http.ResponseWriter) error
+}
+
+type ListInventoryOrgs200JSONResponse QueryResultOfInventoryOrg
+
+func (response ListInventoryOrgs200JSONResponse) VisitListInventoryOrgsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInventoryOrgs400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListInventoryOrgs400JSONResponse) VisitListInventoryOrgsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInventoryOrgs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListInventoryOrgs401JSONResponse) VisitListInventoryOrgsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInventoryOrgs404JSONResponse struct{ SiteNotFoundJSONResponse }
+
+func (response ListInventoryOrgs404JSONResponse) VisitListInventoryOrgsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInventoryOrgs500JSONResponse struct{ ServerErrorJSONResponse }
+
+func (response ListInventoryOrgs500JSONResponse) VisitListInventoryOrgsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInventoryOrgsdefaultJSONResponse struct {
+	Body       ApiError
+	StatusCode int
+}
+
+func (response ListInventoryOrgsdefaultJSONResponse) VisitListInventoryOrgsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -5486,6 +5637,9 @@ type StrictServerInterface interface {
 	// CheckHealth Check the cloud health (4.x)
 	// (POST /diagnostics/health)
 	CheckHealth(ctx context.Context, request CheckHealthRequestObject) (CheckHealthResponseObject, error)
+	// ListInventoryOrgs List the Cloud Director organisations
+	// (GET /inventory/orgs)
+	ListInventoryOrgs(ctx context.Context, request ListInventoryOrgsRequestObject) (ListInventoryOrgsResponseObject, error)
 	// Logout Log out
 	// (DELETE /sessions)
 	Logout(ctx context.Context, request LogoutRequestObject) (LogoutResponseObject, error)
@@ -5671,6 +5825,31 @@ func (sh *strictHandler) CheckHealth(ctx echo.Context, params CheckHealthParams)
 		return err
 	} else if validResponse, ok := response.(CheckHealthResponseObject); ok {
 		return validResponse.VisitCheckHealthResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListInventoryOrgs operation middleware
+func (sh *strictHandler) ListInventoryOrgs(ctx echo.Context, params ListInventoryOrgsParams) error {
+	var request ListInventoryOrgsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListInventoryOrgs(ctx.Request().Context(), request.(ListInventoryOrgsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListInventoryOrgs")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListInventoryOrgsResponseObject); ok {
+		return validResponse.VisitListInventoryOrgsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -1080,6 +1080,14 @@ type InstanceInfo struct {
 // InstanceInfoQuiescedType Quiescing applied to the instance.
 type InstanceInfoQuiescedType string
 
+// InventoryOrg A Cloud Director organisation as `GET /inventory/orgs` lists it. Public clients read only `name` (PowerVCAV `summary-report.ps1`, `$org.Name`; the community module's `Get-vCAVTenantOrg`, `$_.name`). failoverkit choice: the schema holds `name` alone, as no vendor page rendering it was captured; servers may send more fields.
+//
+// Example: {"name":"org1"}
+type InventoryOrg struct {
+	// Name The organisation name, as replications' `source.org` and `destination.org` spell it.
+	Name string `json:"name"`
+}
+
 // JsonNull JSON null. OpenAPI 3.0.3 admits null only through `nullable: true` on a schema with a `type` (a nullable `allOf` reference does not), so fields that may be an object or null are written as `anyOf` of the object and this schema.
 type JsonNull = map[string]interface{}
 
@@ -1169,6 +1177,23 @@ type QueryResultOfC4ApiTask struct {
 	Offset int32 `json:"offset"`
 
 	// Total Number of matching items in all pages.
+	Total int64 `json:"total"`
+}
+
+// QueryResultOfInventoryOrg One page of Cloud Director organisations (`GET /inventory/orgs`). failoverkit choice: the vendor's name for this page schema was not captured.
+//
+// Example: {"items":[{"name":"org1"}],"limit":100,"offset":0,"total":1}
+type QueryResultOfInventoryOrg struct {
+	// Items The organisations of this page.
+	Items []InventoryOrg `json:"items"`
+
+	// Limit Maximum number of items in a page.
+	Limit int32 `json:"limit"`
+
+	// Offset Number of items skipped.
+	Offset int32 `json:"offset"`
+
+	// Total Number of organisations in all pages.
 	Total int64 `json:"total"`
 }
 
@@ -2179,6 +2204,21 @@ type GetHealthParams struct {
 
 // CheckHealthParams defines parameters for CheckHealth.
 type CheckHealthParams struct {
+	// OperationID Operation ID for correlating logs across multiple services
+	OperationID *OperationIdHeader `json:"operationID,omitempty"`
+}
+
+// ListInventoryOrgsParams defines parameters for ListInventoryOrgs.
+type ListInventoryOrgsParams struct {
+	// Site Runs the operation on the named site; defaults to the local site when omitted. A remote site the session was not extended to (`POST /sessions/extend`) answers 401 `RemoteAuthenticationFailure`. failoverkit choice: a site the deployment does not know answers 404 `SiteNotFound`; on a session extended to the site, the mock serves the call from the same replication state as the local site, and the tasks it starts carry that `site`.
+	Site *SiteQuery `form:"site,omitempty" json:"site,omitempty"`
+
+	// Offset Number of matching items to skip.
+	Offset *OffsetQuery `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Limit Maximum number of items to return. It defaults to 100, and a value above the server's maximum (100) is served as the maximum, not refused (the vendor's documented rule).
+	Limit *LimitQuery `form:"limit,omitempty" json:"limit,omitempty"`
+
 	// OperationID Operation ID for correlating logs across multiple services
 	OperationID *OperationIdHeader `json:"operationID,omitempty"`
 }
