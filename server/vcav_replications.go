@@ -12,8 +12,10 @@ import (
 const vcavMaxLimit = 100
 
 // vcavPage works out the offset and limit of a list request: defaults 0
-// and 100, a limit above 100 clamped to 100, a negative offset or a limit
-// below 1 refused with 400 BadUserInput (failoverkit choice).
+// and 100, a limit above 100 clamped to 100. A negative offset or a limit
+// below 1 never gets here (the parameters' schema refuses it with 400
+// BadRequest, failoverkit choice); the check stays for callers that skip
+// validation.
 func vcavPage(offset, limit *int32) (int32, int32, *vcavRefusal) {
 	o, l := derefOr(offset, 0), derefOr(limit, vcavMaxLimit)
 	if o < 0 || l < 1 {

@@ -283,7 +283,7 @@ type ClientInterface interface {
 	// `sourceOrg` and `destinationOrg` match exactly (case-sensitive, as the community module's
 	// help says); `operationID` matches the `operationID` header the task's request carried;
 	// items are ordered by `startTime`, newest first, then by `id`; a `limit` below 1 or a
-	// negative `offset` answers 400 `BadUserInput`.
+	// negative `offset` fails the parameter's schema and answers 400 `BadRequest`.
 	//
 	// Corresponds with GET /tasks (the `ListTasks` operationId).
 	ListTasks(ctx context.Context, params *ListTasksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -543,8 +543,9 @@ type ClientInterface interface {
 	// failoverkit choice: string filters match exactly, except `vmName`, which is a
 	// case-insensitive substring match; `ids` is a comma-separated list of `C4-` identifiers and
 	// unknown identifiers in it simply match nothing; without `sort` items are ordered by `id`;
-	// an `offset` past the end answers an empty `items` array; a `limit` below 1, a negative
-	// `offset` or an unknown `sort` field answers 400 `BadUserInput`.
+	// an `offset` past the end answers an empty `items` array; a `limit` below 1 or a negative
+	// `offset` fails the parameter's schema and answers 400 `BadRequest`; an unknown `sort`
+	// field answers 400 `BadUserInput`.
 	//
 	// Corresponds with GET /vm-replications (the `ListVmReplications` operationId).
 	ListVmReplications(ctx context.Context, params *ListVmReplicationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1125,7 +1126,7 @@ func (c *Client) ListSites(ctx context.Context, params *ListSitesParams, reqEdit
 // `sourceOrg` and `destinationOrg` match exactly (case-sensitive, as the community module's
 // help says); `operationID` matches the `operationID` header the task's request carried;
 // items are ordered by `startTime`, newest first, then by `id`; a `limit` below 1 or a
-// negative `offset` answers 400 `BadUserInput`.
+// negative `offset` fails the parameter's schema and answers 400 `BadRequest`.
 //
 // Corresponds with GET /tasks (the `ListTasks` operationId).
 func (c *Client) ListTasks(ctx context.Context, params *ListTasksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1575,8 +1576,9 @@ func (c *Client) ListVcSites(ctx context.Context, params *ListVcSitesParams, req
 // failoverkit choice: string filters match exactly, except `vmName`, which is a
 // case-insensitive substring match; `ids` is a comma-separated list of `C4-` identifiers and
 // unknown identifiers in it simply match nothing; without `sort` items are ordered by `id`;
-// an `offset` past the end answers an empty `items` array; a `limit` below 1, a negative
-// `offset` or an unknown `sort` field answers 400 `BadUserInput`.
+// an `offset` past the end answers an empty `items` array; a `limit` below 1 or a negative
+// `offset` fails the parameter's schema and answers 400 `BadRequest`; an unknown `sort`
+// field answers 400 `BadUserInput`.
 //
 // Corresponds with GET /vm-replications (the `ListVmReplications` operationId).
 func (c *Client) ListVmReplications(ctx context.Context, params *ListVmReplicationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5402,7 +5404,7 @@ type ClientWithResponsesInterface interface {
 	// `sourceOrg` and `destinationOrg` match exactly (case-sensitive, as the community module's
 	// help says); `operationID` matches the `operationID` header the task's request carried;
 	// items are ordered by `startTime`, newest first, then by `id`; a `limit` below 1 or a
-	// negative `offset` answers 400 `BadUserInput`.
+	// negative `offset` fails the parameter's schema and answers 400 `BadRequest`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5688,8 +5690,9 @@ type ClientWithResponsesInterface interface {
 	// failoverkit choice: string filters match exactly, except `vmName`, which is a
 	// case-insensitive substring match; `ids` is a comma-separated list of `C4-` identifiers and
 	// unknown identifiers in it simply match nothing; without `sort` items are ordered by `id`;
-	// an `offset` past the end answers an empty `items` array; a `limit` below 1, a negative
-	// `offset` or an unknown `sort` field answers 400 `BadUserInput`.
+	// an `offset` past the end answers an empty `items` array; a `limit` below 1 or a negative
+	// `offset` fails the parameter's schema and answers 400 `BadRequest`; an unknown `sort`
+	// field answers 400 `BadUserInput`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9302,7 +9305,7 @@ func (c *ClientWithResponses) ListSitesWithResponse(ctx context.Context, params 
 // `sourceOrg` and `destinationOrg` match exactly (case-sensitive, as the community module's
 // help says); `operationID` matches the `operationID` header the task's request carried;
 // items are ordered by `startTime`, newest first, then by `id`; a `limit` below 1 or a
-// negative `offset` answers 400 `BadUserInput`.
+// negative `offset` fails the parameter's schema and answers 400 `BadRequest`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -9702,8 +9705,9 @@ func (c *ClientWithResponses) ListVcSitesWithResponse(ctx context.Context, param
 // failoverkit choice: string filters match exactly, except `vmName`, which is a
 // case-insensitive substring match; `ids` is a comma-separated list of `C4-` identifiers and
 // unknown identifiers in it simply match nothing; without `sort` items are ordered by `id`;
-// an `offset` past the end answers an empty `items` array; a `limit` below 1, a negative
-// `offset` or an unknown `sort` field answers 400 `BadUserInput`.
+// an `offset` past the end answers an empty `items` array; a `limit` below 1 or a negative
+// `offset` fails the parameter's schema and answers 400 `BadRequest`; an unknown `sort`
+// field answers 400 `BadUserInput`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
