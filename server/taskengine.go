@@ -34,6 +34,9 @@ type task[K, E any] struct {
 	// immutable, so reads use it outside the lock.
 	result atomic.Pointer[packedResult]
 	done   bool
+	// answer is the encoded rendering of the finished task, kept from its
+	// first read (see taskAnswer).
+	answer []byte
 }
 
 // taskSubject is the resource a task acts on (id "" for none), the site

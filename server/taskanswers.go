@@ -1,0 +1,55 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+)
+
+// A finished task never changes: reading it gives the same answer body to
+// every read (only the Content-Type, negotiated per request, may differ,
+// and the pipeline sets it after the handler). So the first read of a
+// finished task encodes its rendering once and keeps the bytes on the task
+// (task.answer); later reads write them as they are. Task polling is the
+// mock's hottest path, and encoding the task by reflection was most of a
+// read's handler cost (BenchmarkHandler's profile). A task still running
+// is encoded at each read. The bytes go when the task is forgotten, so
+// retention bounds them.
+
+// taskAnswer returns the JSON of t's rendering, without the newline
+// json.Encoder ends it with: render(t) encoded, kept on t once it has
+// finished. The caller holds the API's lock.
+func taskAnswer[K, E, V any](t *task[K, E], render func(*task[K, E]) V) []byte {
+	if t.answer != nil {
+		return t.answer
+	}
+	b := encodeAnswer(render(t))
+	if t.done {
+		t.answer = b
+	}
+	return b
+}
+
+// encodeAnswer encodes v as the generated answers do (json.Encoder, HTML
+// escaped) without the trailing newline. The generated models always
+// encode, so an error is a bug and panics.
+func encodeAnswer(v any) []byte {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		panic(fmt.Sprintf("encode %T: %v", v, err))
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// writeJSONAnswer sends status with body, a JSON document the caller
+// encoded (with the newline of json.Encoder), and its Content-Length.
+func writeJSONAnswer(w http.ResponseWriter, status int, body []byte) error {
+	h := w.Header()
+	h.Set("Content-Type", mimeJSON)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, err := w.Write(body)
+	return err
+}
