@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -205,7 +204,6 @@ func extVCAVFailover(tb testing.TB, m *Mock, base string) (*bareServer, func(tes
 		if err := load(); err != nil {
 			tb.Fatal(err)
 		}
-		runtime.GC() // what loading left behind is not the runs' cost
 		token, _ := captureSession(tb, spec.VCAV, base)
 		return []string{"failover.lua", "vcav", token, budget}
 	}
