@@ -112,7 +112,7 @@ func answerShaping(info spec.Info) echo.MiddlewareFunc {
 // spellings from Go's canonical key to its declared spelling.
 func shapeHeader(h http.Header, policy *spec.MediaTypePolicy, mediaType string, spellings []string) {
 	if policy != nil {
-		if base, _, err := mime.ParseMediaType(h.Get(echo.HeaderContentType)); err == nil && base == mimeJSON {
+		if isJSONType(h.Get(echo.HeaderContentType)) {
 			ct := cmpOr(mediaType, mimeJSON)
 			if policy.Charset != "" {
 				ct += ";charset=" + policy.Charset
@@ -127,6 +127,17 @@ func shapeHeader(h http.Header, policy *spec.MediaTypePolicy, mediaType string, 
 			h[name] = vs
 		}
 	}
+}
+
+// isJSONType reports whether the Content-Type ct has the media type
+// application/json. The mock's own answers spell it exactly so: they are
+// told apart without parsing (mime.ParseMediaType allocates a map).
+func isJSONType(ct string) bool {
+	if ct == mimeJSON {
+		return true
+	}
+	base, _, err := mime.ParseMediaType(ct)
+	return err == nil && base == mimeJSON
 }
 
 // cmpOr is s, or def when s is empty.
