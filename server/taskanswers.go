@@ -15,19 +15,28 @@ import (
 // (task.answer); later reads write them as they are. Task polling is the
 // mock's hottest path, and encoding the task by reflection was most of a
 // read's handler cost (BenchmarkHandler's profile). A task still running
-// is encoded at each read. The bytes go when the task is forgotten, so
-// retention bounds them.
+// is encoded at each read. At most keptAnswers answers are kept per API
+// (the newest read), so however many finished tasks retention keeps, the
+// kept answers cost a few MB at most (about 500 bytes each).
+
+// keptAnswers is how many finished tasks' answers an API keeps.
+const keptAnswers = DefaultTaskRetention
 
 // taskAnswer returns the JSON of t's rendering, without the newline
 // json.Encoder ends it with: render(t) encoded, kept on t once it has
 // finished. The caller holds the API's lock.
-func taskAnswer[K, E, V any](t *task[K, E], render func(*task[K, E]) V) []byte {
+func taskAnswer[K, E, V any](e *taskEngine[K, E], t *task[K, E], render func(*task[K, E]) V) []byte {
 	if t.answer != nil {
 		return t.answer
 	}
 	b := encodeAnswer(render(t))
 	if t.done {
 		t.answer = b
+		for _, id := range e.answered.finished(t.id) {
+			if old, ok := e.byID[id]; ok {
+				old.answer = nil
+			}
+		}
 	}
 	return b
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -80,4 +81,29 @@ func TestTaskAnswer_SameAsFreshRendering(t *testing.T) {
 	assert.Contains(t, hdr.Get("Content-Type"), "application/json")
 	again, _ = read("vcha", "")
 	assert.Equal(t, string(vchaFirst), string(again), "a finished task answers the same bytes")
+}
+
+// TestTaskAnswer_KeptAnswersBounded: however many finished tasks an API
+// keeps, at most keptAnswers of them keep their encoded answer (the newest
+// read); an older one is encoded again when read.
+func TestTaskAnswer_KeptAnswersBounded(t *testing.T) {
+	e := newTaskEngine[string](retainPolicy{}, nil, func(s string) string { return s })
+	render := func(tk *task[string, string]) map[string]string { return map[string]string{"id": tk.id} }
+	n := keptAnswers + 50
+	for i := range n {
+		tk := &task[string, string]{id: "t" + strconv.Itoa(i), done: true}
+		e.byID[tk.id] = tk
+		assert.JSONEq(t, `{"id":"`+tk.id+`"}`, string(taskAnswer(e, tk, render)))
+	}
+	kept := 0
+	for _, tk := range e.byID {
+		if tk.answer != nil {
+			kept++
+		}
+	}
+	assert.Equal(t, keptAnswers, kept)
+	assert.Nil(t, e.byID["t0"].answer, "the oldest answer is dropped")
+	assert.JSONEq(t, `{"id":"t0"}`, string(taskAnswer(e, e.byID["t0"], render)), "and made again when read")
+	assert.NotNil(t, e.byID["t0"].answer)
+	assert.Nil(t, e.byID["t50"].answer, "making it again drops the oldest")
 }

@@ -65,6 +65,9 @@ type taskEngine[K, E any] struct {
 	due     dueQueue
 	kept    keptTasks
 	results resultWindow
+	// answered are the tasks whose answer is kept, newest last (see
+	// taskAnswer).
+	answered retention
 	// injected builds the error of a task an injected fault makes fail.
 	injected func(text string) E
 	// finished, when set, runs after a task ended and its effect applied.
@@ -86,6 +89,7 @@ func (e *taskEngine[K, E]) clear(retain retainPolicy) {
 	e.due = nil
 	e.kept = newKeptTasks(retain)
 	e.results.clear()
+	e.answered = retention{limit: keptAnswers}
 }
 
 // start records t, accepted for the session user of ctx, and schedules it.

@@ -149,7 +149,7 @@ func (m *vcavMock) GetTask(ctx context.Context, req vcav.GetTaskRequestObject) (
 	}
 	sess, _ := sessionFrom(ctx)
 	if t, ok := m.tasks.get(req.TaskId); ok && t.user == sess.User.Name {
-		return vcavTaskAnswer{task: taskAnswer(t, func(t *vcavTask) vcav.C4ApiTask { return vcavGenericTask(t, now) }),
+		return vcavTaskAnswer{task: taskAnswer(m.tasks, t, func(t *vcavTask) vcav.C4ApiTask { return vcavGenericTask(t, now) }),
 			result: t.result.Load()}, nil
 	}
 	return nil, vcavTaskNotFound(req.TaskId).problem()

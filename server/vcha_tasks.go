@@ -141,7 +141,7 @@ func (m *vchaMock) GetTask(_ context.Context, req vcha.GetTaskRequestObject) (vc
 			vapiMessage(msgTaskNotFound, fmt.Sprintf("Task %s not found.", req.Task), req.Task))
 		return vcha.GetTask404JSONResponse{NotFoundJSONResponse: vcha.NotFoundJSONResponse(body)}, nil
 	}
-	return vchaTaskAnswer(taskAnswer(t, func(t *vchaTask) vcha.TaskInfo { return vchaTaskInfo(t, now) })), nil
+	return vchaTaskAnswer(taskAnswer(m.tasks, t, func(t *vchaTask) vcha.TaskInfo { return vchaTaskInfo(t, now) })), nil
 }
 
 // vchaTaskAnswer is the 200 answer of GET /api/cis/tasks/{task}: what
