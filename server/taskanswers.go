@@ -1,9 +1,6 @@
 package server
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 )
@@ -42,15 +39,8 @@ func taskAnswer[K, E, V any](e *taskEngine[K, E], t *task[K, E], render func(*ta
 }
 
 // encodeAnswer encodes v as the generated answers do (json.Encoder, HTML
-// escaped) without the trailing newline. The generated models always
-// encode, so an error is a bug and panics.
-func encodeAnswer(v any) []byte {
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(v); err != nil {
-		panic(fmt.Sprintf("encode %T: %v", v, err))
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-}
+// escaped) without the trailing newline (see encodeModel).
+func encodeAnswer(v any) []byte { return encodeModel(v) }
 
 // writeJSONAnswer sends status with body, a JSON document the caller
 // encoded (with the newline of json.Encoder), and its Content-Length.

@@ -46,7 +46,22 @@ func (m *vcavMock) FailoverVmReplication(ctx context.Context, req vcav.FailoverV
 	}
 	vcavSetRecoveryState(r, vcav.RecoveryStateINPROGRESS, now)
 	t := m.startTask(ctx, taskID, now, vcavFailoverKind, taskSubject{id: r.Id, name: r.VmName, site: site, corrID: derefOr(req.Params.OperationID, "")}, m.failoverEffect(r.Id))
-	return vcav.FailoverVmReplication202JSONResponse(vcavReplicationTask(t, now)), nil
+	return vcavFailoverAnswer(encodeAnswer(vcavReplicationTask(t, now))), nil
+}
+
+// vcavFailoverAnswer is the 202 answer of a failover: what
+// vcav.FailoverVmReplication202JSONResponse would send, encoded with
+// encodeAnswer.
+type vcavFailoverAnswer []byte
+
+// VisitFailoverVmReplicationResponse implements
+// vcav.FailoverVmReplicationResponseObject.
+func (a vcavFailoverAnswer) VisitFailoverVmReplicationResponse(w http.ResponseWriter) error {
+	buf := getAnswerBuffer()
+	defer putAnswerBuffer(buf)
+	buf.Write(a)
+	buf.WriteByte('\n')
+	return writeJSONAnswer(w, http.StatusAccepted, buf.Bytes())
 }
 
 // vcavCheckFailoverSettings returns why the body cannot be read as failover

@@ -122,11 +122,7 @@ func vcavReplicationTask(t *vcavTask, now time.Time) vcav.C4ApiTaskOfSingleVmRep
 // vcavEncodeReplication encodes r. The generated model always encodes, so
 // an error here is a bug and panics.
 func vcavEncodeReplication(r *vcav.SingleVmReplicationInfo) json.RawMessage {
-	b, err := json.Marshal(r)
-	if err != nil {
-		panic(fmt.Sprintf("encode vcav replication: %v", err))
-	}
-	return b
+	return encodeModel(r)
 }
 
 // vcavDecodeReplication decodes what vcavEncodeReplication encoded.
