@@ -200,7 +200,7 @@ func (r *Router) FindRoute(req *http.Request) (*routers.Route, map[string]string
 		if rt.method != req.Method {
 			continue
 		}
-		if q == nil {
+		if q == nil && len(rt.query) > 0 {
 			q = req.URL.Query()
 		}
 		if !rt.matchQuery(q) {
