@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/failoverkit/failoverkit/internal/oasvalidate"
 )
@@ -74,42 +73,15 @@ func loggedBody(b []byte) json.RawMessage {
 // settings for every VM of a runbook) is not decoded and encoded again for
 // each request: that was 5 % of the mock's CPU under a failover load
 // (BenchmarkExternal's vcav-failover+poll profile). A body with a secret is
-// never remembered, so the memo never holds a credential. At most
-// logMemoBodies entries of at most logMemoBodyMax bytes, forgotten all at
-// once when full. Safe for concurrent use; the values are never modified.
-var loggedBodies = &logMemo{}
+// never remembered, so the memo never holds a credential.
+var loggedBodies = newBytesMemo[json.RawMessage](logMemoBodies, logMemoBodyMax)
 
+// Bounds of loggedBodies: at most logMemoBodies bodies of at most
+// logMemoBodyMax bytes.
 const (
 	logMemoBodies  = 128
 	logMemoBodyMax = 4096
 )
-
-type logMemo struct {
-	mu     sync.Mutex
-	logged map[string]json.RawMessage
-}
-
-func (m *logMemo) get(b []byte) (json.RawMessage, bool) {
-	if len(b) > logMemoBodyMax {
-		return nil, false
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out, ok := m.logged[string(b)]
-	return out, ok
-}
-
-func (m *logMemo) put(b []byte, logged json.RawMessage) {
-	if len(b) > logMemoBodyMax {
-		return
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.logged == nil || len(m.logged) >= logMemoBodies {
-		m.logged = make(map[string]json.RawMessage, logMemoBodies)
-	}
-	m.logged[string(b)] = logged
-}
 
 // secretFieldWords mark JSON fields whose values never reach the log.
 var secretFieldWords = []string{"password", "passwd", "secret", "token", "cookie", "authorization", "credential", "session", "saml", "jwt", "apikey", "api_key"}
