@@ -182,9 +182,12 @@ func extTaskRead(api spec.API) func(testing.TB, *Mock, string) (*bareServer, fun
 	}
 }
 
-// extVCAVFailover: before each mock run, a fixture with -ext.replications
-// generated NOT_STARTED replications is loaded and a session opened; wrk's
-// threads each fail over their share of them, polling each task.
+// extVCAVFailover: before the first mock run, a fixture with
+// -ext.replications generated NOT_STARTED replications is loaded (and not
+// kept by the benchmark: the process's heap is the mock's), before each
+// later one the mock is reset to it (ResetToLast); then a session is
+// opened. wrk's threads each fail over their share of the replications,
+// polling each task.
 func extVCAVFailover(tb testing.TB, m *Mock, base string) (*bareServer, func(testing.TB) []string) {
 	run := prepareVCAVFailover(tb, m, base)
 	fixture, err := GenerateReplications(*extRepls)
@@ -193,7 +196,12 @@ func extVCAVFailover(tb testing.TB, m *Mock, base string) (*bareServer, func(tes
 	}
 	budget := strconv.Itoa(*extRepls / *extThreads)
 	return run.bare, func(tb testing.TB) []string {
-		if err := m.LoadFixture(fixture); err != nil {
+		load := m.ResetToLast
+		if fixture != nil {
+			f := fixture
+			load, fixture = func() error { return m.LoadFixture(f) }, nil
+		}
+		if err := load(); err != nil {
 			tb.Fatal(err)
 		}
 		token, _ := captureSession(tb, spec.VCAV, base)

@@ -128,10 +128,12 @@ func deepCopy[T any](v *T) (*T, error) {
 	return out, nil
 }
 
-// withDefaultSections returns a validated copy of f with missing sections
-// taken from the default fixture.
+// withDefaultSections validates f and returns a fixture with f's sections
+// and, for those f leaves out, the default fixture's. It shares f's
+// sections (the caller encodes it: see fixtureImage); nil f gives the
+// default.
 func withDefaultSections(f *Fixture) (*Fixture, error) {
-	def, err := DefaultFixture()
+	def, err := defaultFixture()
 	if err != nil {
 		return nil, err
 	}
@@ -141,10 +143,7 @@ func withDefaultSections(f *Fixture) (*Fixture, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	out, err := copyFixture(f)
-	if err != nil {
-		return nil, err
-	}
+	out := new(*f)
 	for _, d := range builtinAPIs() {
 		if sec := d.fixture; sec.file != "" && !sec.present(out) {
 			sec.inherit(out, def)

@@ -26,9 +26,9 @@ type Mock struct {
 	requests *requestLog
 	faults   faultSet
 
-	mu       sync.Mutex // guards baseline and startup
-	baseline *Fixture   // the last fixture loaded (ResetToLast)
-	startup  *Fixture   // the fixture the mock started with (Reset)
+	mu       sync.Mutex    // guards baseline and startup
+	baseline *fixtureImage // the last fixture loaded (ResetToLast)
+	startup  *fixtureImage // the fixture the mock started with (Reset)
 
 	// apis are the simulated APIs, in the order they are served.
 	apis []*mountedAPI
@@ -114,6 +114,7 @@ func New(opts ...Option) (*Mock, error) {
 		return nil, err
 	}
 	m.startup = m.baseline
+	m.cfg.Fixture = nil // the mock keeps its own encoded copy (startup)
 	return m, nil
 }
 
@@ -155,10 +156,24 @@ func (m *Mock) LoadFixture(f *Fixture) error {
 	if err != nil {
 		return err
 	}
+	img, err := newFixtureImage(full)
+	if err != nil {
+		return err
+	}
+	return m.loadImage(img)
+}
+
+// loadImage replaces all state with a fresh decoding of img, which becomes
+// the baseline.
+func (m *Mock) loadImage(img *fixtureImage) error {
+	live, err := img.fixture()
+	if err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, a := range m.apis {
-		if err := a.sim.load(full); err != nil {
+		if err := a.sim.load(live); err != nil {
 			return fmt.Errorf("load %s fixture: %w", a.def.api, err)
 		}
 	}
@@ -166,7 +181,7 @@ func (m *Mock) LoadFixture(f *Fixture) error {
 		a.env.sessions.reset()
 		a.env.outage.clear()
 	}
-	m.baseline = full
+	m.baseline = img
 	return nil
 }
 
@@ -187,10 +202,19 @@ func (m *Mock) ResetToLast() error {
 	return m.resetTo(last)
 }
 
-func (m *Mock) resetTo(f *Fixture) error {
+func (m *Mock) resetTo(img *fixtureImage) error {
 	m.faults.clear()
 	m.requests.clear()
-	return m.LoadFixture(f)
+	return m.loadImage(img)
+}
+
+// baselineFixture decodes the last fixture loaded without its VCAV
+// replications (users, sites, the cluster).
+func (m *Mock) baselineFixture() (*Fixture, error) {
+	m.mu.Lock()
+	base := m.baseline
+	m.mu.Unlock()
+	return base.headFixture()
 }
 
 // State returns the current state in fixture form, passwords left out.

@@ -80,7 +80,7 @@ func negotiate(policy *spec.MediaTypePolicy, accept string) (mediaType string, o
 // canonicalised header names to their declared spelling. Nil when the API
 // declares neither.
 func answerShaping(info spec.Info) echo.MiddlewareFunc {
-	policy, spellings := info.MediaTypes, info.HeaderSpellings
+	policy, spellings := info.MediaTypes, headerSpellings(info.HeaderSpellings)
 	if policy == nil && len(spellings) == 0 {
 		return nil
 	}
@@ -107,12 +107,28 @@ func answerShaping(info spec.Info) echo.MiddlewareFunc {
 	}
 }
 
+// headerSpelling is a header name as an API spells it and as Go
+// canonicalises it.
+type headerSpelling struct{ name, canon string }
+
+// headerSpellings pairs each declared spelling with its canonical key,
+// worked out once.
+func headerSpellings(names []string) []headerSpelling {
+	out := make([]headerSpelling, 0, len(names))
+	for _, n := range names {
+		if c := http.CanonicalHeaderKey(n); c != n {
+			out = append(out, headerSpelling{name: n, canon: c})
+		}
+	}
+	return out
+}
+
 // shapeHeader rewrites a JSON Content-Type to mediaType (when a policy
 // negotiated one) with the policy's charset, and moves each header in
 // spellings from Go's canonical key to its declared spelling.
-func shapeHeader(h http.Header, policy *spec.MediaTypePolicy, mediaType string, spellings []string) {
+func shapeHeader(h http.Header, policy *spec.MediaTypePolicy, mediaType string, spellings []headerSpelling) {
 	if policy != nil {
-		if base, _, err := mime.ParseMediaType(h.Get(echo.HeaderContentType)); err == nil && base == mimeJSON {
+		if isJSONType(h.Get(echo.HeaderContentType)) {
 			ct := cmpOr(mediaType, mimeJSON)
 			if policy.Charset != "" {
 				ct += ";charset=" + policy.Charset
@@ -120,13 +136,23 @@ func shapeHeader(h http.Header, policy *spec.MediaTypePolicy, mediaType string, 
 			h.Set(echo.HeaderContentType, ct)
 		}
 	}
-	for _, name := range spellings {
-		canon := http.CanonicalHeaderKey(name)
-		if vs, ok := h[canon]; ok && canon != name {
-			delete(h, canon)
-			h[name] = vs
+	for _, sp := range spellings {
+		if vs, ok := h[sp.canon]; ok {
+			delete(h, sp.canon)
+			h[sp.name] = vs
 		}
 	}
+}
+
+// isJSONType reports whether the Content-Type ct has the media type
+// application/json. The mock's own answers spell it exactly so: they are
+// told apart without parsing (mime.ParseMediaType allocates a map).
+func isJSONType(ct string) bool {
+	if ct == mimeJSON {
+		return true
+	}
+	base, _, err := mime.ParseMediaType(ct)
+	return err == nil && base == mimeJSON
 }
 
 // cmpOr is s, or def when s is empty.

@@ -19,6 +19,7 @@ type simulator interface {
 	// register adds the generated strict handlers to e.
 	register(e *echo.Echo)
 	// load replaces all state with the API's section of f (nil: empty).
+	// f is a fresh copy that nothing else holds: the API may keep it.
 	load(f *Fixture) error
 	// snapshot returns the current state in fixture form, without passwords.
 	snapshot(f *Fixture)

@@ -34,6 +34,9 @@ type task[K, E any] struct {
 	// immutable, so reads use it outside the lock.
 	result atomic.Pointer[packedResult]
 	done   bool
+	// answer is the encoded rendering of the finished task, kept from its
+	// first read (see taskAnswer).
+	answer []byte
 }
 
 // taskSubject is the resource a task acts on (id "" for none), the site
@@ -62,6 +65,9 @@ type taskEngine[K, E any] struct {
 	due     dueQueue
 	kept    keptTasks
 	results resultWindow
+	// answered are the tasks whose answer is kept, newest last (see
+	// taskAnswer).
+	answered retention
 	// injected builds the error of a task an injected fault makes fail.
 	injected func(text string) E
 	// finished, when set, runs after a task ended and its effect applied.
@@ -83,6 +89,7 @@ func (e *taskEngine[K, E]) clear(retain retainPolicy) {
 	e.due = nil
 	e.kept = newKeptTasks(retain)
 	e.results.clear()
+	e.answered = retention{limit: keptAnswers}
 }
 
 // start records t, accepted for the session user of ctx, and schedules it.

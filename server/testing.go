@@ -82,9 +82,10 @@ func (e *TestEnv) NewVCHA(opts ...client.Option) (*client.VCHA, error) {
 
 // login signs the two clients in with the loaded fixture's users.
 func (e *TestEnv) login(ctx context.Context) error {
-	e.Mock.mu.Lock()
-	base := e.Mock.baseline
-	e.Mock.mu.Unlock()
+	base, err := e.Mock.baselineFixture()
+	if err != nil {
+		return err
+	}
 	if len(base.VCAV.Users) > 0 {
 		req, err := vcavLoginRequest(base.VCAV.Users[0])
 		if err != nil {

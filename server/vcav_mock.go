@@ -73,16 +73,12 @@ func (m *vcavMock) clearTasks() {
 	m.tasks = newTaskEngine[*vcavTaskKind](m.env.taskRetention, m.codec, vcavInjectedFailure)
 }
 
-// load replaces sites, users and replications with a deep copy of f.VCAV
+// load replaces sites, users and replications with f.VCAV, which it keeps
 // (an empty state when f or its VCAV section is nil) and drops every task.
 func (m *vcavMock) load(f *Fixture) error {
 	var src VCAVFixture
 	if f != nil && f.VCAV != nil {
-		cp, err := copyVCAVFixture(f.VCAV)
-		if err != nil {
-			return err
-		}
-		src = *cp
+		src = *f.VCAV
 	}
 	repls := make(map[string]*vcav.SingleVmReplicationInfo, len(src.Replications))
 	order := make([]string, 0, len(src.Replications))

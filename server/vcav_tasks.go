@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/failoverkit/failoverkit/gen/vcav"
@@ -123,11 +122,7 @@ func vcavReplicationTask(t *vcavTask, now time.Time) vcav.C4ApiTaskOfSingleVmRep
 // vcavEncodeReplication encodes r. The generated model always encodes, so
 // an error here is a bug and panics.
 func vcavEncodeReplication(r *vcav.SingleVmReplicationInfo) json.RawMessage {
-	b, err := json.Marshal(r)
-	if err != nil {
-		panic(fmt.Sprintf("encode vcav replication: %v", err))
-	}
-	return b
+	return encodeModel(r)
 }
 
 // vcavDecodeReplication decodes what vcavEncodeReplication encoded.
@@ -150,40 +145,36 @@ func (m *vcavMock) GetTask(ctx context.Context, req vcav.GetTaskRequestObject) (
 	}
 	sess, _ := sessionFrom(ctx)
 	if t, ok := m.tasks.get(req.TaskId); ok && t.user == sess.User.Name {
-		return vcavTaskAnswer{task: vcavGenericTask(t, now), result: t.result.Load()}, nil
+		return vcavTaskAnswer{task: taskAnswer(m.tasks, t, func(t *vcavTask) vcav.C4ApiTask { return vcavGenericTask(t, now) }),
+			result: t.result.Load()}, nil
 	}
 	return nil, vcavTaskNotFound(req.TaskId).problem()
 }
 
 // vcavTaskAnswer is the 200 answer of GET /tasks/{taskId}. It sends what
-// vcav.GetTask200JSONResponse would, but splices the task's result, encoded
-// once when the task finished, into the body instead of encoding it on
-// every read: task polling is the mock's hottest path.
+// vcav.GetTask200JSONResponse would, but from the task encoded without its
+// result (once, when the task has finished: see taskAnswer) and the result,
+// encoded once when the task finished, spliced into it: task polling is
+// the mock's hottest path.
 type vcavTaskAnswer struct {
-	task   vcav.C4ApiTask // without its result
+	task   []byte // the C4ApiTask without its result, encoded
 	result *packedResult
 }
 
 // VisitGetTaskResponse implements vcav.GetTaskResponseObject.
 func (a vcavTaskAnswer) VisitGetTaskResponse(w http.ResponseWriter) error {
-	if a.result == nil {
-		return vcav.GetTask200JSONResponse(a.task).VisitGetTaskResponse(w)
-	}
 	buf := getAnswerBuffer()
 	defer putAnswerBuffer(buf)
-	if err := json.NewEncoder(buf).Encode(a.task); err != nil {
-		return err
+	if a.result == nil {
+		buf.Write(a.task)
+		buf.WriteByte('\n')
+		return writeJSONAnswer(w, http.StatusOK, buf.Bytes())
 	}
-	buf.Truncate(buf.Len() - 2) // an object and a newline: "}\n" goes after the result
+	buf.Write(a.task[:len(a.task)-1]) // an object: "}\n" goes after the result
 	buf.WriteString(`,"result":`)
 	if err := a.result.inflateTo(buf); err != nil {
 		return err
 	}
 	buf.WriteString("}\n")
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(http.StatusOK)
-	_, err := w.Write(buf.Bytes())
-	return err
+	return writeJSONAnswer(w, http.StatusOK, buf.Bytes())
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/failoverkit/failoverkit/gen/vcha"
@@ -140,5 +141,19 @@ func (m *vchaMock) GetTask(_ context.Context, req vcha.GetTaskRequestObject) (vc
 			vapiMessage(msgTaskNotFound, fmt.Sprintf("Task %s not found.", req.Task), req.Task))
 		return vcha.GetTask404JSONResponse{NotFoundJSONResponse: vcha.NotFoundJSONResponse(body)}, nil
 	}
-	return vcha.GetTask200JSONResponse(vchaTaskInfo(t, now)), nil
+	return vchaTaskAnswer(taskAnswer(m.tasks, t, func(t *vchaTask) vcha.TaskInfo { return vchaTaskInfo(t, now) })), nil
+}
+
+// vchaTaskAnswer is the 200 answer of GET /api/cis/tasks/{task}: what
+// vcha.GetTask200JSONResponse would send, from the Task_Info encoded
+// (once, when the task has finished: see taskAnswer).
+type vchaTaskAnswer []byte
+
+// VisitGetTaskResponse implements vcha.GetTaskResponseObject.
+func (a vchaTaskAnswer) VisitGetTaskResponse(w http.ResponseWriter) error {
+	buf := getAnswerBuffer()
+	defer putAnswerBuffer(buf)
+	buf.Write(a)
+	buf.WriteByte('\n')
+	return writeJSONAnswer(w, http.StatusOK, buf.Bytes())
 }

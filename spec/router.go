@@ -23,6 +23,10 @@ import (
 type Router struct {
 	doc    *openapi3.T
 	routes []*route
+	// bySegments holds the routes with n path segments at index n, in the
+	// order of routes: a path only ever fits templates of its own length,
+	// so a request is matched against those alone.
+	bySegments [][]*route
 }
 
 var _ routers.Router = (*Router)(nil)
@@ -81,7 +85,22 @@ func NewRouter(doc *openapi3.T) (*Router, error) {
 		}
 		return a.kr.Path < b.kr.Path
 	})
+	for _, rt := range r.routes {
+		n := len(rt.segments)
+		for len(r.bySegments) <= n {
+			r.bySegments = append(r.bySegments, nil)
+		}
+		r.bySegments[n] = append(r.bySegments[n], rt)
+	}
 	return r, nil
+}
+
+// candidates are the routes whose template has as many segments as segs.
+func (r *Router) candidates(segs []string) []*route {
+	if len(segs) >= len(r.bySegments) {
+		return nil
+	}
+	return r.bySegments[len(segs)]
 }
 
 func newRoute(doc *openapi3.T, key string, item *openapi3.PathItem, method string, op *openapi3.Operation) (*route, error) {
@@ -120,29 +139,40 @@ func (rt *route) literals() int {
 	return n
 }
 
-// matchPath returns the path parameters when segs fit the template.
-func (rt *route) matchPath(segs []string) (map[string]string, bool) {
+// fits reports whether segs fit the template: every literal segment
+// equal, every parameter segment a non-empty, well-escaped value.
+func (rt *route) fits(segs []string) bool {
 	if len(segs) != len(rt.segments) {
-		return nil, false
+		return false
 	}
-	var params map[string]string
 	for i, seg := range segs {
 		if rt.params[i] == "" {
 			if seg != rt.segments[i] {
-				return nil, false
+				return false
 			}
 			continue
 		}
-		v, err := url.PathUnescape(seg)
-		if err != nil || v == "" {
-			return nil, false
+		if v, err := url.PathUnescape(seg); err != nil || v == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// pathParams returns the path parameters of segs, which fit the template
+// (nil when it has none).
+func (rt *route) pathParams(segs []string) map[string]string {
+	var params map[string]string
+	for i, seg := range segs {
+		if rt.params[i] == "" {
+			continue
 		}
 		if params == nil {
 			params = make(map[string]string, 1)
 		}
-		params[rt.params[i]] = v
+		params[rt.params[i]], _ = url.PathUnescape(seg)
 	}
-	return params, true
+	return params
 }
 
 func (rt *route) matchQuery(q url.Values) bool {
@@ -162,16 +192,15 @@ func (r *Router) FindRoute(req *http.Request) (*routers.Route, map[string]string
 	var q url.Values
 	pathSeen := false
 	var mismatched []*routers.Route
-	for _, rt := range r.routes {
-		params, ok := rt.matchPath(segs)
-		if !ok {
+	for _, rt := range r.candidates(segs) {
+		if !rt.fits(segs) {
 			continue
 		}
 		pathSeen = true
 		if rt.method != req.Method {
 			continue
 		}
-		if q == nil {
+		if q == nil && len(rt.query) > 0 {
 			q = req.URL.Query()
 		}
 		if !rt.matchQuery(q) {
@@ -179,7 +208,7 @@ func (r *Router) FindRoute(req *http.Request) (*routers.Route, map[string]string
 			continue
 		}
 		kr := rt.kr
-		return &kr, params, nil
+		return &kr, rt.pathParams(segs), nil
 	}
 	switch {
 	case len(mismatched) > 0:
@@ -197,8 +226,8 @@ func (r *Router) FindRoute(req *http.Request) (*routers.Route, map[string]string
 func (r *Router) AllowedMethods(req *http.Request) []string {
 	segs := splitPath(req.URL.EscapedPath())
 	var out []string
-	for _, rt := range r.routes {
-		if _, ok := rt.matchPath(segs); ok && !slices.Contains(out, rt.method) {
+	for _, rt := range r.candidates(segs) {
+		if rt.fits(segs) && !slices.Contains(out, rt.method) {
 			out = append(out, rt.method)
 		}
 	}
