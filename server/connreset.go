@@ -9,8 +9,9 @@ import (
 // resetConnection drops the request's connection the way a host with
 // nothing listening drops it: the server takes the connection over from
 // net/http (http.Hijacker), sets SO_LINGER to 0 so closing it sends a TCP
-// RST rather than a FIN, and closes it (below TLS); the client sees "connection reset
-// by peer" and no HTTP answer. It reports false, touching nothing, when the
+// RST rather than a FIN, and closes it (below TLS) once the request log
+// holds the request; the client sees "connection reset by peer" and no HTTP
+// answer. It reports false, touching nothing, when the
 // connection cannot be taken over (HTTP/2, an in-process recorder).
 func resetConnection(c echo.Context) bool {
 	if c.Request().ProtoMajor != 1 {
@@ -26,8 +27,12 @@ func resetConnection(c echo.Context) bool {
 		_ = tcp.SetLinger(0) // best effort: a FIN still ends the exchange
 		conn = tcp
 	}
-	_ = conn.Close() // the exchange ends here either way
 	c.Response().Status = 0 // the request log's mark of an answer never sent
+	if st, ok := c.Request().Context().Value(stateKey{}).(*requestState); ok {
+		st.drop = conn // closed once the request log holds the request
+	} else {
+		_ = conn.Close() // the exchange ends here either way
+	}
 	return true
 }
 

@@ -393,6 +393,9 @@ func (m *Mock) logRequests(api spec.API, known map[string]bool) echo.MiddlewareF
 				Body: loggedBody(st.body), BodyBytes: len(st.body),
 			}
 			m.requests.add(rec)
+			if st.drop != nil {
+				_ = st.drop.Close() // reset only now: the log already shows it
+			}
 			if !m.log.Enabled(req.Context(), slog.LevelInfo) {
 				return nil
 			}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -43,6 +44,9 @@ type requestState struct {
 	// mediaType is the media type negotiated for the answer ("" for
 	// application/json; see answerShaping).
 	mediaType string
+	// drop, when set, is a connection taken over to be reset: the request
+	// log closes it after recording the request (connreset.go).
+	drop io.Closer
 }
 
 // withRequestState returns req with a new, empty state in its context.
