@@ -288,6 +288,10 @@ func (r *caseRun) stateRefusal(ctx context.Context, token string, req request) e
 }
 
 // refusal is stateRefusal with the 400 code failoverkit chose for it.
+//
+// On a real target an operation accepted (202) and carried out (task
+// SUCCEEDED) where only a failoverkit choice refuses it (choiceOnlyRefusals)
+// is a note too.
 func (r *caseRun) refusal(ctx context.Context, token string, req request, code string) error {
 	if r.target.Mock {
 		_, err := r.call(ctx, req, http.StatusBadRequest, code)
@@ -309,12 +313,24 @@ func (r *caseRun) refusal(ctx context.Context, token string, req request, code s
 	if err != nil {
 		return err
 	}
-	if state, _ := lookupString(final.doc, "state"); state != "FAILED" {
+	switch state, _ := lookupString(final.doc, "state"); {
+	case state == "SUCCEEDED" && choiceOnlyRefusals[code]:
+		r.note(r.finding(final, InTask, "state", fmt.Sprintf("accepted a %s (its task SUCCEEDED); failoverkit choice: refused with 400 %s", req.op, code), nil))
+		return nil
+	case state != "FAILED":
 		return r.finding(final, InTask, "state", fmt.Sprintf("a %s the replication's state forbids ended %s", req.op, state), nil)
 	}
 	r.note(r.finding(ex, InStatus, "", "refused asynchronously (202, then a FAILED task); failoverkit choice: a synchronous 400 "+code, nil))
 	return nil
 }
+
+// choiceOnlyRefusals are the refusals nothing but a failoverkit choice
+// stands behind (no vendor page, no client that relies on them): a real
+// appliance that carries the operation out instead gets a note, never a
+// failure. A paused replication refusing sync, migrate or a second pause is
+// one; a recovery state that makes the operation meaningless (failover of a
+// COMPLETE replication) is not.
+var choiceOnlyRefusals = map[string]bool{"ReplicationPaused": true}
 
 func vcavFailoverTestState(ctx context.Context, r *caseRun) error {
 	return vcavFailoverRefusedIn(ctx, r, stateTest)

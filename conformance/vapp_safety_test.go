@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -187,4 +188,53 @@ func TestNotes_VappChoicesAreNotes(t *testing.T) {
 	require.Equal(t, conformance.StatusPass, res.Status, "%s %v", res.Reason, res.Findings)
 	require.Len(t, res.Findings, 1)
 	assert.Contains(t, res.Findings[0].Reason, "refused asynchronously")
+}
+
+// syncWhilePaused answers a vApp sync that the mock refuses for a paused
+// vApp (400 ReplicationPaused) as an appliance that carries it out would:
+// 202 with a task that reads SUCCEEDED.
+func syncWhilePaused(api spec.API, h http.Handler) http.Handler {
+	if api != spec.VCAV {
+		return h
+	}
+	const id = "7c1d2e3f-0000-4b55-9c0e-3d1f8c2b6a42"
+	const task = `{"id":"` + id + `","state":"%s","progress":%d,"startTime":1718000100000,"endTime":%d,"lastUpdated":1718000100000,` +
+		`"error":null,"result":%s,"workflowInfo":{"type":"sync","resourceType":"vappReplication","resourceId":"` + vappNotStarted + `"}}`
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/tasks/"+id {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = fmt.Fprintf(w, task, "SUCCEEDED", 100, 1718000160000, `{"id":"`+vappNotStarted+`"}`)
+			return
+		}
+		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/sync") {
+			h.ServeHTTP(w, r)
+			return
+		}
+		c := serve(h, r)
+		if c.status == http.StatusBadRequest && bytes.Contains(c.body, []byte("ReplicationPaused")) {
+			c.status, c.body = http.StatusAccepted, fmt.Appendf(nil, task, "RUNNING", 0, -1, "null")
+		}
+		c.write(w)
+	})
+}
+
+// TestNotes_SyncWhilePausedCarriedOutIsANote: refusing a sync of a paused
+// vApp is only failoverkit's choice, so a real appliance that carries it
+// out passes vcav.vapp-pause-resume.succeeds with a note; the mock must
+// refuse it.
+func TestNotes_SyncWhilePausedCarriedOutIsANote(t *testing.T) {
+	only := conformance.WithFilter(func(c conformance.Case) bool { return c.Name == "vcav.vapp-pause-resume.succeeds" })
+	real := startTarget(t, syncWhilePaused)
+	real.Mock, real.AllowDestructive, real.VCAVVappReplications = false, true, []string{vappNotStarted}
+	rep, err := conformance.Check(t.Context(), real, append(fastOpts, only)...)
+	require.NoError(t, err)
+	res := rep.Results[0]
+	require.Equal(t, conformance.StatusPass, res.Status, "%s %v", res.Reason, res.Findings)
+	require.Len(t, res.Findings, 1)
+	assert.True(t, res.Findings[0].IsNote())
+	assert.Contains(t, res.Findings[0].Reason, "failoverkit choice: refused with 400 ReplicationPaused")
+
+	rep, err = conformance.Check(t.Context(), startTarget(t, syncWhilePaused), append(fastOpts, only)...)
+	require.NoError(t, err)
+	assert.Equal(t, conformance.StatusFail, rep.Results[0].Status, "the mock must honour its own choice")
 }
