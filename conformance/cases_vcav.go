@@ -293,35 +293,43 @@ func (r *caseRun) stateRefusal(ctx context.Context, token string, req request) e
 // SUCCEEDED) where only a failoverkit choice refuses it (choiceOnlyRefusals)
 // is a note too.
 func (r *caseRun) refusal(ctx context.Context, token string, req request, code string) error {
+	_, err := r.refuse(ctx, token, req, code, choiceOnlyRefusals[code])
+	return err
+}
+
+// refuse is refusal; choiceOnly says only a failoverkit choice refuses req,
+// so a real target that carries it out gets a note. It reports whether
+// the target carried it out.
+func (r *caseRun) refuse(ctx context.Context, token string, req request, code string, choiceOnly bool) (bool, error) {
 	if r.target.Mock {
 		_, err := r.call(ctx, req, http.StatusBadRequest, code)
-		return err
+		return false, err
 	}
 	ex, err := r.send(ctx, req)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if ex.status != http.StatusAccepted {
-		return r.judge(ctx, ex, http.StatusBadRequest, code)
+		return false, r.judge(ctx, ex, http.StatusBadRequest, code)
 	}
 	if err := r.judge(ctx, ex, http.StatusAccepted, ""); err != nil {
-		return err
+		return false, err
 	}
 	taskID, _ := lookupString(ex.doc, "id")
 	r.startedTask(taskID)
 	final, err := r.pollVCAVTask(ctx, token, taskID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	switch state, _ := lookupString(final.doc, "state"); {
-	case state == "SUCCEEDED" && choiceOnlyRefusals[code]:
+	case state == "SUCCEEDED" && choiceOnly:
 		r.note(r.finding(final, InTask, "state", fmt.Sprintf("accepted a %s (its task SUCCEEDED); failoverkit choice: refused with 400 %s", req.op, code), nil))
-		return nil
+		return true, nil
 	case state != "FAILED":
-		return r.finding(final, InTask, "state", fmt.Sprintf("a %s the replication's state forbids ended %s", req.op, state), nil)
+		return false, r.finding(final, InTask, "state", fmt.Sprintf("a %s the replication's state forbids ended %s", req.op, state), nil)
 	}
 	r.note(r.finding(ex, InStatus, "", "refused asynchronously (202, then a FAILED task); failoverkit choice: a synchronous 400 "+code, nil))
-	return nil
+	return false, nil
 }
 
 // choiceOnlyRefusals are the refusals nothing but a failoverkit choice

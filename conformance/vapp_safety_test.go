@@ -190,32 +190,37 @@ func TestNotes_VappChoicesAreNotes(t *testing.T) {
 	assert.Contains(t, res.Findings[0].Reason, "refused asynchronously")
 }
 
-// syncWhilePaused answers a vApp sync that the mock refuses for a paused
-// vApp (400 ReplicationPaused) as an appliance that carries it out would:
-// 202 with a task that reads SUCCEEDED.
-func syncWhilePaused(api spec.API, h http.Handler) http.Handler {
-	if api != spec.VCAV {
-		return h
-	}
+// carriedOut answers a vApp operation the mock refuses with 400 code (a
+// request of method whose path ends in suffix) as an appliance that
+// carries it out would: 202 with a task of workflow type wf that reads
+// SUCCEEDED with result.
+func carriedOut(method, suffix, code, wf, result string) func(spec.API, http.Handler) http.Handler {
 	const id = "7c1d2e3f-0000-4b55-9c0e-3d1f8c2b6a42"
-	const task = `{"id":"` + id + `","state":"%s","progress":%d,"startTime":1718000100000,"endTime":%d,"lastUpdated":1718000100000,` +
-		`"error":null,"result":%s,"workflowInfo":{"type":"sync","resourceType":"vappReplication","resourceId":"` + vappNotStarted + `"}}`
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/tasks/"+id {
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = fmt.Fprintf(w, task, "SUCCEEDED", 100, 1718000160000, `{"id":"`+vappNotStarted+`"}`)
-			return
+	task := `{"id":"` + id + `","state":"%s","progress":%d,"startTime":1718000100000,"endTime":%d,"lastUpdated":1718000100000,` +
+		`"error":null,"result":%s,"workflowInfo":{"type":"` + wf + `","resourceType":"vappReplication","resourceId":"%s"}}`
+	return func(api spec.API, h http.Handler) http.Handler {
+		if api != spec.VCAV {
+			return h
 		}
-		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/sync") {
-			h.ServeHTTP(w, r)
-			return
-		}
-		c := serve(h, r)
-		if c.status == http.StatusBadRequest && bytes.Contains(c.body, []byte("ReplicationPaused")) {
-			c.status, c.body = http.StatusAccepted, fmt.Appendf(nil, task, "RUNNING", 0, -1, "null")
-		}
-		c.write(w)
-	})
+		var vapp string
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/tasks/"+id {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = fmt.Fprintf(w, task, "SUCCEEDED", 100, 1718000160000, result, vapp)
+				return
+			}
+			if r.Method != method || !strings.HasSuffix(r.URL.Path, suffix) {
+				h.ServeHTTP(w, r)
+				return
+			}
+			c := serve(h, r)
+			if c.status == http.StatusBadRequest && bytes.Contains(c.body, []byte(code)) {
+				vapp = strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/vapp-replications/"), suffix)
+				c.status, c.body = http.StatusAccepted, fmt.Appendf(nil, task, "RUNNING", 0, -1, "null", vapp)
+			}
+			c.write(w)
+		})
+	}
 }
 
 // TestNotes_SyncWhilePausedCarriedOutIsANote: refusing a sync of a paused
@@ -223,6 +228,7 @@ func syncWhilePaused(api spec.API, h http.Handler) http.Handler {
 // out passes vcav.vapp-pause-resume.succeeds with a note; the mock must
 // refuse it.
 func TestNotes_SyncWhilePausedCarriedOutIsANote(t *testing.T) {
+	syncWhilePaused := carriedOut(http.MethodPost, "/sync", "ReplicationPaused", "sync", `{"id":"`+vappNotStarted+`"}`)
 	only := conformance.WithFilter(func(c conformance.Case) bool { return c.Name == "vcav.vapp-pause-resume.succeeds" })
 	real := startTarget(t, syncWhilePaused)
 	real.Mock, real.AllowDestructive, real.VCAVVappReplications = false, true, []string{vappNotStarted}
@@ -235,6 +241,28 @@ func TestNotes_SyncWhilePausedCarriedOutIsANote(t *testing.T) {
 	assert.Contains(t, res.Findings[0].Reason, "failoverkit choice: refused with 400 ReplicationPaused")
 
 	rep, err = conformance.Check(t.Context(), startTarget(t, syncWhilePaused), append(fastOpts, only)...)
+	require.NoError(t, err)
+	assert.Equal(t, conformance.StatusFail, rep.Results[0].Status, "the mock must honour its own choice")
+}
+
+// TestNotes_DeleteInTestCarriedOutIsANote: refusing to delete a vApp in
+// TEST is only failoverkit's choice, so a real appliance that deletes it
+// passes vcav.deleteVappReplication.refused-in-TEST with a note (and the
+// suite does not read back a vApp that is gone); the mock must refuse it.
+func TestNotes_DeleteInTestCarriedOutIsANote(t *testing.T) {
+	deletes := carriedOut(http.MethodDelete, "", "InvalidRecoveryState", "delete", "null")
+	only := conformance.WithFilter(func(c conformance.Case) bool { return c.Name == "vcav.deleteVappReplication.refused-in-TEST" })
+	real := startTarget(t, deletes)
+	real.Mock, real.AllowDestructive, real.AllowDelete, real.VCAVVappReplications = false, true, true, []string{vappTest}
+	rep, err := conformance.Check(t.Context(), real, append(fastOpts, only)...)
+	require.NoError(t, err)
+	res := rep.Results[0]
+	require.Equal(t, conformance.StatusPass, res.Status, "%s %v", res.Reason, res.Findings)
+	require.Len(t, res.Findings, 1)
+	assert.True(t, res.Findings[0].IsNote())
+	assert.Contains(t, res.Findings[0].Reason, "failoverkit choice: refused with 400 InvalidRecoveryState")
+
+	rep, err = conformance.Check(t.Context(), startTarget(t, deletes), append(fastOpts, only)...)
 	require.NoError(t, err)
 	assert.Equal(t, conformance.StatusFail, rep.Results[0].Status, "the mock must honour its own choice")
 }
