@@ -262,6 +262,7 @@ func (m *Mock) newEcho(v simulator, val *oasvalidate.Validator, e0 *env) (http.H
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = m.errorHandler(v)
+	e.JSONSerializer = bodyJSON{}
 	pre := []echo.MiddlewareFunc{
 		m.logRequests(v.api(), val.QueryNames()),
 		middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}),
