@@ -84,6 +84,9 @@ func (v *Validator) validateMemo(ctx context.Context, req *http.Request, route *
 		// The same bytes under the same Content-Type passed the JSON
 		// limits and the schema before: only the parameters are left.
 		setBody(req, validated)
+		if v.paramsKnownValid(req, route, params) {
+			return true, nil
+		}
 		return true, forget(openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
 			Request: req, PathParams: params, Route: route, Options: v.paramOpts,
 		}))
