@@ -43,7 +43,7 @@ type mountedAPI struct {
 	def     *apiDef
 	sim     simulator
 	env     *env
-	handler *echo.Echo
+	handler http.Handler
 	v       *oasvalidate.Validator
 }
 
@@ -258,24 +258,26 @@ func (m *Mock) Requests() []RequestRecord { return m.requests.records() }
 // e.g. every failover the automation sent, with its settings in Body.
 func (m *Mock) RequestsMatching(f RequestFilter) []RequestRecord { return m.requests.matching(f) }
 
-func (m *Mock) newEcho(v simulator, val *oasvalidate.Validator, e0 *env) (*echo.Echo, error) {
+func (m *Mock) newEcho(v simulator, val *oasvalidate.Validator, e0 *env) (http.Handler, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = m.errorHandler(v)
-	e.Pre(m.logRequests(v.api(), val.QueryNames()))
-	e.Pre(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	e.JSONSerializer = bodyJSON{}
+	pre := []echo.MiddlewareFunc{
+		m.logRequests(v.api(), val.QueryNames()),
+		middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}),
+	}
 	info, _ := spec.Lookup(v.api())
 	if shape := answerShaping(info); shape != nil {
-		e.Pre(shape)
+		pre = append(pre, shape)
 	}
-	e.Pre(limitHeaders(DefaultHeaderLimit))
-	e.Pre(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+	pre = append(pre, limitHeaders(DefaultHeaderLimit), middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   fmt.Sprint(DefaultBodyLimit) + "B",
 		Skipper: func(c echo.Context) bool { return isOwnPath(c.Request().URL.Path) },
 	}))
 	p := newPipeline(val, e0.sessions, &m.faults, !m.cfg.DisableControl)
 	p.down = downCheck(v, e0)
-	e.Pre(p.middleware)
+	pre = append(pre, p.middleware)
 	raw, err := spec.YAML(v.api())
 	if err != nil {
 		return nil, err
@@ -286,7 +288,7 @@ func (m *Mock) newEcho(v simulator, val *oasvalidate.Validator, e0 *env) (*echo.
 		m.registerControl(e)
 	}
 	v.register(e)
-	return e, nil
+	return newPreChained(e, pre...), nil
 }
 
 // limitHeaders refuses a request whose header fields total more than

@@ -30,6 +30,9 @@ func keepBody(req *http.Request) []byte {
 	if req.Body == nil || req.Body == http.NoBody {
 		return nil
 	}
+	if b, ok := oasvalidate.ValidatedBody(req); ok {
+		return b // the validator's bytes, left unread for the handler
+	}
 	b, err := io.ReadAll(req.Body)
 	_ = req.Body.Close()
 	req.Body = io.NopCloser(bytes.NewReader(b))

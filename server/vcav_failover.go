@@ -149,12 +149,21 @@ func vcavSetRecoveryState(r *vcav.SingleVmReplicationInfo, state vcav.RecoverySt
 // optimized reverse is possible for 30 days, and lastUpdated is end.
 func vcavCompleteFailover(r *vcav.SingleVmReplicationInfo, end time.Time) {
 	vapp := uuid.NewString()
+	f := &vcavRecoveredFields{recoveryType: vcavRecoveryType, vappID: vapp, vmID: uuid.NewString(),
+		recoveredVappID: vapp, optimizeUntil: end.Add(vcavOptimizeWindow).UnixMilli()}
 	ri := vcavRecoveryInfo(r)
-	ri.Type, ri.VAppId, ri.VcdVmId = new(vcavRecoveryType), new(vapp), new(uuid.NewString())
-	ri.OptimizeUntil = new(end.Add(vcavOptimizeWindow).UnixMilli())
+	ri.Type, ri.VAppId, ri.VcdVmId, ri.OptimizeUntil = &f.recoveryType, &f.vappID, &f.vmID, &f.optimizeUntil
 	if r.Destination == nil {
 		r.Destination = &vcav.VmReplicationDestination{}
 	}
-	r.Destination.RecoveredVappId = new(vapp)
+	r.Destination.RecoveredVappId = &f.recoveredVappID
 	vcavSetRecoveryState(r, vcav.RecoveryStateCOMPLETE, end)
+}
+
+// vcavRecoveredFields holds what a failed-over replication's new fields
+// point to, in one allocation instead of one per field (fewer objects in
+// the live state every collection marks).
+type vcavRecoveredFields struct {
+	recoveryType, vappID, vmID, recoveredVappID string
+	optimizeUntil                               int64
 }

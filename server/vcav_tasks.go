@@ -77,20 +77,23 @@ func vcavTaskState(t *vcavTask, now time.Time) vcav.TaskState {
 // reached when it failed. The result of a succeeded task is left out: it is
 // already encoded (see vcavTaskAnswer and view).
 func vcavGenericTask(t *vcavTask, now time.Time) vcav.C4ApiTask {
+	f := &vcavTaskFields{user: t.user, site: t.subject.site, lastUpdated: now.UnixMilli(),
+		warnings: []vcav.ApiError{}, workflow: t.kind.workflow, resourceType: t.kind.resourceType, resultType: t.kind.resultType}
+	f.workflowInfo = vcav.WorkflowInfo{Type: &f.workflow, ResourceType: &f.resourceType,
+		ResourceName: t.subject.name}
+	if f.resourceID = t.subject.id; f.resourceID != "" {
+		f.workflowInfo.ResourceId = &f.resourceID
+	}
 	v := vcav.C4ApiTask{
-		Id: t.id, User: new(t.user), Site: new(t.subject.site), State: vcavTaskState(t, now),
-		StartTime: t.timing.Start.UnixMilli(), EndTime: -1, LastUpdated: new(now.UnixMilli()),
-		Progress: int32(t.timing.percent(now)), Warnings: &[]vcav.ApiError{},
-		WorkflowInfo: &vcav.WorkflowInfo{
-			Type: new(t.kind.workflow), ResourceType: new(t.kind.resourceType),
-			ResourceId: emptyNil(t.subject.id), ResourceName: t.subject.name,
-		},
+		Id: t.id, User: &f.user, Site: &f.site, State: vcavTaskState(t, now),
+		StartTime: t.timing.Start.UnixMilli(), EndTime: -1, LastUpdated: &f.lastUpdated,
+		Progress: int32(t.timing.percent(now)), Warnings: &f.warnings, WorkflowInfo: &f.workflowInfo,
 	}
 	if !t.done {
 		return v
 	}
 	end := t.timing.deadline().UnixMilli()
-	v.EndTime, v.LastUpdated = end, new(end)
+	v.EndTime, f.lastUpdated = end, end
 	v.Progress = int32(t.timing.percent(t.timing.deadline()))
 	if t.failure != nil {
 		v.Error = new(*t.failure)
@@ -98,9 +101,19 @@ func vcavGenericTask(t *vcavTask, now time.Time) vcav.C4ApiTask {
 	}
 	v.Progress = 100
 	if t.kind.resultType != "" {
-		v.ResultType = new(t.kind.resultType)
+		v.ResultType = &f.resultType
 	}
 	return v
+}
+
+// vcavTaskFields holds what a rendered task's optional fields point to, in
+// one allocation instead of one per field (a task is rendered for every
+// answer that carries it).
+type vcavTaskFields struct {
+	user, site, workflow, resourceType, resultType, resourceID string
+	lastUpdated                                                int64
+	warnings                                                   []vcav.ApiError
+	workflowInfo                                               vcav.WorkflowInfo
 }
 
 // vcavReplicationTask renders a task whose result is a replication at now

@@ -81,8 +81,15 @@ func (v *Validator) validateMemo(ctx context.Context, req *http.Request, route *
 	_ = req.Body.Close()
 	key := bodyKey{op: route.Operation, contentType: req.Header.Get("Content-Type"), body: string(body)}
 	if validated, ok := v.memo.get(key); ok {
+		// The same bytes under the same Content-Type passed the JSON
+		// limits and the schema before: only the parameters are left.
 		setBody(req, validated)
-		return true, v.validate(ctx, req, route, params, v.paramOpts)
+		if v.paramsKnownValid(req, route, params) {
+			return true, nil
+		}
+		return true, forget(openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: route, Options: v.paramOpts,
+		}))
 	}
 	setBody(req, body)
 	if err := v.validate(ctx, req, route, params, v.reqOpts); err != nil {
@@ -97,9 +104,37 @@ func (v *Validator) validateMemo(ctx context.Context, req *http.Request, route *
 	return true, nil
 }
 
-// setBody makes data the request's body, as openapi3filter does.
+// setBody makes data the request's body, as openapi3filter does, in a
+// reader that hands its bytes to ValidatedBody.
 func setBody(req *http.Request, data []byte) {
 	req.ContentLength = int64(len(data))
-	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-	req.Body, _ = req.GetBody()
+	req.GetBody = func() (io.ReadCloser, error) { return newValidatedBody(data), nil }
+	req.Body = newValidatedBody(data)
+}
+
+func newValidatedBody(data []byte) *validatedBody {
+	b := &validatedBody{data: data}
+	b.Reset(data)
+	return b
+}
+
+// validatedBody is a request body the validator read and put back.
+type validatedBody struct {
+	bytes.Reader
+	data []byte
+}
+
+// Close implements io.Closer.
+func (*validatedBody) Close() error { return nil }
+
+// ValidatedBody returns req's body as the validator left it, when the
+// validator read it and nothing has read from it since; the bytes are
+// shared and must not be changed. Callers that need the body whole take it
+// from here instead of reading and copying it again.
+func ValidatedBody(req *http.Request) ([]byte, bool) {
+	b, ok := req.Body.(*validatedBody)
+	if !ok || b.Len() != len(b.data) {
+		return nil, false
+	}
+	return b.data, true
 }

@@ -81,3 +81,35 @@ func TestBodyMemo_IsBounded(t *testing.T) {
 	assert.True(t, strings.Contains(left, strings.Repeat("x", memoBodyMax)), "the long body is left whole")
 	assert.Empty(t, v.memo.valid)
 }
+
+// TestValidatedBody_OnlyTheValidatorsUnreadBytes: after validation (first
+// time and from the memo) ValidatedBody hands over the body as validation
+// left it, without consuming it; once anything has read from it, or for a
+// body the validator did not put back, it hands over nothing.
+func TestValidatedBody_OnlyTheValidatorsUnreadBytes(t *testing.T) {
+	v, err := New(spec.VCAV)
+	require.NoError(t, err)
+	const good = `{"type":"vcloud","powerOn":true}`
+	for round := range 2 { // validated, then remembered
+		req := httptest.NewRequest(http.MethodPost, memoFailover, strings.NewReader(good))
+		req.Header.Set("Content-Type", "application/json")
+		route, params, err := v.Route(req)
+		require.NoError(t, err)
+		require.NoError(t, v.ValidateRequest(context.Background(), req, route, params))
+		b, ok := ValidatedBody(req)
+		require.True(t, ok, "round %d", round)
+		left, err := io.ReadAll(req.Body)
+		require.NoError(t, err)
+		assert.Equal(t, string(left), string(b), "round %d: the bytes are the body's, still readable", round)
+		_, ok = ValidatedBody(req)
+		assert.False(t, ok, "round %d: a body read from is not handed over", round)
+		again, err := req.GetBody()
+		require.NoError(t, err)
+		req.Body = again
+		b, ok = ValidatedBody(req)
+		assert.True(t, ok && string(b) == string(left), "round %d: GetBody's copy is the same body", round)
+	}
+	req := httptest.NewRequest(http.MethodPost, memoFailover, strings.NewReader(good))
+	_, ok := ValidatedBody(req)
+	assert.False(t, ok, "a body the validator did not put back is not handed over")
+}

@@ -18,7 +18,13 @@ import (
 // default to fill in). Such requests (polling a task, reading a session)
 // are most of a client's traffic, and validating one cost about a dozen
 // allocations; knownValid answers for them in a few map lookups.
+//
+// The parameters alone decide for an operation that takes a body (body
+// set): such an operation's requests are never known valid, but once its
+// body is (a remembered body, bodymemo.go) the same request parameters
+// are known valid without running the validator.
 type plainOperation struct {
+	body       bool
 	pathParams []string
 	// query is whether the operation declares query parameters: a request
 	// with a query string is then validated in full.
@@ -43,10 +49,7 @@ func plainOperations(doc *openapi3.T) map[*openapi3.Operation]*plainOperation {
 
 // plainOf works out whether op (with its path item's parameters) is plain.
 func plainOf(itemParams openapi3.Parameters, op *openapi3.Operation) (*plainOperation, bool) {
-	if op.RequestBody != nil {
-		return nil, false
-	}
-	p := &plainOperation{}
+	p := &plainOperation{body: op.RequestBody != nil}
 	for _, ref := range append(append(openapi3.Parameters{}, itemParams...), op.Parameters...) {
 		if ref == nil || ref.Value == nil {
 			return nil, false
@@ -96,7 +99,20 @@ func withoutDefault(p *openapi3.Parameter) bool {
 // full", not "invalid".
 func (v *Validator) knownValid(req *http.Request, route *routers.Route, params map[string]string) bool {
 	p, ok := v.plain[route.Operation]
-	if !ok || hasBody(req) || (p.query && req.URL.RawQuery != "") {
+	return ok && !p.body && !hasBody(req) && p.paramsKnownValid(req, params)
+}
+
+// paramsKnownValid reports whether the parameters of req to route are
+// known to be valid without running the validator: its operation's
+// parameters are plain and req sends none but its path parameters, each
+// non-empty. Its body is the caller's to judge.
+func (v *Validator) paramsKnownValid(req *http.Request, route *routers.Route, params map[string]string) bool {
+	p, ok := v.plain[route.Operation]
+	return ok && p.paramsKnownValid(req, params)
+}
+
+func (p *plainOperation) paramsKnownValid(req *http.Request, params map[string]string) bool {
+	if p.query && req.URL.RawQuery != "" {
 		return false
 	}
 	for _, name := range p.pathParams {

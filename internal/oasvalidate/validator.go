@@ -70,6 +70,11 @@ func New(api spec.API) (*Validator, error) {
 			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
 		},
 	}
+	for op, u := range v.unsecured { // the memo sees the unsecured copies
+		if p, ok := v.plain[op]; ok {
+			v.plain[u] = p
+		}
+	}
 	params := *v.reqOpts
 	params.ExcludeRequestBody = true
 	v.paramOpts = &params
