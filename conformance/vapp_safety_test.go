@@ -229,20 +229,7 @@ func carriedOut(method, suffix, code, wf, result string) func(spec.API, http.Han
 // refuse it.
 func TestNotes_SyncWhilePausedCarriedOutIsANote(t *testing.T) {
 	syncWhilePaused := carriedOut(http.MethodPost, "/sync", "ReplicationPaused", "sync", `{"id":"`+vappNotStarted+`"}`)
-	only := conformance.WithFilter(func(c conformance.Case) bool { return c.Name == "vcav.vapp-pause-resume.succeeds" })
-	real := startTarget(t, syncWhilePaused)
-	real.Mock, real.AllowDestructive, real.VCAVVappReplications = false, true, []string{vappNotStarted}
-	rep, err := conformance.Check(t.Context(), real, append(fastOpts, only)...)
-	require.NoError(t, err)
-	res := rep.Results[0]
-	require.Equal(t, conformance.StatusPass, res.Status, "%s %v", res.Reason, res.Findings)
-	require.Len(t, res.Findings, 1)
-	assert.True(t, res.Findings[0].IsNote())
-	assert.Contains(t, res.Findings[0].Reason, "failoverkit choice: refused with 400 ReplicationPaused")
-
-	rep, err = conformance.Check(t.Context(), startTarget(t, syncWhilePaused), append(fastOpts, only)...)
-	require.NoError(t, err)
-	assert.Equal(t, conformance.StatusFail, rep.Results[0].Status, "the mock must honour its own choice")
+	choiceIsANote(t, syncWhilePaused, "vcav.vapp-pause-resume.succeeds", vappNotStarted, "failoverkit choice: refused with 400 ReplicationPaused")
 }
 
 // TestNotes_DeleteInTestCarriedOutIsANote: refusing to delete a vApp in
@@ -251,18 +238,27 @@ func TestNotes_SyncWhilePausedCarriedOutIsANote(t *testing.T) {
 // suite does not read back a vApp that is gone); the mock must refuse it.
 func TestNotes_DeleteInTestCarriedOutIsANote(t *testing.T) {
 	deletes := carriedOut(http.MethodDelete, "", "InvalidRecoveryState", "delete", "null")
-	only := conformance.WithFilter(func(c conformance.Case) bool { return c.Name == "vcav.deleteVappReplication.refused-in-TEST" })
-	real := startTarget(t, deletes)
-	real.Mock, real.AllowDestructive, real.AllowDelete, real.VCAVVappReplications = false, true, true, []string{vappTest}
+	choiceIsANote(t, deletes, "vcav.deleteVappReplication.refused-in-TEST", vappTest, "failoverkit choice: refused with 400 InvalidRecoveryState")
+}
+
+// choiceIsANote runs case name against the mock behind wrap as a real
+// appliance (destructive, deletes allowed, vApp replication vapp named):
+// it passes with one note whose reason contains want; run against the
+// mock itself, it fails.
+func choiceIsANote(t *testing.T, wrap func(spec.API, http.Handler) http.Handler, name, vapp, want string) {
+	t.Helper()
+	only := conformance.WithFilter(func(c conformance.Case) bool { return c.Name == name })
+	real := startTarget(t, wrap)
+	real.Mock, real.AllowDestructive, real.AllowDelete, real.VCAVVappReplications = false, true, true, []string{vapp}
 	rep, err := conformance.Check(t.Context(), real, append(fastOpts, only)...)
 	require.NoError(t, err)
 	res := rep.Results[0]
 	require.Equal(t, conformance.StatusPass, res.Status, "%s %v", res.Reason, res.Findings)
 	require.Len(t, res.Findings, 1)
 	assert.True(t, res.Findings[0].IsNote())
-	assert.Contains(t, res.Findings[0].Reason, "failoverkit choice: refused with 400 InvalidRecoveryState")
+	assert.Contains(t, res.Findings[0].Reason, want)
 
-	rep, err = conformance.Check(t.Context(), startTarget(t, deletes), append(fastOpts, only)...)
+	rep, err = conformance.Check(t.Context(), startTarget(t, wrap), append(fastOpts, only)...)
 	require.NoError(t, err)
 	assert.Equal(t, conformance.StatusFail, rep.Results[0].Status, "the mock must honour its own choice")
 }
