@@ -17,6 +17,16 @@ func vappInState(state string) vappFinder {
 	}
 }
 
+// loginForVapp logs in to VCAV and finds the vApp replication a case acts
+// on with find.
+func (r *caseRun) loginForVapp(ctx context.Context, find vappFinder) (token, id string, err error) {
+	if token, err = r.vcavLogin(ctx); err != nil {
+		return "", "", err
+	}
+	id, err = find(ctx, r, token)
+	return token, id, err
+}
+
 // vappTest finds (or, on a real system, makes) a vApp replication in TEST.
 func vappTest(ctx context.Context, r *caseRun, token string) (string, error) {
 	return r.vappInTest(ctx, token)
@@ -65,11 +75,7 @@ func vappSucceeds(o vappOp, from, to string, find vappFinder, what string) Case 
 	return Case{Name: "vcav." + o.op + ".succeeds", Operation: o.op, Kind: KindStateful, Destructive: true,
 		Summary: what + " answers 202 with a task that ends SUCCEEDED, and every VM of it reads back " + to,
 		run: func(ctx context.Context, r *caseRun) error {
-			token, err := r.vcavLogin(ctx)
-			if err != nil {
-				return err
-			}
-			id, err := find(ctx, r, token)
+			token, id, err := r.loginForVapp(ctx, find)
 			if err != nil {
 				return err
 			}
@@ -128,11 +134,7 @@ func vappRefused(o vappOp, state string, find vappFinder, what string) Case {
 	return Case{Name: fmt.Sprintf("vcav.%s.refused-in-%s", o.op, state), Operation: o.op, Kind: KindStateful, Destructive: true,
 		Summary: what + " (its VMs in " + state + ") answers 400 InvalidRecoveryState and leaves them in " + state,
 		run: func(ctx context.Context, r *caseRun) error {
-			token, err := r.vcavLogin(ctx)
-			if err != nil {
-				return err
-			}
-			id, err := find(ctx, r, token)
+			token, id, err := r.loginForVapp(ctx, find)
 			if err != nil {
 				return err
 			}
@@ -149,11 +151,7 @@ func vappRefused(o vappOp, state string, find vappFinder, what string) Case {
 // refuses it, so a real appliance that deletes the vApp instead gets a note
 // (and the state is not read back: there is none).
 func vappDeleteRefusedInTest(ctx context.Context, r *caseRun) error {
-	token, err := r.vcavLogin(ctx)
-	if err != nil {
-		return err
-	}
-	id, err := vappTest(ctx, r, token)
+	token, id, err := r.loginForVapp(ctx, vappTest)
 	if err != nil {
 		return err
 	}
@@ -180,11 +178,7 @@ func vappDeleteGate(run func(context.Context, *caseRun) error) func(context.Cont
 // ends SUCCEEDED, the vApp reads 404 and so does each of its VM
 // replications (failoverkit choice: they go with it).
 func vappDeleteSucceeds(ctx context.Context, r *caseRun) error {
-	token, err := r.vcavLogin(ctx)
-	if err != nil {
-		return err
-	}
-	id, err := r.vappIn(ctx, token, stateNotStarted)
+	token, id, err := r.loginForVapp(ctx, vappInState(stateNotStarted))
 	if err != nil {
 		return err
 	}

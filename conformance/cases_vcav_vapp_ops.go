@@ -86,11 +86,7 @@ func (r *caseRun) vappSummaryAgrees(ctx context.Context, token string, summary *
 // VMs stay NOT_STARTED, each with a new latest instance (failoverkit
 // choice: the instance is taken by the time the task ends).
 func vappSyncSucceeds(ctx context.Context, r *caseRun) error {
-	token, err := r.vcavLogin(ctx)
-	if err != nil {
-		return err
-	}
-	id, err := r.vappIn(ctx, token, stateNotStarted)
+	token, id, err := r.loginForVapp(ctx, vappInState(stateNotStarted))
 	if err != nil {
 		return err
 	}
@@ -121,11 +117,7 @@ func vappSyncSucceeds(ctx context.Context, r *caseRun) error {
 // sync refused (400 ReplicationPaused, failoverkit choice: a note
 // otherwise), then resumes it and checks every VM replicating again.
 func vappPauseResume(ctx context.Context, r *caseRun) error {
-	token, err := r.vcavLogin(ctx)
-	if err != nil {
-		return err
-	}
-	id, err := r.vappIn(ctx, token, stateNotStarted)
+	token, id, err := r.loginForVapp(ctx, vappInState(stateNotStarted))
 	if err != nil {
 		return err
 	}
