@@ -24,7 +24,7 @@ var (
 	extConns    = flag.Int("ext.conns", 64, "wrk connections in BenchmarkExternal")
 	extThreads  = flag.Int("ext.threads", 2, "wrk threads in BenchmarkExternal")
 	extRounds   = flag.Int("ext.rounds", 2, "alternating mock and bare wrk runs per scenario in BenchmarkExternal")
-	extRepls    = flag.Int("ext.replications", 40000, "generated NOT_STARTED replications per mock run of vcav-failover+poll")
+	extRepls    = flag.Int("ext.replications", 100000, "generated NOT_STARTED replications per mock run of vcav-failover+poll")
 	extProf     = flag.String("ext.cpuprofile", "", "write a CPU profile of each scenario's mock runs (server only) to this prefix + scenario + .pprof")
 )
 
@@ -48,6 +48,7 @@ type wrkResult struct {
 	non2xx     int64
 	cpu        time.Duration // user + system CPU of this process
 	exhausted  bool
+	firstBad   string // the failover script's first non-2xx answer: status and the start of its body
 	rawSummary string
 }
 
@@ -102,6 +103,8 @@ func parseWrk(tb testing.TB, out string) wrkResult {
 			res.non2xx, _ = strconv.ParseInt(f[4], 10, 64)
 		case len(f) > 1 && f[0] == "failoverkit:":
 			res.exhausted = !slices.Contains(f, "exhausted=0")
+		case len(f) > 1 && f[0] == "failoverkit-first-non2xx:":
+			res.firstBad = strings.Join(f[1:], " ")
 		}
 	}
 	if res.rps == 0 || res.p99 == 0 {
@@ -128,6 +131,7 @@ type extTotals struct {
 	cpu          time.Duration
 	non2xx       int64
 	anyExhausted bool
+	firstBad     string
 }
 
 func (t *extTotals) add(r wrkResult) {
@@ -139,6 +143,9 @@ func (t *extTotals) add(r wrkResult) {
 	t.cpu += r.cpu
 	t.non2xx += r.non2xx
 	t.anyExhausted = t.anyExhausted || r.exhausted
+	if t.firstBad == "" {
+		t.firstBad = r.firstBad
+	}
 }
 
 func (t extTotals) cpuPerRequest() time.Duration {
@@ -271,8 +278,8 @@ func runExternal(b *testing.B, wrk string, sc extScenario) {
 		bareTot.add(br)
 	}
 	if mock.non2xx > 0 || bareTot.non2xx > 0 || mock.anyExhausted {
-		b.Errorf("%s: non-2xx answers (mock %d, bare %d) or replications used up (%v): the figures are not valid",
-			sc.name, mock.non2xx, bareTot.non2xx, mock.anyExhausted)
+		b.Errorf("%s: non-2xx answers (mock %d, bare %d; first: %q) or replications used up (%v; raise -ext.replications): the figures are not valid",
+			sc.name, mock.non2xx, bareTot.non2xx, mock.firstBad+bareTot.firstBad, mock.anyExhausted)
 	}
 	reportExternal(b, sc.name, mock, bareTot)
 }

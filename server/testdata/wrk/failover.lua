@@ -14,13 +14,17 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local api, token, budget, used, polls, pending, exhausted
+local api, token, budget, pending
+-- used, polls, exhausted, bad and bad_answer are globals on purpose: done()
+-- runs in wrk's main Lua state and reads them with thread:get, which sees
+-- a thread's globals only.
+used, polls, exhausted, bad, bad_answer = 0, 0, 0, 0, ""
 -- the body of BenchmarkLoad's VCAV failovers (vcavVcloudBody)
 local vcloud_body = '{"type":"vcloud","powerOn":true,"consolidate":false,"instanceId":null,"vmNetworkSettings":null,"vAppNetworkSettings":null}'
 
 function init(args)
   api, token, budget = args[1], args[2], tonumber(args[3] or "0")
-  used, polls, pending, exhausted = 0, 0, {}, 0
+  pending = {}
 end
 
 local function session_headers()
@@ -59,6 +63,12 @@ function request()
 end
 
 function response(status, headers, body)
+  if status < 200 or status > 299 then
+    bad = bad + 1
+    if bad_answer == "" then
+      bad_answer = status .. " " .. string.sub(body or "", 1, 300)
+    end
+  end
   if status == 202 then
     local id = api == "vcav" and body:match('"id":"([^"]+)"') or body:match('^"([^"]+)"')
     if id then table.insert(pending, id) end
@@ -70,11 +80,16 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local f, p, ex = 0, 0, 0
+  local f, p, ex, b, first = 0, 0, 0, 0, ""
   for _, t in ipairs(threads) do
     f = f + (t:get("used") or 0)
     p = p + (t:get("polls") or 0)
     ex = ex + (t:get("exhausted") or 0)
+    b = b + (t:get("bad") or 0)
+    if first == "" then first = t:get("bad_answer") or "" end
   end
-  io.write(string.format("failoverkit: failovers=%d polls=%d exhausted=%d\n", f, p, ex))
+  io.write(string.format("failoverkit: failovers=%d polls=%d exhausted=%d non2xx=%d\n", f, p, ex, b))
+  if first ~= "" then
+    io.write("failoverkit-first-non2xx: " .. string.gsub(first, "\n", " ") .. "\n")
+  end
 end
