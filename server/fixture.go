@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	gojson "github.com/goccy/go-json"
 	"sigs.k8s.io/yaml"
 
 	"github.com/failoverkit/failoverkit/spec"
@@ -165,12 +166,12 @@ func checkSchema(api spec.API, schema string, v any, where string) error {
 	if ref == nil || ref.Value == nil {
 		return fmt.Errorf("%s spec has no schema %s", api, schema)
 	}
-	b, err := json.Marshal(v)
+	b, err := gojson.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("%s: %w", where, err)
 	}
 	var wire any
-	if err := json.Unmarshal(b, &wire); err != nil {
+	if err := gojson.Unmarshal(b, &wire); err != nil {
 		return fmt.Errorf("%s: %w", where, err)
 	}
 	err = ref.Value.VisitJSON(wire)

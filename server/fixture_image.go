@@ -3,6 +3,11 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"sync"
+
+	gojson "github.com/goccy/go-json"
 
 	"github.com/failoverkit/failoverkit/gen/vcav"
 )
@@ -18,7 +23,9 @@ import (
 //
 // The VCAV replications are encoded one at a time (one 250 MB document for
 // 100,000 grew its buffer by doubling, which cost more than encoding), into
-// chunks of at most imageChunk bytes each unless one replication is larger.
+// chunks of at most imageChunk bytes each unless one replication is larger;
+// a large fixture's replications are encoded and decoded on every core
+// (forEachRange).
 type fixtureImage struct {
 	// head is the JSON of the fixture without its VCAV replications.
 	head []byte
@@ -56,12 +63,44 @@ func newFixtureImage(f *Fixture) (*fixtureImage, error) {
 	return img, nil
 }
 
-// addReplications appends the JSON of each replication.
+// addReplications appends the JSON of each replication. Each core encodes
+// a contiguous range of them into chunks of its own, which are then
+// appended in order.
 func (img *fixtureImage) addReplications(rs []vcav.SingleVmReplicationInfo) error {
+	var mu sync.Mutex
+	parts := map[int]*fixtureImage{}
+	err := forEachRange(len(rs), func(lo, hi int) error {
+		part := &fixtureImage{}
+		if err := part.encodeRange(rs, lo, hi); err != nil {
+			return err
+		}
+		mu.Lock()
+		parts[lo] = part
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	img.repls = make([]imageSpan, 0, len(rs))
+	for _, lo := range slices.Sorted(maps.Keys(parts)) {
+		part, base := parts[lo], int32(len(img.chunks))
+		img.chunks = append(img.chunks, part.chunks...)
+		for _, sp := range part.repls {
+			sp.chunk += base
+			img.repls = append(img.repls, sp)
+		}
+	}
+	return nil
+}
+
+// encodeRange appends the JSON of rs[lo:hi] to img's chunks, into chunks of
+// at most imageChunk bytes each unless one replication is larger.
+func (img *fixtureImage) encodeRange(rs []vcav.SingleVmReplicationInfo, lo, hi int) error {
+	img.repls = make([]imageSpan, 0, hi-lo)
 	var cur []byte
-	for i := range rs {
-		b, err := json.Marshal(&rs[i])
+	for i := lo; i < hi; i++ {
+		b, err := gojson.Marshal(&rs[i])
 		if err != nil {
 			return fmt.Errorf("encode replications[%d]: %w", i, err)
 		}
@@ -83,12 +122,20 @@ func (img *fixtureImage) fixture() (*Fixture, error) {
 	if err != nil || f.VCAV == nil || !img.hasRepls {
 		return f, err
 	}
-	f.VCAV.Replications = make([]vcav.SingleVmReplicationInfo, len(img.repls))
-	for i, s := range img.repls {
-		if err := json.Unmarshal(img.chunks[s.chunk][s.off:s.off+s.n], &f.VCAV.Replications[i]); err != nil {
-			return nil, fmt.Errorf("decode replications[%d]: %w", i, err)
+	rs := make([]vcav.SingleVmReplicationInfo, len(img.repls))
+	err = forEachRange(len(rs), func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			s := img.repls[i]
+			if err := gojson.Unmarshal(img.chunks[s.chunk][s.off:s.off+s.n], &rs[i]); err != nil {
+				return fmt.Errorf("decode replications[%d]: %w", i, err)
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	f.VCAV.Replications = rs
 	return f, nil
 }
 

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"reflect"
+	"runtime"
 	"testing"
 
 	"github.com/failoverkit/failoverkit/gen/vcav"
@@ -51,10 +53,15 @@ func TestFixtureImage_EdgeSections(t *testing.T) {
 	}
 }
 
-// TestFixtureImage_ManyChunks: replications spread over several chunks
-// decode in order.
+// TestFixtureImage_ManyChunks: replications spread over several chunks,
+// encoded and decoded on several cores, decode in order and equal to a
+// JSON deep copy with encoding/json.
 func TestFixtureImage_ManyChunks(t *testing.T) {
+	old := runtime.GOMAXPROCS(4)
+	defer runtime.GOMAXPROCS(old)
 	f, err := GenerateReplications(4000) // about 9 MB of JSON: three chunks
+	require.NoError(t, err)
+	want, err := deepCopy(f)
 	require.NoError(t, err)
 	img, err := newFixtureImage(f)
 	require.NoError(t, err)
@@ -65,5 +72,5 @@ func TestFixtureImage_ManyChunks(t *testing.T) {
 	for i := range f.VCAV.Replications {
 		require.Equal(t, f.VCAV.Replications[i].Id, got.VCAV.Replications[i].Id)
 	}
-	assert.Equal(t, f.VCAV.Replications[len(f.VCAV.Replications)-1], got.VCAV.Replications[len(got.VCAV.Replications)-1])
+	assert.True(t, reflect.DeepEqual(want.VCAV.Replications, got.VCAV.Replications), "decoded replications differ from a deep copy")
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -55,7 +56,7 @@ func TestVCAVFixture_ValidationNamesTheField(t *testing.T) {
 		"vcav: replications[0].destinationState.recoveryInfo.recoveryState: required": func(f *VCAVFixture) {
 			f.Replications[0].DestinationState = nil
 		},
-		"vcav: replications[0].overallHealth: value is not one of the allowed values": func(f *VCAVFixture) {
+		"vcav: replications[0].overallHealth: value is not one of the allowed values [\"GREEN\",\"YELLOW\",\"RED\"]": func(f *VCAVFixture) {
 			f.Replications[0].OverallHealth = new(vcav.SingleVmReplicationInfoOverallHealth("BLUE"))
 		},
 		"vcav: users[0].type: \"root\" is not one of localUser, ssoCredentials, vcdCredentials": func(f *VCAVFixture) {
@@ -82,7 +83,7 @@ func TestVCAVFixture_ValidationNamesTheField(t *testing.T) {
 		"vcav: replications[5].vappReplicationId: \"" + vcavVappTestID + "\" does not list it among its vmReplications": func(f *VCAVFixture) {
 			f.Replications[5].VappReplicationId = new(vcavVappTestID)
 		},
-		"vcav: vappReplications[0].overallHealth: value is not one of the allowed values": func(f *VCAVFixture) {
+		"vcav: vappReplications[0].overallHealth: value is not one of the allowed values [\"GREEN\",\"YELLOW\",\"RED\"]": func(f *VCAVFixture) {
 			f.VappReplications[0].OverallHealth = new(vcav.VappReplicationInfoOverallHealth("BLUE"))
 		},
 	} {
@@ -179,4 +180,29 @@ func TestVCAVFixture_VappChildMustExist(t *testing.T) {
 	f := vcavFixture(t, func(f *VCAVFixture) { f.Replications = f.Replications[:1] })
 	_, err := New(WithFixture(f))
 	require.ErrorContains(t, err, "is not one of the replications")
+}
+
+// TestVCAVFixture_LargeFixtureNamesTheFirstBadReplication: a fixture large
+// enough to be validated on several cores still names the first invalid
+// replication, as validating in order would.
+func TestVCAVFixture_LargeFixtureNamesTheFirstBadReplication(t *testing.T) {
+	old := runtime.GOMAXPROCS(4)
+	defer runtime.GOMAXPROCS(old)
+	f, err := GenerateReplications(3000)
+	require.NoError(t, err)
+	repls := f.VCAV.Replications
+	repls[2500].OverallHealth = new(vcav.SingleVmReplicationInfoOverallHealth("BLUE"))
+	repls[1200].Id = "C4-1234"
+	repls[2900].Id = "C4-5678"
+	require.EqualError(t, f.Validate(), "vcav: replications[1200].id: must be C4- followed by a UUID such as 09b2917c-bbe9-4693-ae3f-95b43a94b244")
+	repls[1200].Id = repls[1199].Id
+	require.EqualError(t, f.Validate(), "vcav: replications[1200].id: \""+repls[1199].Id+"\" duplicates replications[1199].id",
+		"a repeated id before the first schema failure is reported first")
+	repls[1200].OverallHealth = repls[2500].OverallHealth
+	require.EqualError(t, f.Validate(), "vcav: replications[1200].overallHealth: value is not one of the allowed values [\"GREEN\",\"YELLOW\",\"RED\"]",
+		"at the same index, the schema failure comes before the repeated id")
+	repls[1200].Id, repls[1200].OverallHealth = repls[1201].Id, nil
+	require.EqualError(t, f.Validate(), "vcav: replications[1201].id: \""+repls[1201].Id+"\" duplicates replications[1200].id")
+	repls[1200].Id = "C4-11111111-2222-4333-8444-555555555555"
+	require.EqualError(t, f.Validate(), "vcav: replications[2500].overallHealth: value is not one of the allowed values [\"GREEN\",\"YELLOW\",\"RED\"]")
 }
