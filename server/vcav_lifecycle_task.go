@@ -118,10 +118,11 @@ func vcavSetPaused(r *vcav.SingleVmReplicationInfo, paused bool, end time.Time) 
 	r.IsPaused, r.DataConnectionState, r.LastUpdated = new(paused), &state, new(end.UnixMilli())
 }
 
-// addInstance takes a new instance of r at end: first of its instances,
-// next sequence number, and destinationState.latestInstance.
+// addInstance takes a new instance of r at end: first of its instances
+// (those GET …/instances listed before it: see instancesOf), next sequence
+// number, and destinationState.latestInstance.
 func (m *vcavMock) addInstance(r *vcav.SingleVmReplicationInfo, end time.Time) {
-	old := m.instances[r.Id]
+	old := m.instancesOf(r)
 	var seq int64 = 1
 	if len(old) > 0 && old[0].SequenceNumber != nil {
 		seq = *old[0].SequenceNumber + 1

@@ -65,13 +65,21 @@ func (m *vcavMock) ListVmReplicationInstances(ctx context.Context, req vcav.List
 	if refusal != nil {
 		return nil, refusal.problem()
 	}
+	return vcav.ListVmReplicationInstances200JSONResponse(m.instancesOf(r)), nil
+}
+
+// instancesOf returns a fresh list of r's instances, newest first: the
+// fixture's (or those the mock took since), or else its
+// destinationState.latestInstance alone, or else none. The caller holds
+// m.mu.
+func (m *vcavMock) instancesOf(r *vcav.SingleVmReplicationInfo) []vcav.InstanceInfo {
 	out := []vcav.InstanceInfo{}
 	if list, ok := m.instances[r.Id]; ok {
 		out = append(out, list...)
 	} else if c := vcavCloneReplication(r); c.DestinationState != nil && c.DestinationState.LatestInstance != nil {
 		out = append(out, *c.DestinationState.LatestInstance)
 	}
-	return vcav.ListVmReplicationInstances200JSONResponse(out), nil
+	return out
 }
 
 // GetVmReplicationNetworkSettings answers GET

@@ -11,6 +11,24 @@ import (
 	"github.com/failoverkit/failoverkit/gen/vcav"
 )
 
+// TestVCAVReads_InstancesOfAReplicationNeverSynced: a replication with no
+// instances and no latestInstance (its first sync has not ended) lists an
+// empty array, and its first sync takes instance 1.
+func TestVCAVReads_InstancesOfAReplicationNeverSynced(t *testing.T) {
+	tm := newTestMock(t, WithFixture(vcavFixture(t, func(f *VCAVFixture) {
+		for i := range f.Replications {
+			if f.Replications[i].Id == vcavAppWebID {
+				f.Replications[i].DestinationState.LatestInstance = nil
+			}
+		}
+	})))
+	token := vcavLogin(t, tm, vcavRootLogin)
+	assert.Empty(t, vcavInstanceKeys(t, tm, token, vcavAppWebID), "no instances and no latestInstance: an empty array")
+	r := vcavStep(t, tm, token, "syncVmReplication", vcavAppWebID)
+	assert.EqualValues(t, 1, *r.DestinationState.LatestInstance.SequenceNumber)
+	assert.Equal(t, []string{*r.DestinationState.LatestInstance.Key}, vcavInstanceKeys(t, tm, token, vcavAppWebID))
+}
+
 // TestVCAVReads_FromTheFixture reads about, sites, vc-sites, instances and
 // network settings of the default fixture (README's table of values).
 func TestVCAVReads_FromTheFixture(t *testing.T) {
@@ -50,7 +68,8 @@ func TestVCAVReads_FromTheFixture(t *testing.T) {
 	require.Len(t, inst, 2, "the fixture's instances")
 	assert.Equal(t, "replica-52f3e775-a8fa-13e3-e9be-39264ed2dfe2", *inst[0].Key)
 	get("/vm-replications/"+vcavAppWebID+"/instances", &inst)
-	assert.Empty(t, inst, "no instances and no latestInstance: an empty array")
+	require.Len(t, inst, 1, "not in the fixture's instances: its latestInstance alone")
+	assert.Equal(t, "replica-6b1f0d2e-4c3a-4e5b-9f7a-8d9c0b1a2e3f", *inst[0].Key)
 
 	var ns vcav.ReplicationNetworkSettings
 	get("/vm-replications/"+vcavReadyID+"/network-settings", &ns)

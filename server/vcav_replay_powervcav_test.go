@@ -60,18 +60,45 @@ func TestReplay_PowerVCAV_CookieLoginAndVMReport(t *testing.T) {
 	assert.Equal(t, []any{}, field(read("/diagnostics/health"), "managerHealth.offlineReplicators"))
 	items := powerVCAVPaged(t, read, "/vm-replications")
 	require.Len(t, items, 7)
+	inbound := 0
 	for _, it := range items {
 		if field(it, "destination.org") == nil {
 			continue
 		}
-		inst := read("/vm-replications/" + field(it, "id").(string) + "/instances")
-		assert.IsType(t, []any{}, inst)
+		inbound++
+		powerVCAVReportRow(t, it, read("/vm-replications/"+field(it, "id").(string)+"/instances"))
 	}
+	assert.Equal(t, 7, inbound, "every replication of the fixture is inbound: a row each")
 	assert.Len(t, read("/vm-replications/"+vcavReadyID+"/instances"), 2)
 
 	// Disconnect-VCAV (lines 103–143): only X-VCAV-Auth.
 	status, _, _ = r.send("DELETE", "/sessions", "", "X-VCAV-Auth", token)
 	assert.Equal(t, http.StatusNoContent, status)
+}
+
+// powerVCAVReportRow checks what vm-report.ps1 (61a7f8d, lines 59–97)
+// computes for one inbound replication, which fails in PowerShell on a
+// missing field: 24 / (settings.rpo / 60) divides by zero when rpo is
+// absent or 0, the average transfer divides by the count of instances, and
+// .toString() is called on settings.rpo, on
+// destinationState.currentRpoViolation when it is not 0, and on
+// destinationState.latestInstance.transferSeconds. LocalTime() needs
+// latestInstance.timestamp. A real appliance's replication has all of
+// them once its first sync has ended.
+func powerVCAVReportRow(t *testing.T, rep, instances any) {
+	t.Helper()
+	id := field(rep, "id")
+	rpo, ok := field(rep, "settings.rpo").(float64)
+	assert.True(t, ok && rpo > 0, "%s: settings.rpo %v: 24 / (rpo / 60)", id, field(rep, "settings.rpo"))
+	list, _ := instances.([]any)
+	assert.NotEmpty(t, list, "%s: $totalxfer / $instances.Count", id)
+	for _, in := range list {
+		assert.IsType(t, float64(0), field(in, "transferBytes"), "%s: Measure-Object -Property transferBytes -Sum", id)
+	}
+	for _, path := range []string{"destinationState.currentRpoViolation", "destinationState.latestInstance.timestamp",
+		"destinationState.latestInstance.transferBytes", "destinationState.latestInstance.transferSeconds"} {
+		assert.IsType(t, float64(0), field(rep, path), "%s: %s", id, path)
+	}
 }
 
 // powerVCAVPaged replays Invoke-VCAVPagedQuery (PowerVCAV.psm1 lines
