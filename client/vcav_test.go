@@ -128,7 +128,7 @@ func (f *vcavFake) login(w http.ResponseWriter, r *http.Request) {
 	ok := body["type"] == "vcdCredentials" && body["vcdUser"] == vcavUser && body["vcdPassword"] == vcavPassword ||
 		body["type"] == "localUser" && body["localUser"] == "root" && body["localPassword"] == vcavPassword
 	if !ok {
-		writeJSON(w, 401, vcavErr("NotAuthenticated", "Authentication failed. Invalid user name or password."))
+		writeJSON(w, 401, vcavErr("NotAuthenticated", "Authentication required."))
 		return
 	}
 	w.Header().Set("X-VCAV-Auth", vcavToken)
@@ -216,7 +216,7 @@ func TestVCAVLoginFailure(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, ve.Status)
 	assert.Equal(t, "login", ve.Op)
 	assert.Equal(t, "NotAuthenticated", ve.Body.Code)
-	assert.Equal(t, "vcav login: 401 NotAuthenticated: Authentication failed. Invalid user name or password.", err.Error())
+	assert.Equal(t, "vcav login: 401 NotAuthenticated: Authentication required.", err.Error())
 	assert.False(t, c.LoggedIn())
 }
 

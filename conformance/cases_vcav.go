@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/failoverkit/failoverkit/spec"
@@ -142,8 +143,32 @@ func vcavSessionLogout(ctx context.Context, r *caseRun) error {
 func vcavBadCredentials(ctx context.Context, r *caseRun) error {
 	// A user that does not exist, so no real account can be locked out.
 	body := r.vcavLoginBody("failoverkit-conformance-"+unknownID()[:8], "wrong-"+unknownID())
-	_, err := r.call(ctx, request{op: "login", method: http.MethodPost, path: "/sessions", body: body}, http.StatusUnauthorized, "NotAuthenticated")
-	return err
+	ex, err := r.call(ctx, request{op: "login", method: http.MethodPost, path: "/sessions", body: body}, http.StatusUnauthorized, "NotAuthenticated")
+	return errors.Join(err, r.vcavLoginRefusalAsPowerCLIReadsIt(ex))
+}
+
+// vcavLoginRefusalAsPowerCLIReadsIt checks a refused login the way VMware's
+// PowerCLI module for VCDA reads it (Connect-VCDA.ps1,
+// Reset-VCDARootPassword.ps1): no "Authentication Token Required"
+// challenge (else it reports a lost connection) and msg exactly
+// "Authentication required." (else its root password retry does not run).
+// Inferred from that client, not documented: a finding against the mock, a
+// note against a real appliance (which would then show what it really
+// sends).
+func (r *caseRun) vcavLoginRefusalAsPowerCLIReadsIt(ex *exchange) error {
+	if ex == nil || ex.status != http.StatusUnauthorized {
+		return nil
+	}
+	var errs []error
+	if slices.Contains(ex.header.Values("WWW-Authenticate"), "Authentication Token Required") {
+		errs = append(errs, r.choice(r.finding(ex, InHeader, "WWW-Authenticate",
+			"a refused login carries the expired-session challenge: VMware's PowerCLI module then reports a lost connection, not a failed login", nil)))
+	}
+	if msg, _ := lookupString(ex.doc, "msg"); msg != "Authentication required." {
+		errs = append(errs, r.choice(r.finding(ex, InBody, "msg",
+			fmt.Sprintf("got %s: VMware's PowerCLI module retries a root login with the previous password only on exactly \"Authentication required.\"", describeValue(ex.doc, "msg")), nil)))
+	}
+	return errors.Join(errs...)
 }
 
 func vcavLoginMalformed(ctx context.Context, r *caseRun) error {

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -80,7 +81,7 @@ func vcavWrongPassword(ctx context.Context, r *caseRun) error {
 		r.red.add(ex.header.Get(vcavAuthHeader))
 		return r.finding(ex, InHeader, vcavAuthHeader, "a refused login must not hand out a session token", nil)
 	}
-	return err
+	return errors.Join(err, r.vcavLoginRefusalAsPowerCLIReadsIt(ex))
 }
 
 // wrongPasswordAllowed says whether a wrong password may be tried for the

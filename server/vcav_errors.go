@@ -38,22 +38,23 @@ const (
 const vcavExceptionPackage = "com.vmware.h4.api.error.exceptions."
 
 // vcavChallenge is the WWW-Authenticate value of a 401 NotAuthenticated
-// answer. failoverkit choice: exactly the challenge VMware's PowerCLI
-// module for VCDA looks for to detect an expired session
-// (Private/Invoke-VCDARequest.ps1); RemoteAuthenticationFailure answers
-// carry none, so that module reports them as "remote site not
+// answer to a request without a valid session. failoverkit choice: exactly
+// the challenge VMware's PowerCLI module for VCDA looks for to detect an
+// expired session (Private/Invoke-VCDARequest.ps1). A refused login
+// carries none (see vcavIsLogin), nor does RemoteAuthenticationFailure, so
+// that module reports them as a failed login and as "remote site not
 // authenticated" rather than as a lost connection.
 const vcavChallenge = "Authentication Token Required"
 
 // writeProblem answers p as a VCAV ApiError with the status statusOf gives
-// and the code p names, or the code of its kind. Every 401
-// NotAuthenticated carries vcavChallenge.
+// and the code p names, or the code of its kind. A 401 NotAuthenticated
+// carries vcavChallenge unless it refuses a login.
 func (m *vcavMock) writeProblem(c echo.Context, p *Problem) error {
 	code := p.Code
 	if code == "" {
 		code = vcavProblemCode(p.Kind)
 	}
-	if statusOf(p) == http.StatusUnauthorized && code == vcavCodeNotAuthenticated {
+	if statusOf(p) == http.StatusUnauthorized && code == vcavCodeNotAuthenticated && !vcavIsLogin(c) {
 		c.Response().Header()[echo.HeaderWWWAuthenticate] = []string{vcavChallenge}
 	}
 	args := p.Args
@@ -154,16 +155,31 @@ func vcavTaskNotFound(id string) *vcavRefusal {
 		vcavError(vcavCodeTaskNotFound, fmt.Sprintf("Task %s not found.", id), id)}
 }
 
+// vcavIsLogin says whether c is a login, POST /sessions.
+func vcavIsLogin(c echo.Context) bool {
+	return c.Request().Method == http.MethodPost && c.Path() == "/sessions"
+}
+
+// vcavLoginFailedMsg is the msg of a refused login. VMware's PowerCLI
+// module for VCDA tells a wrong password from other failures by exactly
+// this text in a 401 without vcavChallenge: Connect-VCDA.ps1 matches
+// "Authentication required." and Reset-VCDARootPassword.ps1 and
+// Initialize-VCDAAppliance.ps1 retry with the previous root password when
+// Connect-VCDA reports "The server returned the following:
+// 'Authentication required.'" (vmware/vmware-powercli-for-vmware-cloud-director-availability
+// at 10c63bc). The vendor documents no msg texts.
+const vcavLoginFailedMsg = "Authentication required."
+
 // vcavLoginFailed is the 401 body of a rejected login. It says neither whether
 // the user exists nor anything about the password.
 func vcavLoginFailed() vcav.ApiError {
-	return vcavError(vcavCodeNotAuthenticated, "Authentication failed. Invalid user name or password.")
+	return vcavError(vcavCodeNotAuthenticated, vcavLoginFailedMsg)
 }
 
 // vcavUnsupportedLogin is the 401 body of a login type the mock does not
 // simulate (SAML tokens).
 func vcavUnsupportedLogin(loginType string) vcav.ApiError {
 	return vcavError(vcavCodeNotAuthenticated, fmt.Sprintf(
-		"Authentication failed. failoverkit does not simulate %s logins; use localUser, ssoCredentials, vcdCredentials, vcdCookie or vcdAccessToken.",
+		"Authentication required. failoverkit does not simulate %s logins; use localUser, ssoCredentials, vcdCredentials, vcdCookie or vcdAccessToken.",
 		loginType), loginType)
 }
