@@ -34,7 +34,7 @@ func legacyErr(t testing.TB, body []byte) vcha.LegacyError {
 }
 
 // legacyLogin logs in through POST /rest/com/vmware/cis/session the way
-// govmomi v0.52 rest.Client.Login does (vapi/rest/client.go Login: Basic,
+// govmomi rest.Client.Login does (v0.52 to v0.56) (vapi/rest/client.go Login: Basic,
 // Vmware-Use-Header-Authn: true, Content-Type: application/json, an empty
 // body sent chunked) and returns the token.
 func legacyLogin(t testing.TB, tm *testMock, user string) string {

@@ -97,7 +97,7 @@ func TestVCHAOutage_ForcedSwitchesOverAtHalf(t *testing.T) {
 
 // TestVCHAOutage_OffKeepsSessions checks the default of New and Test: no
 // outage, and sessions survive the failover (what govmomi v0.52's task
-// waiter needs: it panics on any non-2xx answer).
+// waiter needs: it panics on any non-2xx answer; v0.53+ returns errors).
 func TestVCHAOutage_OffKeepsSessions(t *testing.T) {
 	tm := newTestMock(t, WithTaskDuration(10*time.Second))
 	token := vchaLogin(t, tm, vchaAdmin)
