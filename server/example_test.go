@@ -72,3 +72,28 @@ func ExampleWithFault() {
 	// Output:
 	// FAILED ERROR disk full true
 }
+
+// StartTLS (and server.TestTLS(t)) serve both APIs over HTTPS with a
+// self-signed certificate; the environment's clients trust it, and
+// HTTPClient gives automation that takes an *http.Client one that does.
+func ExampleStartTLS() {
+	env, err := server.StartTLS()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer env.Close()
+	hc, err := env.HTTPClient()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp, err := hc.Get(env.VCAVURL + "/diagnostics/about")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_ = resp.Body.Close()
+	fmt.Println(resp.Request.URL.Scheme, resp.TLS != nil, resp.StatusCode)
+	// Output: https true 401
+}

@@ -123,14 +123,15 @@ func (m *Mock) Serve(ctx context.Context, sc ServeConfig) error {
 // embedded mock and Test all start the mock this way.
 func (m *Mock) Listen(sc ServeConfig) (*Servers, error) {
 	var tlsCfg *tls.Config
+	var certPEM []byte
 	if sc.TLS {
 		cert, err := loadOrMakeCert(sc)
 		if err != nil {
 			return nil, err
 		}
-		tlsCfg = serverTLSConfig(cert)
+		tlsCfg, certPEM = serverTLSConfig(cert), certChainPEM(cert)
 	}
-	s := &Servers{failed: make(chan error, len(m.apis))}
+	s := &Servers{failed: make(chan error, len(m.apis)), certPEM: certPEM}
 	for _, a := range m.apis {
 		addr := orDefault(sc.Addrs[a.def.api], a.def.defaultAddr)
 		if sc.AnyLoopbackPort {
@@ -157,11 +158,16 @@ func (m *Mock) Listen(sc ServeConfig) (*Servers, error) {
 
 // Servers are a mock's running listeners (see Listen).
 type Servers struct {
-	ls     []*listener
-	failed chan error
-	once   sync.Once
-	err    error
+	ls      []*listener
+	failed  chan error
+	once    sync.Once
+	err     error
+	certPEM []byte
 }
+
+// CertPEM returns the PEM of the certificate the listeners present (what
+// ServeConfig.CertOut receives), or nil without TLS.
+func (s *Servers) CertPEM() []byte { return s.certPEM }
 
 // URLs returns the base URL of each API, in the mock's order.
 func (s *Servers) URLs() []ServedURL {
@@ -236,11 +242,7 @@ func loadOrMakeCert(sc ServeConfig) (tls.Certificate, error) {
 		}
 	}
 	if sc.CertOut != "" {
-		var out []byte
-		for _, der := range cert.Certificate {
-			out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})...)
-		}
-		if err := os.WriteFile(sc.CertOut, out, 0o644); err != nil {
+		if err := os.WriteFile(sc.CertOut, certChainPEM(cert), 0o644); err != nil {
 			return cert, fmt.Errorf("write certificate: %w", err)
 		}
 	}
@@ -252,4 +254,13 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// certChainPEM is the PEM of cert's chain, leaf first.
+func certChainPEM(cert tls.Certificate) []byte {
+	var out []byte
+	for _, der := range cert.Certificate {
+		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})...)
+	}
+	return out
 }

@@ -21,6 +21,10 @@ type TestEnv struct {
 	// VCHA is logged in as the fixture's first vSphere user holding
 	// Global.VCServer (the one that may fail over).
 	VCHA *client.VCHA
+	// CertPEM is the PEM of the certificate the APIs present when they
+	// serve HTTPS (TestTLS, StartTLS), nil otherwise. The clients of
+	// NewVCAV, NewVCHA and HTTPClient trust it.
+	CertPEM []byte
 
 	servers *Servers
 }
@@ -44,15 +48,20 @@ func Test(t testing.TB, opts ...Option) *TestEnv {
 // (WithTaskDuration together with WithClock(NewManualClock(...)) lets a test
 // step through progress). Call Close when done.
 func Start(opts ...Option) (*TestEnv, error) {
+	return startEnv(ServeConfig{AnyLoopbackPort: true}, opts)
+}
+
+// startEnv is Start with sc as the listeners' configuration.
+func startEnv(sc ServeConfig, opts []Option) (*TestEnv, error) {
 	m, err := New(append([]Option{WithInstantTasks()}, opts...)...)
 	if err != nil {
 		return nil, err
 	}
-	srv, err := m.Listen(ServeConfig{AnyLoopbackPort: true})
+	srv, err := m.Listen(sc)
 	if err != nil {
 		return nil, err
 	}
-	env := &TestEnv{Mock: m, servers: srv}
+	env := &TestEnv{Mock: m, servers: srv, CertPEM: srv.CertPEM()}
 	env.VCAVURL, env.VCHAURL = srv.URL(spec.VCAV), srv.URL(spec.VCHA)
 	if env.VCAV, err = env.NewVCAV(); err == nil {
 		env.VCHA, err = env.NewVCHA()
@@ -70,14 +79,25 @@ func Start(opts ...Option) (*TestEnv, error) {
 // Close stops the servers.
 func (e *TestEnv) Close() { _ = e.servers.Close() }
 
-// NewVCAV returns a new, logged-out VCAV client for the test server.
+// NewVCAV returns a new, logged-out VCAV client for the test server
+// (trusting its certificate under TLS; opts come after, so they can
+// override that).
 func (e *TestEnv) NewVCAV(opts ...client.Option) (*client.VCAV, error) {
-	return client.NewVCAV(e.VCAVURL, opts...)
+	return client.NewVCAV(e.VCAVURL, e.clientOptions(opts)...)
 }
 
-// NewVCHA returns a new, logged-out vSphere client for the test server.
+// NewVCHA returns a new, logged-out vSphere client for the test server
+// (trusting its certificate under TLS; opts come after).
 func (e *TestEnv) NewVCHA(opts ...client.Option) (*client.VCHA, error) {
-	return client.NewVCHA(e.VCHAURL, opts...)
+	return client.NewVCHA(e.VCHAURL, e.clientOptions(opts)...)
+}
+
+// clientOptions puts trust in the test certificate, if any, before opts.
+func (e *TestEnv) clientOptions(opts []client.Option) []client.Option {
+	if e.CertPEM == nil {
+		return opts
+	}
+	return append([]client.Option{client.WithCAPEM(e.CertPEM)}, opts...)
 }
 
 // login signs the two clients in with the loaded fixture's users.
