@@ -12,7 +12,9 @@ import (
 )
 
 // isVCAVLogin matches POST /sessions.
-func isVCAVLogin(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == "/sessions" }
+func isVCAVLogin(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Path == "/sessions"
+}
 
 // loginRefusedAsFormerly answers a refused VCAV login as failoverkit did
 // before it followed VMware's PowerCLI module: with the expired-session
