@@ -76,21 +76,13 @@ func (p *psychoBelka) vappOp(id, op string) any {
 		"Content-Type", "application/json", "Accept", "application/json",
 		"operationID", "Powershell__"+uuid.NewString(), "X-VCAV-Auth", p.token)
 	require.Equal(t, http.StatusAccepted, status, "%s", out)
-	return p.finishVapp(out)
+	return p.finishResult(out)
 }
 
-// finishVapp is lines 343–362 for an accepted vApp task: watch it to
-// SUCCEEDED, GET /sites, GET /tasks/<id>; it returns the task's result.
-func (p *psychoBelka) finishVapp(accepted []byte) any {
-	t := p.t
-	taskID, _ := field(decode(t, accepted), "id").(string)
-	require.NotEmpty(t, taskID)
-	require.Equal(t, "SUCCEEDED", p.watchTask(taskID))
-	status, _ := p.call("GET", "/sites", "")
-	require.Equal(t, http.StatusOK, status)
-	status, out := p.call("GET", "/tasks/"+taskID, "")
-	require.Equal(t, http.StatusOK, status)
-	return field(decode(t, out), "result")
+// finishResult is lines 343–362 for an accepted task (finishTask); it
+// returns the final task's result.
+func (p *psychoBelka) finishResult(accepted []byte) any {
+	return field(p.finishTask(accepted), "result")
 }
 
 // childField reads path in every VM of a vApp result.
@@ -139,7 +131,7 @@ func TestReplay_VMwareVCAVCommunity_VappSyncPauseResumeMigrate(t *testing.T) {
 	require.False(t, failedOver, "the -Migrate gate (not COMPLETE) passes")
 	status, out := p.call("POST", "/vapp-replications/"+id+"/migrate", p.vappFailoverBody(id))
 	require.Equal(t, http.StatusAccepted, status, "%s", out)
-	res = p.finishVapp(out)
+	res = p.finishResult(out)
 	assert.Equal(t, []any{"COMPLETE", "COMPLETE"}, childField(t, res, "destinationState.recoveryInfo.recoveryState"))
 	failedOver, _ = p.vappState(id)
 	assert.True(t, failedOver, "a second -Migrate is now refused by the client itself")

@@ -16,8 +16,8 @@ import (
 // run on the requested site (the local one by default) and match every
 // filter, newest first (then by id); total counts every match. resourceType
 // and state take comma-separated lists; user, sourceOrg, destinationOrg and
-// operationID match exactly (the orgs are those of the replication a task
-// acts on).
+// operationID match exactly (the orgs are those of the VM or vApp
+// replication a task acts on).
 func (m *vcavMock) ListTasks(ctx context.Context, req vcav.ListTasksRequestObject) (vcav.ListTasksResponseObject, error) {
 	now := m.begin()
 	defer m.end()
@@ -77,10 +77,26 @@ func (m *vcavMock) taskMatches(t *vcavTask, p vcav.ListTasksParams, now time.Tim
 	if p.SourceOrg == nil && p.DestinationOrg == nil {
 		return true
 	}
-	r, ok := m.repls[t.subject.id]
-	if !ok {
-		return false
+	src, dst, ok := m.subjectOrgs(t.subject.id)
+	return ok && (p.SourceOrg == nil || src == *p.SourceOrg) && (p.DestinationOrg == nil || dst == *p.DestinationOrg)
+}
+
+// subjectOrgs returns the source and destination orgs of the VM or vApp
+// replication id a task acts on; ok is false when there is none (a health
+// check, a removed replication). The caller holds m.mu.
+func (m *vcavMock) subjectOrgs(id string) (src, dst string, ok bool) {
+	if r, found := m.repls[id]; found {
+		return derefOr(vcavSrc(r).Org, ""), derefOr(vcavDst(r).Org, ""), true
 	}
-	return (p.SourceOrg == nil || derefOr(vcavSrc(r).Org, "") == *p.SourceOrg) &&
-		(p.DestinationOrg == nil || derefOr(vcavDst(r).Org, "") == *p.DestinationOrg)
+	a, found := m.vapps[id]
+	if !found {
+		return "", "", false
+	}
+	if a.info.Source != nil {
+		src = derefOr(a.info.Source.Org, "")
+	}
+	if a.info.Destination != nil {
+		dst = derefOr(a.info.Destination.Org, "")
+	}
+	return src, dst, true
 }

@@ -125,3 +125,26 @@ func TestVCAVTasks_Queue(t *testing.T) {
 	token = vcavLogin(t, plain, vcavRootLogin)
 	assert.Equal(t, vcav.TaskStateRUNNING, vcavStartFailover(t, plain, token, vcavReadyID).State, "off by default")
 }
+
+// TestVCAVTasks_ListOrgFiltersVappTask pins that sourceOrg and
+// destinationOrg match a vApp task by the orgs of its vApp replication,
+// as they match a VM task by its VM replication's (Get-vCAVTasks
+// -SourceOrg of VMware.vCAV.Community lists vApp operations too).
+func TestVCAVTasks_ListOrgFiltersVappTask(t *testing.T) {
+	tm := newTestMock(t)
+	token := vcavLogin(t, tm, vcavRootLogin)
+	status, body, _ := do(t, tm.vcavHC, "POST", tm.vcavURL+"/vapp-replications/"+vcavVappReadyID+"/pause", nil,
+		"X-VCAV-Auth", token)
+	require.Equal(t, http.StatusAccepted, status, "%s", body)
+	var task vcav.C4ApiTask
+	require.NoError(t, json.Unmarshal(body, &task))
+	for query, want := range map[string]int{
+		"sourceOrg=org1": 1, "destinationOrg=org1": 1, "sourceOrg=org2": 0, "destinationOrg=org2": 0,
+	} {
+		p := vcavListTasks(t, tm, token, query)
+		require.Len(t, p.Items, want, query)
+		if want == 1 {
+			assert.Equal(t, task.Id, p.Items[0].Id, query)
+		}
+	}
+}
