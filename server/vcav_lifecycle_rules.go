@@ -49,9 +49,12 @@ func vcavAllowStates(allowed ...vcav.RecoveryState) func(*vcav.SingleVmReplicati
 	}
 }
 
+// vcavPaused says whether r is paused.
+func vcavPaused(r *vcav.SingleVmReplicationInfo) bool { return r.IsPaused != nil && *r.IsPaused }
+
 // vcavRefusePaused refuses a paused replication with 400 ReplicationPaused.
 func vcavRefusePaused(r *vcav.SingleVmReplicationInfo) *vcavRefusal {
-	if r.IsPaused == nil || !*r.IsPaused {
+	if !vcavPaused(r) {
 		return nil
 	}
 	return &vcavRefusal{http.StatusBadRequest, vcavError(vcavCodeReplicationPaused,

@@ -137,6 +137,26 @@ func TestReplay_VMwareVCAVCommunity_VappSyncPauseResumeMigrate(t *testing.T) {
 	assert.True(t, failedOver, "a second -Migrate is now refused by the client itself")
 }
 
+// TestReplay_VMwareVCAVCommunity_VappPausePartlyPaused: one VM of the vApp
+// is already paused (paused alone, e.g. with -ReplicationType VM); the
+// client's gate (lines 209–342) skips -PauseReplication only when every
+// VM is paused, so it sends the vApp pause, and the mock pauses the other
+// VM (failoverkit choice; refusing it would make the cmdlet throw).
+func TestReplay_VMwareVCAVCommunity_VappPausePartlyPaused(t *testing.T) {
+	tm := newTestMock(t)
+	p := &psychoBelka{replay: replay{t: t, hc: tm.vcavHC, base: tm.vcavURL}, tm: tm}
+	p.connect()
+	id := vcavVappReadyID
+	require.NoError(t, tm.SetVCAVReplicationState(vcavReadyID, ReplicationState{IsPaused: new(true)}), "app-vapp's first VM")
+
+	_, allPaused := p.vappState(id)
+	require.False(t, allPaused, "-PauseReplication is sent")
+	res := p.vappOp(id, "pause")
+	assert.Equal(t, []any{true, true}, childField(t, res, "isPaused"))
+	_, allPaused = p.vappState(id)
+	assert.True(t, allPaused)
+}
+
 // vappFailoverBody is the list again, GET …/network-settings and the body
 // of lines 236–289 (defaults: failoverSettings copied, type vcloud), as the
 // client sends it for -Failover and -Migrate.

@@ -19,6 +19,10 @@ type vcavVappOp struct {
 	vm    *vcavOp
 	kind  *vcavTaskKind
 	after func(a *vcavVapp, children []*vcav.SingleVmReplicationInfo, end time.Time)
+	// skip, when set, says a VM is already where the operation takes it:
+	// such VMs are left out (neither gated nor changed), unless every VM
+	// is, and then the VM rule refuses as for any VM.
+	skip func(*vcav.SingleVmReplicationInfo) bool
 }
 
 func vcavVappKind(workflow string) *vcavTaskKind {
@@ -40,7 +44,7 @@ var (
 	vcavVappDeleteOp   = &vcavVappOp{vm: vcavDeleteOp, kind: &vcavTaskKind{workflow: "delete", resourceType: "vappReplication"}}
 	vcavVappMigrateOp  = &vcavVappOp{vm: vcavMigrateOp, kind: vcavVappKind("migrate"), after: vcavVappRecovered}
 	vcavVappSyncOp     = &vcavVappOp{vm: vcavSyncOp, kind: vcavVappKind("sync"), after: vcavVappTouched}
-	vcavVappPauseOp    = &vcavVappOp{vm: vcavPauseOp, kind: vcavVappKind("pause"), after: vcavVappTouched}
+	vcavVappPauseOp    = &vcavVappOp{vm: vcavPauseOp, kind: vcavVappKind("pause"), after: vcavVappTouched, skip: vcavPaused}
 	vcavVappResumeOp   = &vcavVappOp{vm: vcavResumeOp, kind: vcavVappKind("resume"), after: vcavVappTouched}
 )
 
@@ -94,8 +98,9 @@ func (m *vcavMock) startVappOp(ctx context.Context, now time.Time, op *vcavVappO
 	if !ok {
 		return nil, vcavVappNotFound(id).problem()
 	}
-	before := make(map[string]vcav.RecoveryState, len(a.children))
-	for _, cid := range a.children {
+	targets := m.vappTargets(op, a)
+	before := make(map[string]vcav.RecoveryState, len(targets))
+	for _, cid := range targets {
 		r := m.repls[cid]
 		if refusal := op.vm.gate(r); refusal != nil {
 			refusal.body.Msg = fmt.Sprintf("vApp replication %s: %s", id, refusal.body.Msg)
@@ -106,7 +111,7 @@ func (m *vcavMock) startVappOp(ctx context.Context, now time.Time, op *vcavVappO
 		before[cid] = vcavRecoveryStateOf(r)
 	}
 	if op.vm.busy {
-		for _, cid := range a.children {
+		for _, cid := range targets {
 			vcavSetRecoveryState(m.repls[cid], vcav.RecoveryStateINPROGRESS, now)
 		}
 	}
@@ -118,8 +123,26 @@ func (m *vcavMock) startVappOp(ctx context.Context, now time.Time, op *vcavVappO
 	return m.startTask(ctx, uuid.NewString(), now, op.kind, subject, m.vappEffect(op, id, before)), nil
 }
 
+// vappTargets are the VMs of a that op acts on: all of them, or those op
+// does not skip when it skips some but not all. The caller holds m.mu.
+func (m *vcavMock) vappTargets(op *vcavVappOp, a *vcavVapp) []string {
+	if op.skip == nil {
+		return a.children
+	}
+	var targets []string
+	for _, cid := range a.children {
+		if !op.skip(m.repls[cid]) {
+			targets = append(targets, cid)
+		}
+	}
+	if len(targets) == 0 {
+		return a.children
+	}
+	return targets
+}
+
 // vappEffect is what a task of op on vApp id does when it ends: on success
-// the VM effect on each VM still held, then the vApp's own, the result
+// the VM effect on each VM it started on (before's) still held, then the vApp's own, the result
 // being the vApp with its VMs (delete: the vApp and its VMs removed, no
 // result); a busy op's failure puts each VM back to its state before.
 func (m *vcavMock) vappEffect(op *vcavVappOp, id string, before map[string]vcav.RecoveryState) taskEffect {
@@ -138,7 +161,9 @@ func (m *vcavMock) vappEffect(op *vcavVappOp, id string, before map[string]vcav.
 		var children []*vcav.SingleVmReplicationInfo
 		for _, cid := range a.children {
 			if r, ok := m.repls[cid]; ok {
-				op.vm.apply(m, r, end)
+				if _, target := before[cid]; target {
+					op.vm.apply(m, r, end)
+				}
 				children = append(children, r)
 			}
 		}

@@ -146,8 +146,11 @@ func TestVCAVVapp_LifecycleRefusals(t *testing.T) {
 	}
 }
 
-// A vApp whose VMs are partly paused: pause is refused whole (naming the
-// paused VM, the other VM untouched); resume resumes every VM.
+// A vApp whose VMs are partly paused (failoverkit choice, for the
+// community module, which pauses and syncs a vApp unless every VM is
+// paused): pause pauses the VMs not yet paused and leaves the paused one
+// as it was; sync stays refused whole (naming the paused VM); resume
+// resumes every VM; a pause of a vApp whose VMs are all paused is refused.
 func TestVCAVVapp_PartlyPaused(t *testing.T) {
 	tm := newTestMock(t)
 	token := vcavLogin(t, tm, vcavRootLogin)
@@ -156,12 +159,22 @@ func TestVCAVVapp_PartlyPaused(t *testing.T) {
 	before := vcavGetVapp(t, tm, token, vcavVappReadyID)
 	assert.Equal(t, []bool{true, false}, vcavVappPaused(before))
 
-	status, body := vcavVappCall(t, tm, token, "POST", vcavVappReadyID, "/pause", "")
+	status, body := vcavVappCall(t, tm, token, "POST", vcavVappReadyID, "/sync", "")
 	e := vcavRequireError(t, http.StatusBadRequest, "ReplicationPaused", status, body)
 	assert.Equal(t, []string{vcavVappReadyID, first}, *e.Args, "args: the vApp, then the VM")
 	assert.Equal(t, before, vcavGetVapp(t, tm, token, vcavVappReadyID), "no partial effect")
 
-	v := vcavVappStep(t, tm, token, "POST", vcavVappReadyID, "/resume", "")
+	tm.clock.Advance(time.Minute)
+	v := vcavVappStep(t, tm, token, "POST", vcavVappReadyID, "/pause", "")
+	assert.Equal(t, []bool{true, true}, vcavVappPaused(v))
+	vms, old := *v.VmReplications, *before.VmReplications
+	assert.Equal(t, *old[0].LastUpdated, *vms[0].LastUpdated, "the VM already paused is left as it was")
+	assert.Greater(t, *vms[1].LastUpdated, *old[1].LastUpdated, "the other VM is paused now")
+
+	status, body = vcavVappCall(t, tm, token, "POST", vcavVappReadyID, "/pause", "")
+	vcavRequireError(t, http.StatusBadRequest, "ReplicationPaused", status, body)
+
+	v = vcavVappStep(t, tm, token, "POST", vcavVappReadyID, "/resume", "")
 	assert.Equal(t, []bool{false, false}, vcavVappPaused(v))
 }
 

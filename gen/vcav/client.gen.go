@@ -470,12 +470,13 @@ type ClientInterface interface {
 	//
 	// Pauses the replication traffic of every VM of the vApp. No body. Answers 202 and a task.
 	//
-	// failoverkit choice: the VM pause rules apply to each VM and the vApp is refused as a
-	// whole, with no effect, when one VM would be: 400 `ReplicationPaused` when one is already
-	// paused (the community module itself skips the call only when every VM is paused), 400
-	// `InvalidRecoveryState` when one is IN_PROGRESS. On success every VM has `isPaused` true and
-	// `dataConnectionState` `PAUSED`; the vApp's `lastUpdated` is the task's end
-	// (`workflowInfo` `pause`, result the vApp with its VMs).
+	// failoverkit choice: the VMs already paused are left as they are and the VM pause rules
+	// apply to the others, the vApp being refused as a whole, with no effect, when one of them
+	// would be: 400 `InvalidRecoveryState` when one is IN_PROGRESS. A vApp whose VMs are all
+	// paused already is refused with 400 `ReplicationPaused` (the community module skips the
+	// call only then, and sends it for a partly paused vApp). On success every VM has
+	// `isPaused` true and `dataConnectionState` `PAUSED`; the vApp's `lastUpdated` is the task's
+	// end (`workflowInfo` `pause`, result the vApp with its VMs).
 	//
 	// Corresponds with POST /vapp-replications/{replicationId}/pause (the `PauseVappReplication` operationId).
 	PauseVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *PauseVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1453,12 +1454,13 @@ func (c *Client) GetVappReplicationNetworkSettings(ctx context.Context, replicat
 //
 // Pauses the replication traffic of every VM of the vApp. No body. Answers 202 and a task.
 //
-// failoverkit choice: the VM pause rules apply to each VM and the vApp is refused as a
-// whole, with no effect, when one VM would be: 400 `ReplicationPaused` when one is already
-// paused (the community module itself skips the call only when every VM is paused), 400
-// `InvalidRecoveryState` when one is IN_PROGRESS. On success every VM has `isPaused` true and
-// `dataConnectionState` `PAUSED`; the vApp's `lastUpdated` is the task's end
-// (`workflowInfo` `pause`, result the vApp with its VMs).
+// failoverkit choice: the VMs already paused are left as they are and the VM pause rules
+// apply to the others, the vApp being refused as a whole, with no effect, when one of them
+// would be: 400 `InvalidRecoveryState` when one is IN_PROGRESS. A vApp whose VMs are all
+// paused already is refused with 400 `ReplicationPaused` (the community module skips the
+// call only then, and sends it for a partly paused vApp). On success every VM has
+// `isPaused` true and `dataConnectionState` `PAUSED`; the vApp's `lastUpdated` is the task's
+// end (`workflowInfo` `pause`, result the vApp with its VMs).
 //
 // Corresponds with POST /vapp-replications/{replicationId}/pause (the `PauseVappReplication` operationId).
 func (c *Client) PauseVappReplication(ctx context.Context, replicationId VappReplicationIdPath, params *PauseVappReplicationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5607,12 +5609,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Pauses the replication traffic of every VM of the vApp. No body. Answers 202 and a task.
 	//
-	// failoverkit choice: the VM pause rules apply to each VM and the vApp is refused as a
-	// whole, with no effect, when one VM would be: 400 `ReplicationPaused` when one is already
-	// paused (the community module itself skips the call only when every VM is paused), 400
-	// `InvalidRecoveryState` when one is IN_PROGRESS. On success every VM has `isPaused` true and
-	// `dataConnectionState` `PAUSED`; the vApp's `lastUpdated` is the task's end
-	// (`workflowInfo` `pause`, result the vApp with its VMs).
+	// failoverkit choice: the VMs already paused are left as they are and the VM pause rules
+	// apply to the others, the vApp being refused as a whole, with no effect, when one of them
+	// would be: 400 `InvalidRecoveryState` when one is IN_PROGRESS. A vApp whose VMs are all
+	// paused already is refused with 400 `ReplicationPaused` (the community module skips the
+	// call only then, and sends it for a partly paused vApp). On success every VM has
+	// `isPaused` true and `dataConnectionState` `PAUSED`; the vApp's `lastUpdated` is the task's
+	// end (`workflowInfo` `pause`, result the vApp with its VMs).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9592,12 +9595,13 @@ func (c *ClientWithResponses) GetVappReplicationNetworkSettingsWithResponse(ctx 
 //
 // Pauses the replication traffic of every VM of the vApp. No body. Answers 202 and a task.
 //
-// failoverkit choice: the VM pause rules apply to each VM and the vApp is refused as a
-// whole, with no effect, when one VM would be: 400 `ReplicationPaused` when one is already
-// paused (the community module itself skips the call only when every VM is paused), 400
-// `InvalidRecoveryState` when one is IN_PROGRESS. On success every VM has `isPaused` true and
-// `dataConnectionState` `PAUSED`; the vApp's `lastUpdated` is the task's end
-// (`workflowInfo` `pause`, result the vApp with its VMs).
+// failoverkit choice: the VMs already paused are left as they are and the VM pause rules
+// apply to the others, the vApp being refused as a whole, with no effect, when one of them
+// would be: 400 `InvalidRecoveryState` when one is IN_PROGRESS. A vApp whose VMs are all
+// paused already is refused with 400 `ReplicationPaused` (the community module skips the
+// call only then, and sends it for a partly paused vApp). On success every VM has
+// `isPaused` true and `dataConnectionState` `PAUSED`; the vApp's `lastUpdated` is the task's
+// end (`workflowInfo` `pause`, result the vApp with its VMs).
 //
 // Returns a wrapper object for the known response body format(s).
 //
