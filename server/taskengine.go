@@ -47,6 +47,9 @@ type taskSubject struct {
 	name   *string
 	site   string
 	corrID string
+	// scope is what the API's task list filters match the task on, fixed
+	// when the task starts (nil: nothing to match).
+	scope []string
 }
 
 // taskEffect is what a task does to state when it ends.

@@ -35,6 +35,9 @@ func (m *vcavMock) startTask(ctx context.Context, id string, now time.Time, kind
 	if subject.site == "" {
 		subject.site = m.localSite
 	}
+	if src, dst, ok := m.subjectOrgs(subject.id); ok {
+		subject.scope = []string{src, dst} // the orgs as the task starts: GET /tasks filters on them
+	}
 	return m.tasks.start(ctx, &vcavTask{
 		id: id, kind: kind, subject: subject, effect: effect,
 		timing: taskTiming{Start: now, Duration: kind.duration(m.env.taskDuration), Queue: m.vcavQueue()},

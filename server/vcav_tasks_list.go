@@ -17,7 +17,8 @@ import (
 // filter, newest first (then by id); total counts every match. resourceType
 // and state take comma-separated lists; user, sourceOrg, destinationOrg and
 // operationID match exactly (the orgs are those of the VM or vApp
-// replication a task acts on).
+// replication a task acts on when the task started: a reverse's task keeps
+// the orgs it started with, a removed replication's tasks still match).
 func (m *vcavMock) ListTasks(ctx context.Context, req vcav.ListTasksRequestObject) (vcav.ListTasksResponseObject, error) {
 	now := m.begin()
 	defer m.end()
@@ -77,13 +78,13 @@ func (m *vcavMock) taskMatches(t *vcavTask, p vcav.ListTasksParams, now time.Tim
 	if p.SourceOrg == nil && p.DestinationOrg == nil {
 		return true
 	}
-	src, dst, ok := m.subjectOrgs(t.subject.id)
-	return ok && (p.SourceOrg == nil || src == *p.SourceOrg) && (p.DestinationOrg == nil || dst == *p.DestinationOrg)
+	orgs := t.subject.scope // [source, destination] when the task started
+	return len(orgs) == 2 && (p.SourceOrg == nil || orgs[0] == *p.SourceOrg) && (p.DestinationOrg == nil || orgs[1] == *p.DestinationOrg)
 }
 
 // subjectOrgs returns the source and destination orgs of the VM or vApp
 // replication id a task acts on; ok is false when there is none (a health
-// check, a removed replication). The caller holds m.mu.
+// check). The caller holds m.mu.
 func (m *vcavMock) subjectOrgs(id string) (src, dst string, ok bool) {
 	if r, found := m.repls[id]; found {
 		return derefOr(vcavSrc(r).Org, ""), derefOr(vcavDst(r).Org, ""), true

@@ -148,3 +148,37 @@ func TestVCAVTasks_ListOrgFiltersVappTask(t *testing.T) {
 		}
 	}
 }
+
+// TestVCAVTasks_ListOrgFiltersAsTheTaskStarted: the org filters match the
+// orgs a task's replication had when the task started, so a reverse's task
+// is found under the orgs it reversed from (the replication's are swapped
+// now) and a delete's task is still found once the replication is gone.
+func TestVCAVTasks_ListOrgFiltersAsTheTaskStarted(t *testing.T) {
+	const complete = "C4-3f6c1a2e-7d4b-4c9a-9e1f-2a3b4c5d6e7f"
+	tm := newTestMock(t, WithFixture(vcavFixture(t, func(f *VCAVFixture) {
+		for i := range f.Replications {
+			if f.Replications[i].Id == complete {
+				f.Replications[i].Destination.Org = new("org1-dr")
+			}
+		}
+	})))
+	token := vcavLogin(t, tm, vcavRootLogin)
+	reversed := vcavStep(t, tm, token, "reverseVmReplication", complete)
+	require.Equal(t, "org1-dr", *reversed.Source.Org, "the replication runs the other way now")
+	deleted := vcavAwait(t, tm, token, vcavStartOp(t, tm, token, "deleteVmReplication", vcavWeb02ID).Id)
+	require.Equal(t, vcav.TaskStateSUCCEEDED, deleted.State)
+
+	for query, want := range map[string]string{
+		"sourceOrg=org1&destinationOrg=org1-dr&resourceType=vmReplication": "reverse",
+		"sourceOrg=org1-dr":                  "",
+		"sourceOrg=org2&destinationOrg=org2": "delete",
+	} {
+		p := vcavListTasks(t, tm, token, query)
+		if want == "" {
+			assert.Empty(t, p.Items, query)
+			continue
+		}
+		require.Len(t, p.Items, 1, query)
+		assert.Equal(t, want, *p.Items[0].WorkflowInfo.Type, query)
+	}
+}

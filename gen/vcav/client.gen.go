@@ -281,7 +281,8 @@ type ClientInterface interface {
 	// failoverkit choice: `site` lists the tasks that run on that site (the local one by
 	// default); `resourceType` and `state` take comma-separated lists; `user`,
 	// `sourceOrg` and `destinationOrg` match exactly (case-sensitive, as the community module's
-	// help says); `operationID` matches the `operationID` header the task's request carried;
+	// help says) the orgs the task's VM or vApp replication had when the task started (a
+	// reverse's task keeps them; a deleted replication's tasks still match); `operationID` matches the `operationID` header the task's request carried;
 	// items are ordered by `startTime`, newest first, then by `id`; a `limit` below 1 or a
 	// negative `offset` fails the parameter's schema and answers 400 `BadRequest`.
 	//
@@ -1125,7 +1126,8 @@ func (c *Client) ListSites(ctx context.Context, params *ListSitesParams, reqEdit
 // failoverkit choice: `site` lists the tasks that run on that site (the local one by
 // default); `resourceType` and `state` take comma-separated lists; `user`,
 // `sourceOrg` and `destinationOrg` match exactly (case-sensitive, as the community module's
-// help says); `operationID` matches the `operationID` header the task's request carried;
+// help says) the orgs the task's VM or vApp replication had when the task started (a
+// reverse's task keeps them; a deleted replication's tasks still match); `operationID` matches the `operationID` header the task's request carried;
 // items are ordered by `startTime`, newest first, then by `id`; a `limit` below 1 or a
 // negative `offset` fails the parameter's schema and answers 400 `BadRequest`.
 //
@@ -5404,7 +5406,8 @@ type ClientWithResponsesInterface interface {
 	// failoverkit choice: `site` lists the tasks that run on that site (the local one by
 	// default); `resourceType` and `state` take comma-separated lists; `user`,
 	// `sourceOrg` and `destinationOrg` match exactly (case-sensitive, as the community module's
-	// help says); `operationID` matches the `operationID` header the task's request carried;
+	// help says) the orgs the task's VM or vApp replication had when the task started (a
+	// reverse's task keeps them; a deleted replication's tasks still match); `operationID` matches the `operationID` header the task's request carried;
 	// items are ordered by `startTime`, newest first, then by `id`; a `limit` below 1 or a
 	// negative `offset` fails the parameter's schema and answers 400 `BadRequest`.
 	//
@@ -9306,7 +9309,8 @@ func (c *ClientWithResponses) ListSitesWithResponse(ctx context.Context, params 
 // failoverkit choice: `site` lists the tasks that run on that site (the local one by
 // default); `resourceType` and `state` take comma-separated lists; `user`,
 // `sourceOrg` and `destinationOrg` match exactly (case-sensitive, as the community module's
-// help says); `operationID` matches the `operationID` header the task's request carried;
+// help says) the orgs the task's VM or vApp replication had when the task started (a
+// reverse's task keeps them; a deleted replication's tasks still match); `operationID` matches the `operationID` header the task's request carried;
 // items are ordered by `startTime`, newest first, then by `id`; a `limit` below 1 or a
 // negative `offset` fails the parameter's schema and answers 400 `BadRequest`.
 //
