@@ -49,3 +49,25 @@ func TestReplay_AnsibleVCDAModule_Info(t *testing.T) {
 	assert.Contains(t, e.Msg, "vcdUser")
 	assert.NotContains(t, string(body), "s3cret-ansible")
 }
+
+// TestReplay_AnsibleVCDAModule_Logins replays the other login types of
+// module_utils/vcda_common.py login (529e1c4, lines 58–101): login_type
+// sso sends ssoCredentials with username/password (json.dumps spacing) and
+// must answer exactly 200 with the token in X-VCAV-Auth; a wrong password
+// must answer 401, which the module reports as "Login failed for user".
+func TestReplay_AnsibleVCDAModule_Logins(t *testing.T) {
+	tm := newTestMock(t)
+	r := replay{t: t, hc: tm.vcavHC, base: tm.vcavURL}
+	login := func(body string) (int, http.Header, []byte) {
+		return r.send("POST", "/sessions", body,
+			"Accept", "application/json;charset=UTF-8", "Content-Type", "application/json", "User-Agent", "ansible-httpget")
+	}
+	status, hdr, body := login(`{"type": "ssoCredentials", "username": "administrator@vsphere.local", "password": "vmware"}`)
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	assert.Len(t, hdr.Get("X-VCAV-Auth"), 28)
+	assert.Equal(t, "administrator@vsphere.local", field(decode(t, body), "user"))
+
+	status, _, body = login(`{"type": "localUser", "localUser": "root", "localPassword": "not-the-password"}`)
+	require.Equal(t, http.StatusUnauthorized, status, "%s", body)
+	assert.NotContains(t, string(body), "not-the-password")
+}
