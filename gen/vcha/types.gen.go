@@ -4,6 +4,8 @@
 package vcha
 
 import (
+	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -28,6 +30,36 @@ func (e CisTaskStatus) Valid() bool {
 	case CisTaskStatusRUNNING:
 		return true
 	case CisTaskStatusSUCCEEDED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for JsonRpcRequestJsonrpc.
+const (
+	JsonRpcRequestJsonrpcN20 JsonRpcRequestJsonrpc = "2.0"
+)
+
+// Valid indicates whether the value is a known member of the JsonRpcRequestJsonrpc enum.
+func (e JsonRpcRequestJsonrpc) Valid() bool {
+	switch e {
+	case JsonRpcRequestJsonrpcN20:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for JsonRpcResponseJsonrpc.
+const (
+	JsonRpcResponseJsonrpcN20 JsonRpcResponseJsonrpc = "2.0"
+)
+
+// Valid indicates whether the value is a known member of the JsonRpcResponseJsonrpc enum.
+func (e JsonRpcResponseJsonrpc) Valid() bool {
+	switch e {
+	case JsonRpcResponseJsonrpcN20:
 		return true
 	default:
 		return false
@@ -429,6 +461,86 @@ type CisTasksListRequestBody struct {
 //
 // Example: {}
 type CisTasksListResult map[string]TaskInfo
+
+// JsonRpcError defines model for JsonRpc_Error.
+type JsonRpcError struct {
+	// Code -32700 parse error, -32600 invalid request, -32601 method not found.
+	Code    int         `json:"code"`
+	Data    interface{} `json:"data,omitempty"`
+	Message string      `json:"message"`
+}
+
+// JsonRpcExecutionContext defines model for JsonRpc_ExecutionContext.
+type JsonRpcExecutionContext struct {
+	// AppCtx Application context, e.g. `{"opId": "<uuid>"}`; ignored by the mock.
+	AppCtx               *map[string]interface{} `json:"appCtx,omitempty"`
+	SecurityCtx          *JsonRpcSecurityContext `json:"securityCtx,omitempty"`
+	AdditionalProperties map[string]interface{}  `json:"-"`
+}
+
+// JsonRpcInvokeParams defines model for JsonRpc_InvokeParams.
+type JsonRpcInvokeParams struct {
+	Ctx JsonRpcExecutionContext `json:"ctx"`
+
+	// Input The operation input in vAPI's typed encoding: `{"STRUCTURE": {"operation-input": {<parameters>}}}`.
+	Input map[string]interface{} `json:"input"`
+
+	// OperationId Example: failover$task
+	OperationId string `json:"operationId"`
+
+	// ServiceId Example: com.vmware.vcenter.vcha.cluster
+	ServiceId string `json:"serviceId"`
+}
+
+// JsonRpcMethodResult defines model for JsonRpc_MethodResult.
+type JsonRpcMethodResult struct {
+	// Error A vAPI error: `{"ERROR": {"com.vmware.vapi.std.errors.<name>": {"messages", "data", "error_type"[, "challenge"]}}}`.
+	Error *map[string]interface{} `json:"error,omitempty"`
+
+	// Output The operation output in vAPI's typed encoding (a string for a task id, `{"SECRET": token}` for session create, `{"STRUCTURE": …}` for structures, null for void).
+	Output interface{} `json:"output,omitempty"`
+}
+
+// JsonRpcRequest A vAPI JSON-RPC 2.0 request as VMware's Python runtime builds it
+// (`vmware/vapi/data/serializers/jsonrpc.py`, `JsonRpc20Request`).
+// failoverkit choice: `method` must be a string; any value other than
+// `invoke` answers JSON-RPC error -32601.
+type JsonRpcRequest struct {
+	// Id Request id (the Python SDK sends a decimal string), echoed in the answer.
+	Id      interface{}           `json:"id"`
+	Jsonrpc JsonRpcRequestJsonrpc `json:"jsonrpc"`
+
+	// Method Example: invoke
+	Method string              `json:"method"`
+	Params JsonRpcInvokeParams `json:"params"`
+}
+
+// JsonRpcRequestJsonrpc defines model for JsonRpcRequest.Jsonrpc.
+type JsonRpcRequestJsonrpc string
+
+// JsonRpcResponse A JSON-RPC 2.0 answer: `result` for an invoke that ran (its output or a vAPI error), `error` for an envelope problem.
+type JsonRpcResponse struct {
+	Error *JsonRpcError `json:"error,omitempty"`
+
+	// Id The request's id (any JSON value but an object or array); null for -32700 and -32600.
+	Id      interface{}            `json:"id"`
+	Jsonrpc JsonRpcResponseJsonrpc `json:"jsonrpc"`
+	Result  *JsonRpcMethodResult   `json:"result,omitempty"`
+}
+
+// JsonRpcResponseJsonrpc defines model for JsonRpcResponse.Jsonrpc.
+type JsonRpcResponseJsonrpc string
+
+// JsonRpcSecurityContext defines model for JsonRpc_SecurityContext.
+type JsonRpcSecurityContext struct {
+	Password *string `json:"password,omitempty"`
+
+	// SchemeId `com.vmware.vapi.std.security.user_pass` (session create) or `com.vmware.vapi.std.security.session_id` (every other call).
+	SchemeId             string                 `json:"schemeId"`
+	SessionId            *string                `json:"sessionId,omitempty"`
+	UserName             *string                `json:"userName,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
 
 // LegacyClusterInfoValue `/rest` cluster info (`vcenter.vcha.cluster_resp`).
 type LegacyClusterInfoValue struct {
@@ -1539,6 +1651,9 @@ type CreateSessionLegacyParams struct {
 	VmwareUseHeaderAuthn *string `json:"vmware-use-header-authn,omitempty"`
 }
 
+// InvokeJsonRpcJSONRequestBody defines body for InvokeJsonRpc for application/json ContentType.
+type InvokeJsonRpcJSONRequestBody = JsonRpcRequest
+
 // ListTasksJSONRequestBody defines body for ListTasks for application/json ContentType.
 type ListTasksJSONRequestBody = CisTasksListRequestBody
 
@@ -1568,3 +1683,197 @@ type FailoverVchaClusterAsyncLegacyJSONRequestBody = VchaClusterFailoverTaskRequ
 //
 // Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 type GetVchaClusterLegacyJSONRequestBody = VchaClusterGetRequestBody
+
+// Getter for additional properties for JsonRpcExecutionContext. Returns the specified
+// element and whether it was found
+func (a JsonRpcExecutionContext) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for JsonRpcExecutionContext
+func (a *JsonRpcExecutionContext) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for JsonRpcExecutionContext to handle AdditionalProperties
+func (a *JsonRpcExecutionContext) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["appCtx"]; found {
+		err = json.Unmarshal(raw, &a.AppCtx)
+		if err != nil {
+			return fmt.Errorf("error reading 'appCtx': %w", err)
+		}
+		delete(object, "appCtx")
+	}
+
+	if raw, found := object["securityCtx"]; found {
+		err = json.Unmarshal(raw, &a.SecurityCtx)
+		if err != nil {
+			return fmt.Errorf("error reading 'securityCtx': %w", err)
+		}
+		delete(object, "securityCtx")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for JsonRpcExecutionContext to handle AdditionalProperties
+func (a JsonRpcExecutionContext) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.AppCtx != nil {
+		object["appCtx"], err = json.Marshal(a.AppCtx)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'appCtx': %w", err)
+		}
+	}
+
+	if a.SecurityCtx != nil {
+		object["securityCtx"], err = json.Marshal(a.SecurityCtx)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'securityCtx': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for JsonRpcSecurityContext. Returns the specified
+// element and whether it was found
+func (a JsonRpcSecurityContext) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for JsonRpcSecurityContext
+func (a *JsonRpcSecurityContext) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for JsonRpcSecurityContext to handle AdditionalProperties
+func (a *JsonRpcSecurityContext) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["password"]; found {
+		err = json.Unmarshal(raw, &a.Password)
+		if err != nil {
+			return fmt.Errorf("error reading 'password': %w", err)
+		}
+		delete(object, "password")
+	}
+
+	if raw, found := object["schemeId"]; found {
+		err = json.Unmarshal(raw, &a.SchemeId)
+		if err != nil {
+			return fmt.Errorf("error reading 'schemeId': %w", err)
+		}
+		delete(object, "schemeId")
+	}
+
+	if raw, found := object["sessionId"]; found {
+		err = json.Unmarshal(raw, &a.SessionId)
+		if err != nil {
+			return fmt.Errorf("error reading 'sessionId': %w", err)
+		}
+		delete(object, "sessionId")
+	}
+
+	if raw, found := object["userName"]; found {
+		err = json.Unmarshal(raw, &a.UserName)
+		if err != nil {
+			return fmt.Errorf("error reading 'userName': %w", err)
+		}
+		delete(object, "userName")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for JsonRpcSecurityContext to handle AdditionalProperties
+func (a JsonRpcSecurityContext) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.Password != nil {
+		object["password"], err = json.Marshal(a.Password)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'password': %w", err)
+		}
+	}
+
+	object["schemeId"], err = json.Marshal(a.SchemeId)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'schemeId': %w", err)
+	}
+
+	if a.SessionId != nil {
+		object["sessionId"], err = json.Marshal(a.SessionId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'sessionId': %w", err)
+		}
+	}
+
+	if a.UserName != nil {
+		object["userName"], err = json.Marshal(a.UserName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'userName': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
