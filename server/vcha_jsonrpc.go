@@ -191,8 +191,7 @@ func rpcAnswerOf(id any, result map[string]any) (rpcAnswer, error) {
 // rpcEnvelopeError is a JSON-RPC error answer (the request never reached an
 // operation).
 func rpcEnvelopeError(id any, code int, text string) rpcAnswer {
-	b, _ := json.Marshal(vcha.JsonRpcResponse{Jsonrpc: "2.0", Id: id, Error: &vcha.JsonRpcError{Code: code, Message: text}})
-	return rpcAnswer{body: b}
+	return rpcErrorAnswer(id, vcha.JsonRpcError{Code: code, Message: text})
 }
 
 // opInvokeJSONRPC is the spec's operation id of POST /api.
@@ -206,7 +205,12 @@ func rpcEnvelopeProblem(p *Problem) rpcAnswer {
 	if strings.Contains(p.Message, "malformed JSON") {
 		code, text = rpcParseError, "Parse error."
 	}
-	b, _ := json.Marshal(vcha.JsonRpcResponse{Jsonrpc: "2.0", Error: &vcha.JsonRpcError{Code: code, Message: text, Data: p.Message}})
+	return rpcErrorAnswer(nil, vcha.JsonRpcError{Code: code, Message: text, Data: p.Message})
+}
+
+// rpcErrorAnswer is the answer carrying the JSON-RPC error e.
+func rpcErrorAnswer(id any, e vcha.JsonRpcError) rpcAnswer {
+	b, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": id, "error": e}) // cannot fail: plain values
 	return rpcAnswer{body: b}
 }
 

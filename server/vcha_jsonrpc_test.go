@@ -173,6 +173,7 @@ func TestVCHAJSONRPC_Refusals(t *testing.T) {
 			`{"schemeId":"com.vmware.vapi.std.security.user_pass","userName":"administrator@vsphere.local","password":"vmware"}`), "unauthenticated", msgAuthRequired},
 		{"unknown task", rpcInvoke("com.vmware.cis.tasks", "get", `{"STRUCTURE":{"operation-input":{"task":"task-99:x","spec":{"OPTIONAL":null}}}}`, sessionCtx(token)), "not_found", msgTaskNotFound},
 		{"unknown service", rpcInvoke("com.vmware.vcenter.vm", "list", empty, sessionCtx(token)), "operation_not_found", msgInvalidInterface},
+		{"numeric id", strings.Replace(rpcInvoke("com.vmware.vcenter.vm", "list", empty, sessionCtx(token)), `"id":"7"`, `"id":42`, 1), "operation_not_found", msgInvalidInterface},
 		{"unknown operation", rpcInvoke("com.vmware.vcenter.vcha.cluster", "failover", empty, sessionCtx(token)), "operation_not_found", msgInvalidMethod},
 		{"mistyped input", rpcInvoke("com.vmware.vcenter.vcha.cluster", "failover$task", `{"STRUCTURE":{"operation-input":{"planned":"yes"}}}`, sessionCtx(token)), "invalid_argument", msgInvalidInput},
 		{"missing input field", rpcInvoke("com.vmware.vcenter.vcha.cluster", "failover$task", empty, sessionCtx(token)), "invalid_argument", msgInvalidInput},
@@ -217,6 +218,7 @@ func TestVCHAJSONRPC_EnvelopeErrors(t *testing.T) {
 		{"no params", `{"jsonrpc":"2.0","method":"invoke","id":"3"}`, "null", rpcInvalidRequest},
 		{"unexpected member", strings.Replace(sdkLogin, `"id":"0"`, `"id":"0","x":1`, 1), "null", rpcInvalidRequest},
 		{"not an object", `[1,2]`, "null", rpcInvalidRequest},
+		{"null id", strings.Replace(sdkLogin, `"id":"0"`, `"id":null`, 1), "null", rpcInvalidRequest},
 		{"unknown method", strings.Replace(sdkLogin, `"method":"invoke"`, `"method":"introspect"`, 1), `"0"`, rpcMethodNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -304,4 +306,34 @@ func TestVCHAJSONRPC_NoSecretsInRequestLog(t *testing.T) {
 		assert.Contains(t, string(r.Body), `REDACTED`)
 	}
 	assert.Equal(t, vchaAdmin, recs[1].User, "the log names the JSON-RPC session's user")
+}
+
+// TestVCHAJSONRPC_FailedTaskError: a refused failover's FAILED task carries
+// its error as the SDK decoded it (into NotAllowedInCurrentState, with the
+// reason parameter): an OPTIONAL ERROR whose message params are a list of
+// map-entry structures of com.vmware.vapi.std.localization_param.
+func TestVCHAJSONRPC_FailedTaskError(t *testing.T) {
+	tm := newTestMock(t, WithFixture(vchaFixture(t, func(f *VCHAFixture) {
+		f.Cluster.Mode = new(vcha.VchaClusterClusterModeDISABLED)
+	})))
+	token := rpcLogin(t, tm)
+	task := regexp.MustCompile(`task-\d+:[a-z.]+`).Find(rpcCall(t, tm, sdkBody(sdkFailover, token, "")))
+	require.NotNil(t, task)
+	tm.clock.Advance(time.Second) // past PENDING: the refused task ends FAILED
+	var a struct {
+		Result struct {
+			Output struct {
+				STRUCTURE map[string]map[string]json.RawMessage
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal(rpcCall(t, tm, sdkBody(sdkTaskGet, token, string(task))), &a))
+	info := a.Result.Output.STRUCTURE["com.vmware.cis.task.info"]
+	assert.JSONEq(t, `"FAILED"`, string(info["status"]))
+	assert.JSONEq(t, `{"OPTIONAL":{"ERROR":{"com.vmware.vapi.std.errors.not_allowed_in_current_state":{"data":{"OPTIONAL":null},`+
+		`"error_type":{"OPTIONAL":"NOT_ALLOWED_IN_CURRENT_STATE"},"messages":[{"STRUCTURE":{"com.vmware.vapi.std.localizable_message":{"args":[],`+
+		`"default_message":"Failover is not allowed: the cluster mode is DISABLED.","id":"com.vmware.vcenter.vcha.cluster.failover.not_allowed",`+
+		`"localized":{"OPTIONAL":null},"params":{"OPTIONAL":[{"STRUCTURE":{"map-entry":{"key":"reason","value":{"STRUCTURE":{"com.vmware.vapi.std.localization_param":`+
+		`{"d":{"OPTIONAL":null},"dt":{"OPTIONAL":null},"format":{"OPTIONAL":null},"i":{"OPTIONAL":null},"l":{"OPTIONAL":null},"precision":{"OPTIONAL":null},`+
+		`"s":{"OPTIONAL":"the cluster mode is DISABLED"}}}}}}}]}}}}]}}}}`, string(info["error"]))
 }

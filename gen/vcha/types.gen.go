@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/oapi-codegen/runtime"
 )
 
 // Defines values for CisTaskStatus.
@@ -498,7 +500,27 @@ type JsonRpcMethodResult struct {
 	Error *map[string]interface{} `json:"error,omitempty"`
 
 	// Output The operation output in vAPI's typed encoding (a string for a task id, `{"SECRET": token}` for session create, `{"STRUCTURE": …}` for structures, null for void).
-	Output interface{} `json:"output,omitempty"`
+	Output *JsonRpcMethodResult_Output `json:"output,omitempty"`
+}
+
+// JsonRpcMethodResultOutput0 defines model for JsonRpcMethodResult.Output.0.
+type JsonRpcMethodResultOutput0 = string
+
+// JsonRpcMethodResultOutput1 defines model for JsonRpcMethodResult.Output.1.
+type JsonRpcMethodResultOutput1 map[string]interface{}
+
+// JsonRpcMethodResultOutput2 defines model for JsonRpcMethodResult.Output.2.
+type JsonRpcMethodResultOutput2 = bool
+
+// JsonRpcMethodResultOutput3 defines model for JsonRpcMethodResult.Output.3.
+type JsonRpcMethodResultOutput3 = float32
+
+// JsonRpcMethodResultOutput4 defines model for JsonRpcMethodResult.Output.4.
+type JsonRpcMethodResultOutput4 = []interface{}
+
+// JsonRpcMethodResult_Output The operation output in vAPI's typed encoding (a string for a task id, `{"SECRET": token}` for session create, `{"STRUCTURE": …}` for structures, null for void).
+type JsonRpcMethodResult_Output struct {
+	union json.RawMessage
 }
 
 // JsonRpcRequest A vAPI JSON-RPC 2.0 request as VMware's Python runtime builds it
@@ -506,13 +528,24 @@ type JsonRpcMethodResult struct {
 // failoverkit choice: `method` must be a string; any value other than
 // `invoke` answers JSON-RPC error -32601.
 type JsonRpcRequest struct {
-	// Id Request id (the Python SDK sends a decimal string), echoed in the answer.
-	Id      interface{}           `json:"id"`
+	// Id Request id (the Python SDK sends a decimal string), echoed in the answer. failoverkit choice: a string or a number (JSON-RPC 2.0 also allows null, which the mock refuses with -32600).
+	Id      JsonRpcRequest_Id     `json:"id"`
 	Jsonrpc JsonRpcRequestJsonrpc `json:"jsonrpc"`
 
 	// Method Example: invoke
 	Method string              `json:"method"`
 	Params JsonRpcInvokeParams `json:"params"`
+}
+
+// JsonRpcRequestId0 defines model for JsonRpcRequest.Id.0.
+type JsonRpcRequestId0 = string
+
+// JsonRpcRequestId1 defines model for JsonRpcRequest.Id.1.
+type JsonRpcRequestId1 = float32
+
+// JsonRpcRequest_Id Request id (the Python SDK sends a decimal string), echoed in the answer. failoverkit choice: a string or a number (JSON-RPC 2.0 also allows null, which the mock refuses with -32600).
+type JsonRpcRequest_Id struct {
+	union json.RawMessage
 }
 
 // JsonRpcRequestJsonrpc defines model for JsonRpcRequest.Jsonrpc.
@@ -522,10 +555,21 @@ type JsonRpcRequestJsonrpc string
 type JsonRpcResponse struct {
 	Error *JsonRpcError `json:"error,omitempty"`
 
-	// Id The request's id (any JSON value but an object or array); null for -32700 and -32600.
-	Id      interface{}            `json:"id"`
+	// Id The request's id; null for -32700 and -32600.
+	Id      JsonRpcResponse_Id     `json:"id"`
 	Jsonrpc JsonRpcResponseJsonrpc `json:"jsonrpc"`
 	Result  *JsonRpcMethodResult   `json:"result,omitempty"`
+}
+
+// JsonRpcResponseId0 defines model for JsonRpcResponse.Id.0.
+type JsonRpcResponseId0 = string
+
+// JsonRpcResponseId1 defines model for JsonRpcResponse.Id.1.
+type JsonRpcResponseId1 = float32
+
+// JsonRpcResponse_Id The request's id; null for -32700 and -32600.
+type JsonRpcResponse_Id struct {
+	union json.RawMessage
 }
 
 // JsonRpcResponseJsonrpc defines model for JsonRpcResponse.Jsonrpc.
@@ -1876,4 +1920,268 @@ func (a JsonRpcSecurityContext) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return json.Marshal(object)
+}
+
+// AsJsonRpcMethodResultOutput0 returns the union data inside the JsonRpcMethodResult_Output as a JsonRpcMethodResultOutput0
+func (t JsonRpcMethodResult_Output) AsJsonRpcMethodResultOutput0() (JsonRpcMethodResultOutput0, error) {
+	var body JsonRpcMethodResultOutput0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcMethodResultOutput0 overwrites any union data inside the JsonRpcMethodResult_Output as the provided JsonRpcMethodResultOutput0
+func (t *JsonRpcMethodResult_Output) FromJsonRpcMethodResultOutput0(v JsonRpcMethodResultOutput0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcMethodResultOutput0 performs a merge with any union data inside the JsonRpcMethodResult_Output, using the provided JsonRpcMethodResultOutput0
+func (t *JsonRpcMethodResult_Output) MergeJsonRpcMethodResultOutput0(v JsonRpcMethodResultOutput0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsJsonRpcMethodResultOutput1 returns the union data inside the JsonRpcMethodResult_Output as a JsonRpcMethodResultOutput1
+func (t JsonRpcMethodResult_Output) AsJsonRpcMethodResultOutput1() (JsonRpcMethodResultOutput1, error) {
+	var body JsonRpcMethodResultOutput1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcMethodResultOutput1 overwrites any union data inside the JsonRpcMethodResult_Output as the provided JsonRpcMethodResultOutput1
+func (t *JsonRpcMethodResult_Output) FromJsonRpcMethodResultOutput1(v JsonRpcMethodResultOutput1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcMethodResultOutput1 performs a merge with any union data inside the JsonRpcMethodResult_Output, using the provided JsonRpcMethodResultOutput1
+func (t *JsonRpcMethodResult_Output) MergeJsonRpcMethodResultOutput1(v JsonRpcMethodResultOutput1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsJsonRpcMethodResultOutput2 returns the union data inside the JsonRpcMethodResult_Output as a JsonRpcMethodResultOutput2
+func (t JsonRpcMethodResult_Output) AsJsonRpcMethodResultOutput2() (JsonRpcMethodResultOutput2, error) {
+	var body JsonRpcMethodResultOutput2
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcMethodResultOutput2 overwrites any union data inside the JsonRpcMethodResult_Output as the provided JsonRpcMethodResultOutput2
+func (t *JsonRpcMethodResult_Output) FromJsonRpcMethodResultOutput2(v JsonRpcMethodResultOutput2) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcMethodResultOutput2 performs a merge with any union data inside the JsonRpcMethodResult_Output, using the provided JsonRpcMethodResultOutput2
+func (t *JsonRpcMethodResult_Output) MergeJsonRpcMethodResultOutput2(v JsonRpcMethodResultOutput2) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsJsonRpcMethodResultOutput3 returns the union data inside the JsonRpcMethodResult_Output as a JsonRpcMethodResultOutput3
+func (t JsonRpcMethodResult_Output) AsJsonRpcMethodResultOutput3() (JsonRpcMethodResultOutput3, error) {
+	var body JsonRpcMethodResultOutput3
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcMethodResultOutput3 overwrites any union data inside the JsonRpcMethodResult_Output as the provided JsonRpcMethodResultOutput3
+func (t *JsonRpcMethodResult_Output) FromJsonRpcMethodResultOutput3(v JsonRpcMethodResultOutput3) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcMethodResultOutput3 performs a merge with any union data inside the JsonRpcMethodResult_Output, using the provided JsonRpcMethodResultOutput3
+func (t *JsonRpcMethodResult_Output) MergeJsonRpcMethodResultOutput3(v JsonRpcMethodResultOutput3) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsJsonRpcMethodResultOutput4 returns the union data inside the JsonRpcMethodResult_Output as a JsonRpcMethodResultOutput4
+func (t JsonRpcMethodResult_Output) AsJsonRpcMethodResultOutput4() (JsonRpcMethodResultOutput4, error) {
+	var body JsonRpcMethodResultOutput4
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcMethodResultOutput4 overwrites any union data inside the JsonRpcMethodResult_Output as the provided JsonRpcMethodResultOutput4
+func (t *JsonRpcMethodResult_Output) FromJsonRpcMethodResultOutput4(v JsonRpcMethodResultOutput4) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcMethodResultOutput4 performs a merge with any union data inside the JsonRpcMethodResult_Output, using the provided JsonRpcMethodResultOutput4
+func (t *JsonRpcMethodResult_Output) MergeJsonRpcMethodResultOutput4(v JsonRpcMethodResultOutput4) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t JsonRpcMethodResult_Output) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *JsonRpcMethodResult_Output) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsJsonRpcRequestId0 returns the union data inside the JsonRpcRequest_Id as a JsonRpcRequestId0
+func (t JsonRpcRequest_Id) AsJsonRpcRequestId0() (JsonRpcRequestId0, error) {
+	var body JsonRpcRequestId0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcRequestId0 overwrites any union data inside the JsonRpcRequest_Id as the provided JsonRpcRequestId0
+func (t *JsonRpcRequest_Id) FromJsonRpcRequestId0(v JsonRpcRequestId0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcRequestId0 performs a merge with any union data inside the JsonRpcRequest_Id, using the provided JsonRpcRequestId0
+func (t *JsonRpcRequest_Id) MergeJsonRpcRequestId0(v JsonRpcRequestId0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsJsonRpcRequestId1 returns the union data inside the JsonRpcRequest_Id as a JsonRpcRequestId1
+func (t JsonRpcRequest_Id) AsJsonRpcRequestId1() (JsonRpcRequestId1, error) {
+	var body JsonRpcRequestId1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcRequestId1 overwrites any union data inside the JsonRpcRequest_Id as the provided JsonRpcRequestId1
+func (t *JsonRpcRequest_Id) FromJsonRpcRequestId1(v JsonRpcRequestId1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcRequestId1 performs a merge with any union data inside the JsonRpcRequest_Id, using the provided JsonRpcRequestId1
+func (t *JsonRpcRequest_Id) MergeJsonRpcRequestId1(v JsonRpcRequestId1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t JsonRpcRequest_Id) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *JsonRpcRequest_Id) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsJsonRpcResponseId0 returns the union data inside the JsonRpcResponse_Id as a JsonRpcResponseId0
+func (t JsonRpcResponse_Id) AsJsonRpcResponseId0() (JsonRpcResponseId0, error) {
+	var body JsonRpcResponseId0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcResponseId0 overwrites any union data inside the JsonRpcResponse_Id as the provided JsonRpcResponseId0
+func (t *JsonRpcResponse_Id) FromJsonRpcResponseId0(v JsonRpcResponseId0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcResponseId0 performs a merge with any union data inside the JsonRpcResponse_Id, using the provided JsonRpcResponseId0
+func (t *JsonRpcResponse_Id) MergeJsonRpcResponseId0(v JsonRpcResponseId0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsJsonRpcResponseId1 returns the union data inside the JsonRpcResponse_Id as a JsonRpcResponseId1
+func (t JsonRpcResponse_Id) AsJsonRpcResponseId1() (JsonRpcResponseId1, error) {
+	var body JsonRpcResponseId1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcResponseId1 overwrites any union data inside the JsonRpcResponse_Id as the provided JsonRpcResponseId1
+func (t *JsonRpcResponse_Id) FromJsonRpcResponseId1(v JsonRpcResponseId1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcResponseId1 performs a merge with any union data inside the JsonRpcResponse_Id, using the provided JsonRpcResponseId1
+func (t *JsonRpcResponse_Id) MergeJsonRpcResponseId1(v JsonRpcResponseId1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t JsonRpcResponse_Id) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *JsonRpcResponse_Id) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
 }
