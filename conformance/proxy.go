@@ -273,7 +273,7 @@ func (p *Proxy) inspectRequest(r *http.Request, body []byte) *proxyExchange {
 		return pe
 	}
 	pe.route, pe.params, pe.op = route, params, route.Operation.OperationID
-	if _, ok := decodeBounded(body, oasvalidate.MaxRequestJSONValues); issuesToken(pe.op) && len(body) > 0 && !ok {
+	if _, ok := decodeBounded(body, oasvalidate.MaxRequestJSONValues); bodyMayHoldCredentials(pe.op) && len(body) > 0 && !ok {
 		pe.opaqueLogin = true
 	}
 	if err := p.v.ValidateRequest(r.Context(), vr, route, params); err != nil {
@@ -321,7 +321,7 @@ func (p *Proxy) record(dir Direction, pe *proxyExchange, status int, in Location
 	// A login's request body is secret whatever it holds (a body the proxy
 	// cannot parse hides its password from the redactor), and so is the
 	// successful answer that carries the session token.
-	withheld := issuesToken(pe.op) && (dir == DirRequest || status < 300 || pe.opaqueLogin)
+	withheld := (issuesToken(pe.op) && (dir == DirRequest || status < 300)) || pe.opaqueLogin
 	maxValues := oasvalidate.MaxResponseJSONValues
 	if dir == DirRequest {
 		maxValues = oasvalidate.MaxRequestJSONValues

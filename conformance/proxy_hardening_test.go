@@ -85,6 +85,36 @@ func TestProxy_UnparseableLoginBodiesNeverLogged(t *testing.T) {
 	assert.Contains(t, out, "withheld")
 }
 
+// TestProxy_UnparseableJSONRPCBodiesNeverLogged: vSphere's vAPI JSON-RPC
+// carries the password (session create) or the session id in its body;
+// such a body the proxy cannot parse, echoed by the target, never shows
+// in the proxy's log, violations or summary, while a parsed one shows
+// with its secret fields redacted.
+func TestProxy_UnparseableJSONRPCBodiesNeverLogged(t *testing.T) {
+	const pw, sid = "Rpc-unparse\"able-Pw", "rpc-session-7731ab"
+	echoing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_ = json.NewEncoder(w).Encode(map[string]any{"error_type": 7, "messages": "cannot parse " + string(b)})
+	})
+	p, url, logs := proxied(t, spec.VCHA, echoing)
+	login := `{"jsonrpc":"2.0","method":"invoke","id":"1","params":{"serviceId":"com.vmware.cis.session","operationId":"create",` +
+		`"input":{"STRUCTURE":{"operation-input":{}}},"ctx":{"appCtx":{},"securityCtx":{"schemeId":"com.vmware.vapi.std.security.user_pass",` +
+		`"userName":"administrator@vsphere.local","password":"` + pw
+	sendRaw(t, http.MethodPost, url+"/api", "application/json", login)
+	sendRaw(t, http.MethodPost, url+"/api", "application/json", strings.ReplaceAll(login, "user_pass", "session_id")+`",`+
+		`"sessionId":"`+sid+`"}}}`)
+	sendRaw(t, http.MethodPost, url+"/api", "application/json", `{"jsonrpc":"2.0","method":"invoke","id":"2","params":{"serviceId":"com.vmware.cis.tasks",`+
+		`"operationId":"get","input":{"STRUCTURE":{"operation-input":{"task":"t"}}},"ctx":{"securityCtx":{"schemeId":"com.vmware.vapi.std.security.session_id","sessionId":"`+sid+`"}}}}`)
+	require.NotEmpty(t, p.Violations())
+	out := proxyOutput(p, logs, spec.VCHA)
+	for _, part := range []string{"Rpc-unparse", "able-Pw", sid} {
+		assert.NotContains(t, out, part)
+	}
+	assert.Contains(t, out, "withheld")
+}
+
 // echoCredentials answers every request with a broken VCAV error that
 // echoes the Authorization and Cookie headers it received.
 func echoCredentials() http.Handler {

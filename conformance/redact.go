@@ -130,6 +130,13 @@ func redactFields(v any) any {
 // excerpted.
 func issuesToken(op string) bool { return op == "login" || op == "createSession" }
 
+// bodyMayHoldCredentials reports whether a request body of the operation
+// may carry credentials: the logins, and vSphere's vAPI JSON-RPC, whose
+// security context holds a password or a session id. Such a body that
+// cannot be parsed (so its secret fields cannot be found) is withheld
+// whole, with the answer to it.
+func bodyMayHoldCredentials(op string) bool { return issuesToken(op) || op == "invokeJsonRpc" }
+
 // excerptLimit bounds the body excerpt shown with a finding.
 const excerptLimit = 400
 

@@ -38,6 +38,7 @@ func init() { // a function: the checks refer back to facts
 			"failoverVchaClusterAsyncLegacy": decodeWith(vchagen.ParseFailoverVchaClusterAsyncLegacyResponse),
 			"getVchaClusterModeLegacy":       decodeWith(vchagen.ParseGetVchaClusterModeLegacyResponse),
 			"setVchaClusterModeAsyncLegacy":  decodeWith(vchagen.ParseSetVchaClusterModeAsyncLegacyResponse),
+			"invokeJsonRpc":                  decodeWith(vchagen.ParseInvokeJsonRpcResponse),
 		},
 		check: vchaCheckAnswer,
 		probe: vchaProbe,

@@ -45,7 +45,9 @@
 // 503 (WithVCHAOutageReset sets the split), every session ends, and
 // the former active node stays DOWN until it has rejoined (WithVCHARejoin).
 // The vSphere listener serves the deprecated /rest calls govmomi and
-// Ansible log in with beside /api, on the same state and sessions.
+// Ansible log in with beside /api, and the vAPI JSON-RPC 2.0 calls of
+// VMware's Python SDK at POST /api (session, VCHA failover, task get, mode
+// get; vcha_jsonrpc*.go), all on the same state and sessions.
 //
 // # Time and tasks
 //

@@ -40,6 +40,8 @@ const (
 
 // writeProblem answers p as a vSphere Std_Errors_Error with the status
 // statusOf gives; UNAUTHENTICATED errors also carry the Basic challenge.
+// A JSON-RPC envelope the spec refuses is answered as a JSON-RPC error
+// (rpcEnvelopeProblem).
 //
 // On the deprecated /rest paths the error is wrapped in the legacy shape,
 // {"type": "com.vmware.vapi.std.errors.<name>", "value": …}, and an unknown
@@ -48,6 +50,9 @@ func (m *vchaMock) writeProblem(c echo.Context, p *Problem) error {
 	body := problemError(p)
 	if p.Kind == KindUnauthenticated {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, vchaChallenge)
+	}
+	if p.Kind == KindBadRequest && stateFrom(c.Request().Context()).op == opInvokeJSONRPC {
+		return rpcEnvelopeProblem(p).VisitInvokeJsonRpcResponse(c.Response())
 	}
 	if !isLegacyPath(c.Request().URL.Path) {
 		return c.JSON(statusOf(p), body)

@@ -189,17 +189,3 @@ func TestVCHALegacy_Refusals(t *testing.T) {
 	n1, _ := roles(getCluster(t, tm, admin))
 	assert.Equal(t, vcha.VchaClusterNodeRoleACTIVE, n1, "nothing failed over")
 }
-
-// TestVCHARoutes_JSONRPCIsNotServed pins what the README says: the vAPI
-// JSON-RPC transport VMware's Python and Java SDKs use (POST /api with an
-// invoke envelope; envelope as in govmomi govc/test/vcsim.bats) is not
-// simulated and gets the vendor-shaped 404 of an unknown route.
-func TestVCHARoutes_JSONRPCIsNotServed(t *testing.T) {
-	tm := newTestMock(t)
-	body := `{"jsonrpc":"2.0","method":"invoke","id":"1","params":{"serviceId":"com.vmware.cis.session","operationId":"create",` +
-		`"input":{"structure":{"operation-input":{}}},"ctx":{"appCtx":{},"securityCtx":{"schemeId":"com.vmware.vapi.std.security.user_pass",` +
-		`"userName":"administrator@vsphere.local","password":"vmware"}}}}`
-	status, raw, _ := do(t, tm.vchaHC, "POST", vchaURL(tm, "/api"), body)
-	require.Equal(t, http.StatusNotFound, status)
-	assert.Equal(t, vcha.StdErrorsErrorTypeNOTFOUND, *vchaError(t, raw).ErrorType)
-}

@@ -90,6 +90,54 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// InvokeJsonRpcWithBody Invoke (vAPI JSON-RPC 2.0)
+	//
+	// The vAPI JSON-RPC 2.0 transport of VMware's Python SDK and Java SDK
+	// samples: one `invoke` call per request (see "JSON-RPC" in
+	// `info.description`). The security context travels in
+	// `params.ctx.securityCtx`, not in headers, so this operation declares
+	// no security scheme. The SDK also sends the headers `vapi-service`,
+	// `vapi-operation` and `vapi-ctx-opid`; they are not required.
+	//
+	// failoverkit choice: served pairs are `com.vmware.cis.session`
+	// `create`/`get`/`delete`, `com.vmware.vcenter.vcha.cluster`
+	// `failover$task`, `com.vmware.cis.tasks` `get` and
+	// `com.vmware.vcenter.vcha.cluster.mode` `get`; any other pair answers
+	// `result.error` `com.vmware.vapi.std.errors.operation_not_found`. An
+	// input that does not match the operation's input structure (a
+	// missing, mistyped or unexpected field) answers
+	// `com.vmware.vapi.std.errors.invalid_argument`. Every answer is 200
+	// (vAPI errors in `result.error`, envelope problems in `error`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api (the `InvokeJsonRpc` operationId).
+	InvokeJsonRpcWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// InvokeJsonRpc Invoke (vAPI JSON-RPC 2.0)
+	//
+	// The vAPI JSON-RPC 2.0 transport of VMware's Python SDK and Java SDK
+	// samples: one `invoke` call per request (see "JSON-RPC" in
+	// `info.description`). The security context travels in
+	// `params.ctx.securityCtx`, not in headers, so this operation declares
+	// no security scheme. The SDK also sends the headers `vapi-service`,
+	// `vapi-operation` and `vapi-ctx-opid`; they are not required.
+	//
+	// failoverkit choice: served pairs are `com.vmware.cis.session`
+	// `create`/`get`/`delete`, `com.vmware.vcenter.vcha.cluster`
+	// `failover$task`, `com.vmware.cis.tasks` `get` and
+	// `com.vmware.vcenter.vcha.cluster.mode` `get`; any other pair answers
+	// `result.error` `com.vmware.vapi.std.errors.operation_not_found`. An
+	// input that does not match the operation's input structure (a
+	// missing, mistyped or unexpected field) answers
+	// `com.vmware.vapi.std.errors.invalid_argument`. Every answer is 200
+	// (vAPI errors in `result.error`, envelope problems in `error`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api (the `InvokeJsonRpc` operationId).
+	InvokeJsonRpc(ctx context.Context, body InvokeJsonRpcJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetTask Get Task
 	//
 	// Returns information about a task (`com.vmware.cis.tasks`, operation
@@ -718,6 +766,74 @@ type ClientInterface interface {
 	//
 	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 	GetVchaClusterLegacy(ctx context.Context, body GetVchaClusterLegacyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// InvokeJsonRpcWithBody Invoke (vAPI JSON-RPC 2.0)
+//
+// The vAPI JSON-RPC 2.0 transport of VMware's Python SDK and Java SDK
+// samples: one `invoke` call per request (see "JSON-RPC" in
+// `info.description`). The security context travels in
+// `params.ctx.securityCtx`, not in headers, so this operation declares
+// no security scheme. The SDK also sends the headers `vapi-service`,
+// `vapi-operation` and `vapi-ctx-opid`; they are not required.
+//
+// failoverkit choice: served pairs are `com.vmware.cis.session`
+// `create`/`get`/`delete`, `com.vmware.vcenter.vcha.cluster`
+// `failover$task`, `com.vmware.cis.tasks` `get` and
+// `com.vmware.vcenter.vcha.cluster.mode` `get`; any other pair answers
+// `result.error` `com.vmware.vapi.std.errors.operation_not_found`. An
+// input that does not match the operation's input structure (a
+// missing, mistyped or unexpected field) answers
+// `com.vmware.vapi.std.errors.invalid_argument`. Every answer is 200
+// (vAPI errors in `result.error`, envelope problems in `error`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api (the `InvokeJsonRpc` operationId).
+func (c *Client) InvokeJsonRpcWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewInvokeJsonRpcRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// InvokeJsonRpc Invoke (vAPI JSON-RPC 2.0)
+//
+// The vAPI JSON-RPC 2.0 transport of VMware's Python SDK and Java SDK
+// samples: one `invoke` call per request (see "JSON-RPC" in
+// `info.description`). The security context travels in
+// `params.ctx.securityCtx`, not in headers, so this operation declares
+// no security scheme. The SDK also sends the headers `vapi-service`,
+// `vapi-operation` and `vapi-ctx-opid`; they are not required.
+//
+// failoverkit choice: served pairs are `com.vmware.cis.session`
+// `create`/`get`/`delete`, `com.vmware.vcenter.vcha.cluster`
+// `failover$task`, `com.vmware.cis.tasks` `get` and
+// `com.vmware.vcenter.vcha.cluster.mode` `get`; any other pair answers
+// `result.error` `com.vmware.vapi.std.errors.operation_not_found`. An
+// input that does not match the operation's input structure (a
+// missing, mistyped or unexpected field) answers
+// `com.vmware.vapi.std.errors.invalid_argument`. Every answer is 200
+// (vAPI errors in `result.error`, envelope problems in `error`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api (the `InvokeJsonRpc` operationId).
+func (c *Client) InvokeJsonRpc(ctx context.Context, body InvokeJsonRpcJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewInvokeJsonRpcRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // GetTask Get Task
@@ -1618,6 +1734,46 @@ func (c *Client) GetVchaClusterLegacy(ctx context.Context, body GetVchaClusterLe
 	return c.Client.Do(req)
 }
 
+// NewInvokeJsonRpcRequest calls the generic InvokeJsonRpc builder with application/json body
+func NewInvokeJsonRpcRequest(server string, body InvokeJsonRpcJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewInvokeJsonRpcRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewInvokeJsonRpcRequestWithBody constructs an http.Request for the InvokeJsonRpc method, with any body, and a specified content type
+func NewInvokeJsonRpcRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetTaskRequest constructs an http.Request for the GetTask method
 func NewGetTaskRequest(server string, task string, params *GetTaskParams) (*http.Request, error) {
 	var err error
@@ -2413,6 +2569,54 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// InvokeJsonRpcWithBodyWithResponse Invoke (vAPI JSON-RPC 2.0)
+	//
+	// The vAPI JSON-RPC 2.0 transport of VMware's Python SDK and Java SDK
+	// samples: one `invoke` call per request (see "JSON-RPC" in
+	// `info.description`). The security context travels in
+	// `params.ctx.securityCtx`, not in headers, so this operation declares
+	// no security scheme. The SDK also sends the headers `vapi-service`,
+	// `vapi-operation` and `vapi-ctx-opid`; they are not required.
+	//
+	// failoverkit choice: served pairs are `com.vmware.cis.session`
+	// `create`/`get`/`delete`, `com.vmware.vcenter.vcha.cluster`
+	// `failover$task`, `com.vmware.cis.tasks` `get` and
+	// `com.vmware.vcenter.vcha.cluster.mode` `get`; any other pair answers
+	// `result.error` `com.vmware.vapi.std.errors.operation_not_found`. An
+	// input that does not match the operation's input structure (a
+	// missing, mistyped or unexpected field) answers
+	// `com.vmware.vapi.std.errors.invalid_argument`. Every answer is 200
+	// (vAPI errors in `result.error`, envelope problems in `error`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api (the `InvokeJsonRpc` operationId).
+	InvokeJsonRpcWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InvokeJsonRpcResponse, error)
+
+	// InvokeJsonRpcWithResponse Invoke (vAPI JSON-RPC 2.0)
+	//
+	// The vAPI JSON-RPC 2.0 transport of VMware's Python SDK and Java SDK
+	// samples: one `invoke` call per request (see "JSON-RPC" in
+	// `info.description`). The security context travels in
+	// `params.ctx.securityCtx`, not in headers, so this operation declares
+	// no security scheme. The SDK also sends the headers `vapi-service`,
+	// `vapi-operation` and `vapi-ctx-opid`; they are not required.
+	//
+	// failoverkit choice: served pairs are `com.vmware.cis.session`
+	// `create`/`get`/`delete`, `com.vmware.vcenter.vcha.cluster`
+	// `failover$task`, `com.vmware.cis.tasks` `get` and
+	// `com.vmware.vcenter.vcha.cluster.mode` `get`; any other pair answers
+	// `result.error` `com.vmware.vapi.std.errors.operation_not_found`. An
+	// input that does not match the operation's input structure (a
+	// missing, mistyped or unexpected field) answers
+	// `com.vmware.vapi.std.errors.invalid_argument`. Every answer is 200
+	// (vAPI errors in `result.error`, envelope problems in `error`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api (the `InvokeJsonRpc` operationId).
+	InvokeJsonRpcWithResponse(ctx context.Context, body InvokeJsonRpcJSONRequestBody, reqEditors ...RequestEditorFn) (*InvokeJsonRpcResponse, error)
+
 	// GetTaskWithResponse Get Task
 	//
 	// Returns information about a task (`com.vmware.cis.tasks`, operation
@@ -3065,6 +3269,68 @@ type ClientWithResponsesInterface interface {
 	//
 	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 	GetVchaClusterLegacyWithResponse(ctx context.Context, body GetVchaClusterLegacyJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVchaClusterLegacyResponse, error)
+}
+
+type InvokeJsonRpcResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JsonRpcResponse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *DefaultError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r InvokeJsonRpcResponse) GetJSON200() *JsonRpcResponse {
+	return r.JSON200
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r InvokeJsonRpcResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r InvokeJsonRpcResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r InvokeJsonRpcResponse) GetJSONDefault() *DefaultError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r InvokeJsonRpcResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r InvokeJsonRpcResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r InvokeJsonRpcResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r InvokeJsonRpcResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // GetTaskResponse401Headers the declared response headers of an HTTP 401 response for GetTask
@@ -4636,6 +4902,66 @@ func (r GetVchaClusterLegacyResponse) ContentType() string {
 	return ""
 }
 
+// InvokeJsonRpcWithBodyWithResponse Invoke (vAPI JSON-RPC 2.0)
+//
+// The vAPI JSON-RPC 2.0 transport of VMware's Python SDK and Java SDK
+// samples: one `invoke` call per request (see "JSON-RPC" in
+// `info.description`). The security context travels in
+// `params.ctx.securityCtx`, not in headers, so this operation declares
+// no security scheme. The SDK also sends the headers `vapi-service`,
+// `vapi-operation` and `vapi-ctx-opid`; they are not required.
+//
+// failoverkit choice: served pairs are `com.vmware.cis.session`
+// `create`/`get`/`delete`, `com.vmware.vcenter.vcha.cluster`
+// `failover$task`, `com.vmware.cis.tasks` `get` and
+// `com.vmware.vcenter.vcha.cluster.mode` `get`; any other pair answers
+// `result.error` `com.vmware.vapi.std.errors.operation_not_found`. An
+// input that does not match the operation's input structure (a
+// missing, mistyped or unexpected field) answers
+// `com.vmware.vapi.std.errors.invalid_argument`. Every answer is 200
+// (vAPI errors in `result.error`, envelope problems in `error`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api (the `InvokeJsonRpc` operationId).
+func (c *ClientWithResponses) InvokeJsonRpcWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InvokeJsonRpcResponse, error) {
+	rsp, err := c.InvokeJsonRpcWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseInvokeJsonRpcResponse(rsp)
+}
+
+// InvokeJsonRpcWithResponse Invoke (vAPI JSON-RPC 2.0)
+//
+// The vAPI JSON-RPC 2.0 transport of VMware's Python SDK and Java SDK
+// samples: one `invoke` call per request (see "JSON-RPC" in
+// `info.description`). The security context travels in
+// `params.ctx.securityCtx`, not in headers, so this operation declares
+// no security scheme. The SDK also sends the headers `vapi-service`,
+// `vapi-operation` and `vapi-ctx-opid`; they are not required.
+//
+// failoverkit choice: served pairs are `com.vmware.cis.session`
+// `create`/`get`/`delete`, `com.vmware.vcenter.vcha.cluster`
+// `failover$task`, `com.vmware.cis.tasks` `get` and
+// `com.vmware.vcenter.vcha.cluster.mode` `get`; any other pair answers
+// `result.error` `com.vmware.vapi.std.errors.operation_not_found`. An
+// input that does not match the operation's input structure (a
+// missing, mistyped or unexpected field) answers
+// `com.vmware.vapi.std.errors.invalid_argument`. Every answer is 200
+// (vAPI errors in `result.error`, envelope problems in `error`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api (the `InvokeJsonRpc` operationId).
+func (c *ClientWithResponses) InvokeJsonRpcWithResponse(ctx context.Context, body InvokeJsonRpcJSONRequestBody, reqEditors ...RequestEditorFn) (*InvokeJsonRpcResponse, error) {
+	rsp, err := c.InvokeJsonRpc(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseInvokeJsonRpcResponse(rsp)
+}
+
 // GetTaskWithResponse Get Task
 //
 // Returns information about a task (`com.vmware.cis.tasks`, operation
@@ -5452,6 +5778,53 @@ func (c *ClientWithResponses) GetVchaClusterLegacyWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseGetVchaClusterLegacyResponse(rsp)
+}
+
+// ParseInvokeJsonRpcResponse parses an HTTP response from a InvokeJsonRpcWithResponse call
+func ParseInvokeJsonRpcResponse(rsp *http.Response) (*InvokeJsonRpcResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &InvokeJsonRpcResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JsonRpcResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest DefaultError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParseGetTaskResponse parses an HTTP response from a GetTaskWithResponse call

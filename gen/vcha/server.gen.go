@@ -18,6 +18,9 @@ import (
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// InvokeJsonRpc Invoke (vAPI JSON-RPC 2.0)
+	// (POST /api)
+	InvokeJsonRpc(ctx echo.Context) error
 	// GetTask Get Task
 	// (GET /api/cis/tasks/{task})
 	GetTask(ctx echo.Context, task string, params GetTaskParams) error
@@ -99,6 +102,15 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// InvokeJsonRpc converts echo context to params.
+func (w *ServerInterfaceWrapper) InvokeJsonRpc(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.InvokeJsonRpc(ctx)
+	return err
 }
 
 // GetTask converts echo context to params.
@@ -394,6 +406,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 		Handler: si,
 	}
 
+	router.POST(options.BaseURL+"/api", wrapper.InvokeJsonRpc, options.OperationMiddlewares["invokeJsonRpc"]...)
 	router.DELETE(options.BaseURL+"/api/session", wrapper.DeleteSession, options.OperationMiddlewares["deleteSession"]...)
 	router.GET(options.BaseURL+"/api/session", wrapper.GetSession, options.OperationMiddlewares["getSession"]...)
 	router.POST(options.BaseURL+"/api/session", wrapper.CreateSession, options.OperationMiddlewares["createSession"]...)
@@ -458,6 +471,73 @@ type UnauthenticatedJSONResponse struct {
 }
 
 type UnauthorizedJSONResponse StdErrorsError
+
+type InvokeJsonRpcRequestObject struct {
+	Body *InvokeJsonRpcJSONRequestBody
+}
+
+type InvokeJsonRpcResponseObject interface {
+	VisitInvokeJsonRpcResponse(w http.ResponseWriter) error
+}
+
+type InvokeJsonRpc200JSONResponse JsonRpcResponse
+
+func (response InvokeJsonRpc200JSONResponse) VisitInvokeJsonRpcResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InvokeJsonRpc413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response InvokeJsonRpc413JSONResponse) VisitInvokeJsonRpcResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InvokeJsonRpc503JSONResponse struct{ ServiceUnavailableJSONResponse }
+
+func (response InvokeJsonRpc503JSONResponse) VisitInvokeJsonRpcResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InvokeJsonRpcdefaultJSONResponse struct {
+	Body       StdErrorsError
+	StatusCode int
+}
+
+func (response InvokeJsonRpcdefaultJSONResponse) VisitInvokeJsonRpcResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type GetTaskRequestObject struct {
 	Task   string `json:"task"`
@@ -2283,6 +2363,9 @@ func (response GetVchaClusterLegacydefaultJSONResponse) VisitGetVchaClusterLegac
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// InvokeJsonRpc Invoke (vAPI JSON-RPC 2.0)
+	// (POST /api)
+	InvokeJsonRpc(ctx context.Context, request InvokeJsonRpcRequestObject) (InvokeJsonRpcResponseObject, error)
 	// GetTask Get Task
 	// (GET /api/cis/tasks/{task})
 	GetTask(ctx context.Context, request GetTaskRequestObject) (GetTaskResponseObject, error)
@@ -2371,6 +2454,52 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// InvokeJsonRpc operation middleware
+func (sh *strictHandler) InvokeJsonRpc(ctx echo.Context) error {
+	var request InvokeJsonRpcRequestObject
+
+	var body InvokeJsonRpcJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.InvokeJsonRpc(ctx.Request().Context(), request.(InvokeJsonRpcRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InvokeJsonRpc")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(InvokeJsonRpcResponseObject); ok {
+		return validResponse.VisitInvokeJsonRpcResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // GetTask operation middleware

@@ -4,7 +4,11 @@
 package vcha
 
 import (
+	"encoding/json"
+	"fmt"
 	"time"
+
+	"github.com/oapi-codegen/runtime"
 )
 
 // Defines values for CisTaskStatus.
@@ -28,6 +32,36 @@ func (e CisTaskStatus) Valid() bool {
 	case CisTaskStatusRUNNING:
 		return true
 	case CisTaskStatusSUCCEEDED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for JsonRpcRequestJsonrpc.
+const (
+	JsonRpcRequestJsonrpcN20 JsonRpcRequestJsonrpc = "2.0"
+)
+
+// Valid indicates whether the value is a known member of the JsonRpcRequestJsonrpc enum.
+func (e JsonRpcRequestJsonrpc) Valid() bool {
+	switch e {
+	case JsonRpcRequestJsonrpcN20:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for JsonRpcResponseJsonrpc.
+const (
+	JsonRpcResponseJsonrpcN20 JsonRpcResponseJsonrpc = "2.0"
+)
+
+// Valid indicates whether the value is a known member of the JsonRpcResponseJsonrpc enum.
+func (e JsonRpcResponseJsonrpc) Valid() bool {
+	switch e {
+	case JsonRpcResponseJsonrpcN20:
 		return true
 	default:
 		return false
@@ -429,6 +463,128 @@ type CisTasksListRequestBody struct {
 //
 // Example: {}
 type CisTasksListResult map[string]TaskInfo
+
+// JsonRpcError defines model for JsonRpc_Error.
+type JsonRpcError struct {
+	// Code -32700 parse error, -32600 invalid request, -32601 method not found.
+	Code    int         `json:"code"`
+	Data    interface{} `json:"data,omitempty"`
+	Message string      `json:"message"`
+}
+
+// JsonRpcExecutionContext defines model for JsonRpc_ExecutionContext.
+type JsonRpcExecutionContext struct {
+	// AppCtx Application context, e.g. `{"opId": "<uuid>"}`; ignored by the mock.
+	AppCtx               *map[string]interface{} `json:"appCtx,omitempty"`
+	SecurityCtx          *JsonRpcSecurityContext `json:"securityCtx,omitempty"`
+	AdditionalProperties map[string]interface{}  `json:"-"`
+}
+
+// JsonRpcInvokeParams defines model for JsonRpc_InvokeParams.
+type JsonRpcInvokeParams struct {
+	Ctx JsonRpcExecutionContext `json:"ctx"`
+
+	// Input The operation input in vAPI's typed encoding: `{"STRUCTURE": {"operation-input": {<parameters>}}}`.
+	Input map[string]interface{} `json:"input"`
+
+	// OperationId Example: failover$task
+	OperationId string `json:"operationId"`
+
+	// ServiceId Example: com.vmware.vcenter.vcha.cluster
+	ServiceId string `json:"serviceId"`
+}
+
+// JsonRpcMethodResult defines model for JsonRpc_MethodResult.
+type JsonRpcMethodResult struct {
+	// Error A vAPI error: `{"ERROR": {"com.vmware.vapi.std.errors.<name>": {"messages", "data", "error_type"[, "challenge"]}}}`.
+	Error *map[string]interface{} `json:"error,omitempty"`
+
+	// Output The operation output in vAPI's typed encoding (a string for a task id, `{"SECRET": token}` for session create, `{"STRUCTURE": …}` for structures, null for void).
+	Output *JsonRpcMethodResult_Output `json:"output,omitempty"`
+}
+
+// JsonRpcMethodResultOutput0 defines model for JsonRpcMethodResult.Output.0.
+type JsonRpcMethodResultOutput0 = string
+
+// JsonRpcMethodResultOutput1 defines model for JsonRpcMethodResult.Output.1.
+type JsonRpcMethodResultOutput1 map[string]interface{}
+
+// JsonRpcMethodResultOutput2 defines model for JsonRpcMethodResult.Output.2.
+type JsonRpcMethodResultOutput2 = bool
+
+// JsonRpcMethodResultOutput3 defines model for JsonRpcMethodResult.Output.3.
+type JsonRpcMethodResultOutput3 = float32
+
+// JsonRpcMethodResultOutput4 defines model for JsonRpcMethodResult.Output.4.
+type JsonRpcMethodResultOutput4 = []interface{}
+
+// JsonRpcMethodResult_Output The operation output in vAPI's typed encoding (a string for a task id, `{"SECRET": token}` for session create, `{"STRUCTURE": …}` for structures, null for void).
+type JsonRpcMethodResult_Output struct {
+	union json.RawMessage
+}
+
+// JsonRpcRequest A vAPI JSON-RPC 2.0 request as VMware's Python runtime builds it
+// (`vmware/vapi/data/serializers/jsonrpc.py`, `JsonRpc20Request`).
+// failoverkit choice: `method` must be a string; any value other than
+// `invoke` answers JSON-RPC error -32601.
+type JsonRpcRequest struct {
+	// Id Request id (the Python SDK sends a decimal string), echoed in the answer. failoverkit choice: a string or a number (JSON-RPC 2.0 also allows null, which the mock refuses with -32600).
+	Id      JsonRpcRequest_Id     `json:"id"`
+	Jsonrpc JsonRpcRequestJsonrpc `json:"jsonrpc"`
+
+	// Method Example: invoke
+	Method string              `json:"method"`
+	Params JsonRpcInvokeParams `json:"params"`
+}
+
+// JsonRpcRequestId0 defines model for JsonRpcRequest.Id.0.
+type JsonRpcRequestId0 = string
+
+// JsonRpcRequestId1 defines model for JsonRpcRequest.Id.1.
+type JsonRpcRequestId1 = float32
+
+// JsonRpcRequest_Id Request id (the Python SDK sends a decimal string), echoed in the answer. failoverkit choice: a string or a number (JSON-RPC 2.0 also allows null, which the mock refuses with -32600).
+type JsonRpcRequest_Id struct {
+	union json.RawMessage
+}
+
+// JsonRpcRequestJsonrpc defines model for JsonRpcRequest.Jsonrpc.
+type JsonRpcRequestJsonrpc string
+
+// JsonRpcResponse A JSON-RPC 2.0 answer: `result` for an invoke that ran (its output or a vAPI error), `error` for an envelope problem.
+type JsonRpcResponse struct {
+	Error *JsonRpcError `json:"error,omitempty"`
+
+	// Id The request's id; null for -32700 and -32600.
+	Id      JsonRpcResponse_Id     `json:"id"`
+	Jsonrpc JsonRpcResponseJsonrpc `json:"jsonrpc"`
+	Result  *JsonRpcMethodResult   `json:"result,omitempty"`
+}
+
+// JsonRpcResponseId0 defines model for JsonRpcResponse.Id.0.
+type JsonRpcResponseId0 = string
+
+// JsonRpcResponseId1 defines model for JsonRpcResponse.Id.1.
+type JsonRpcResponseId1 = float32
+
+// JsonRpcResponse_Id The request's id; null for -32700 and -32600.
+type JsonRpcResponse_Id struct {
+	union json.RawMessage
+}
+
+// JsonRpcResponseJsonrpc defines model for JsonRpcResponse.Jsonrpc.
+type JsonRpcResponseJsonrpc string
+
+// JsonRpcSecurityContext defines model for JsonRpc_SecurityContext.
+type JsonRpcSecurityContext struct {
+	Password *string `json:"password,omitempty"`
+
+	// SchemeId `com.vmware.vapi.std.security.user_pass` (session create) or `com.vmware.vapi.std.security.session_id` (every other call).
+	SchemeId             string                 `json:"schemeId"`
+	SessionId            *string                `json:"sessionId,omitempty"`
+	UserName             *string                `json:"userName,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
 
 // LegacyClusterInfoValue `/rest` cluster info (`vcenter.vcha.cluster_resp`).
 type LegacyClusterInfoValue struct {
@@ -1539,6 +1695,9 @@ type CreateSessionLegacyParams struct {
 	VmwareUseHeaderAuthn *string `json:"vmware-use-header-authn,omitempty"`
 }
 
+// InvokeJsonRpcJSONRequestBody defines body for InvokeJsonRpc for application/json ContentType.
+type InvokeJsonRpcJSONRequestBody = JsonRpcRequest
+
 // ListTasksJSONRequestBody defines body for ListTasks for application/json ContentType.
 type ListTasksJSONRequestBody = CisTasksListRequestBody
 
@@ -1568,3 +1727,461 @@ type FailoverVchaClusterAsyncLegacyJSONRequestBody = VchaClusterFailoverTaskRequ
 //
 // Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 type GetVchaClusterLegacyJSONRequestBody = VchaClusterGetRequestBody
+
+// Getter for additional properties for JsonRpcExecutionContext. Returns the specified
+// element and whether it was found
+func (a JsonRpcExecutionContext) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for JsonRpcExecutionContext
+func (a *JsonRpcExecutionContext) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for JsonRpcExecutionContext to handle AdditionalProperties
+func (a *JsonRpcExecutionContext) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["appCtx"]; found {
+		err = json.Unmarshal(raw, &a.AppCtx)
+		if err != nil {
+			return fmt.Errorf("error reading 'appCtx': %w", err)
+		}
+		delete(object, "appCtx")
+	}
+
+	if raw, found := object["securityCtx"]; found {
+		err = json.Unmarshal(raw, &a.SecurityCtx)
+		if err != nil {
+			return fmt.Errorf("error reading 'securityCtx': %w", err)
+		}
+		delete(object, "securityCtx")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for JsonRpcExecutionContext to handle AdditionalProperties
+func (a JsonRpcExecutionContext) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.AppCtx != nil {
+		object["appCtx"], err = json.Marshal(a.AppCtx)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'appCtx': %w", err)
+		}
+	}
+
+	if a.SecurityCtx != nil {
+		object["securityCtx"], err = json.Marshal(a.SecurityCtx)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'securityCtx': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for JsonRpcSecurityContext. Returns the specified
+// element and whether it was found
+func (a JsonRpcSecurityContext) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for JsonRpcSecurityContext
+func (a *JsonRpcSecurityContext) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for JsonRpcSecurityContext to handle AdditionalProperties
+func (a *JsonRpcSecurityContext) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["password"]; found {
+		err = json.Unmarshal(raw, &a.Password)
+		if err != nil {
+			return fmt.Errorf("error reading 'password': %w", err)
+		}
+		delete(object, "password")
+	}
+
+	if raw, found := object["schemeId"]; found {
+		err = json.Unmarshal(raw, &a.SchemeId)
+		if err != nil {
+			return fmt.Errorf("error reading 'schemeId': %w", err)
+		}
+		delete(object, "schemeId")
+	}
+
+	if raw, found := object["sessionId"]; found {
+		err = json.Unmarshal(raw, &a.SessionId)
+		if err != nil {
+			return fmt.Errorf("error reading 'sessionId': %w", err)
+		}
+		delete(object, "sessionId")
+	}
+
+	if raw, found := object["userName"]; found {
+		err = json.Unmarshal(raw, &a.UserName)
+		if err != nil {
+			return fmt.Errorf("error reading 'userName': %w", err)
+		}
+		delete(object, "userName")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for JsonRpcSecurityContext to handle AdditionalProperties
+func (a JsonRpcSecurityContext) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.Password != nil {
+		object["password"], err = json.Marshal(a.Password)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'password': %w", err)
+		}
+	}
+
+	object["schemeId"], err = json.Marshal(a.SchemeId)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'schemeId': %w", err)
+	}
+
+	if a.SessionId != nil {
+		object["sessionId"], err = json.Marshal(a.SessionId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'sessionId': %w", err)
+		}
+	}
+
+	if a.UserName != nil {
+		object["userName"], err = json.Marshal(a.UserName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'userName': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// AsJsonRpcMethodResultOutput0 returns the union data inside the JsonRpcMethodResult_Output as a JsonRpcMethodResultOutput0
+func (t JsonRpcMethodResult_Output) AsJsonRpcMethodResultOutput0() (JsonRpcMethodResultOutput0, error) {
+	var body JsonRpcMethodResultOutput0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcMethodResultOutput0 overwrites any union data inside the JsonRpcMethodResult_Output as the provided JsonRpcMethodResultOutput0
+func (t *JsonRpcMethodResult_Output) FromJsonRpcMethodResultOutput0(v JsonRpcMethodResultOutput0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcMethodResultOutput0 performs a merge with any union data inside the JsonRpcMethodResult_Output, using the provided JsonRpcMethodResultOutput0
+func (t *JsonRpcMethodResult_Output) MergeJsonRpcMethodResultOutput0(v JsonRpcMethodResultOutput0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsJsonRpcMethodResultOutput1 returns the union data inside the JsonRpcMethodResult_Output as a JsonRpcMethodResultOutput1
+func (t JsonRpcMethodResult_Output) AsJsonRpcMethodResultOutput1() (JsonRpcMethodResultOutput1, error) {
+	var body JsonRpcMethodResultOutput1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcMethodResultOutput1 overwrites any union data inside the JsonRpcMethodResult_Output as the provided JsonRpcMethodResultOutput1
+func (t *JsonRpcMethodResult_Output) FromJsonRpcMethodResultOutput1(v JsonRpcMethodResultOutput1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcMethodResultOutput1 performs a merge with any union data inside the JsonRpcMethodResult_Output, using the provided JsonRpcMethodResultOutput1
+func (t *JsonRpcMethodResult_Output) MergeJsonRpcMethodResultOutput1(v JsonRpcMethodResultOutput1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsJsonRpcMethodResultOutput2 returns the union data inside the JsonRpcMethodResult_Output as a JsonRpcMethodResultOutput2
+func (t JsonRpcMethodResult_Output) AsJsonRpcMethodResultOutput2() (JsonRpcMethodResultOutput2, error) {
+	var body JsonRpcMethodResultOutput2
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcMethodResultOutput2 overwrites any union data inside the JsonRpcMethodResult_Output as the provided JsonRpcMethodResultOutput2
+func (t *JsonRpcMethodResult_Output) FromJsonRpcMethodResultOutput2(v JsonRpcMethodResultOutput2) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcMethodResultOutput2 performs a merge with any union data inside the JsonRpcMethodResult_Output, using the provided JsonRpcMethodResultOutput2
+func (t *JsonRpcMethodResult_Output) MergeJsonRpcMethodResultOutput2(v JsonRpcMethodResultOutput2) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsJsonRpcMethodResultOutput3 returns the union data inside the JsonRpcMethodResult_Output as a JsonRpcMethodResultOutput3
+func (t JsonRpcMethodResult_Output) AsJsonRpcMethodResultOutput3() (JsonRpcMethodResultOutput3, error) {
+	var body JsonRpcMethodResultOutput3
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcMethodResultOutput3 overwrites any union data inside the JsonRpcMethodResult_Output as the provided JsonRpcMethodResultOutput3
+func (t *JsonRpcMethodResult_Output) FromJsonRpcMethodResultOutput3(v JsonRpcMethodResultOutput3) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcMethodResultOutput3 performs a merge with any union data inside the JsonRpcMethodResult_Output, using the provided JsonRpcMethodResultOutput3
+func (t *JsonRpcMethodResult_Output) MergeJsonRpcMethodResultOutput3(v JsonRpcMethodResultOutput3) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsJsonRpcMethodResultOutput4 returns the union data inside the JsonRpcMethodResult_Output as a JsonRpcMethodResultOutput4
+func (t JsonRpcMethodResult_Output) AsJsonRpcMethodResultOutput4() (JsonRpcMethodResultOutput4, error) {
+	var body JsonRpcMethodResultOutput4
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcMethodResultOutput4 overwrites any union data inside the JsonRpcMethodResult_Output as the provided JsonRpcMethodResultOutput4
+func (t *JsonRpcMethodResult_Output) FromJsonRpcMethodResultOutput4(v JsonRpcMethodResultOutput4) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcMethodResultOutput4 performs a merge with any union data inside the JsonRpcMethodResult_Output, using the provided JsonRpcMethodResultOutput4
+func (t *JsonRpcMethodResult_Output) MergeJsonRpcMethodResultOutput4(v JsonRpcMethodResultOutput4) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t JsonRpcMethodResult_Output) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *JsonRpcMethodResult_Output) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsJsonRpcRequestId0 returns the union data inside the JsonRpcRequest_Id as a JsonRpcRequestId0
+func (t JsonRpcRequest_Id) AsJsonRpcRequestId0() (JsonRpcRequestId0, error) {
+	var body JsonRpcRequestId0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcRequestId0 overwrites any union data inside the JsonRpcRequest_Id as the provided JsonRpcRequestId0
+func (t *JsonRpcRequest_Id) FromJsonRpcRequestId0(v JsonRpcRequestId0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcRequestId0 performs a merge with any union data inside the JsonRpcRequest_Id, using the provided JsonRpcRequestId0
+func (t *JsonRpcRequest_Id) MergeJsonRpcRequestId0(v JsonRpcRequestId0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsJsonRpcRequestId1 returns the union data inside the JsonRpcRequest_Id as a JsonRpcRequestId1
+func (t JsonRpcRequest_Id) AsJsonRpcRequestId1() (JsonRpcRequestId1, error) {
+	var body JsonRpcRequestId1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcRequestId1 overwrites any union data inside the JsonRpcRequest_Id as the provided JsonRpcRequestId1
+func (t *JsonRpcRequest_Id) FromJsonRpcRequestId1(v JsonRpcRequestId1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcRequestId1 performs a merge with any union data inside the JsonRpcRequest_Id, using the provided JsonRpcRequestId1
+func (t *JsonRpcRequest_Id) MergeJsonRpcRequestId1(v JsonRpcRequestId1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t JsonRpcRequest_Id) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *JsonRpcRequest_Id) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsJsonRpcResponseId0 returns the union data inside the JsonRpcResponse_Id as a JsonRpcResponseId0
+func (t JsonRpcResponse_Id) AsJsonRpcResponseId0() (JsonRpcResponseId0, error) {
+	var body JsonRpcResponseId0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcResponseId0 overwrites any union data inside the JsonRpcResponse_Id as the provided JsonRpcResponseId0
+func (t *JsonRpcResponse_Id) FromJsonRpcResponseId0(v JsonRpcResponseId0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcResponseId0 performs a merge with any union data inside the JsonRpcResponse_Id, using the provided JsonRpcResponseId0
+func (t *JsonRpcResponse_Id) MergeJsonRpcResponseId0(v JsonRpcResponseId0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsJsonRpcResponseId1 returns the union data inside the JsonRpcResponse_Id as a JsonRpcResponseId1
+func (t JsonRpcResponse_Id) AsJsonRpcResponseId1() (JsonRpcResponseId1, error) {
+	var body JsonRpcResponseId1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromJsonRpcResponseId1 overwrites any union data inside the JsonRpcResponse_Id as the provided JsonRpcResponseId1
+func (t *JsonRpcResponse_Id) FromJsonRpcResponseId1(v JsonRpcResponseId1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeJsonRpcResponseId1 performs a merge with any union data inside the JsonRpcResponse_Id, using the provided JsonRpcResponseId1
+func (t *JsonRpcResponse_Id) MergeJsonRpcResponseId1(v JsonRpcResponseId1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t JsonRpcResponse_Id) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *JsonRpcResponse_Id) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
