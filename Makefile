@@ -145,7 +145,7 @@ bench: ## Run the benchmarks and print their figures (see BENCHMARKS.md); instal
 # executions in 90 s), and a deadline hit while minimizing failed the run.
 # Minimization is bounded by executions too. The last "execs:" line of
 # each target is its count.
-FUZZ_TARGETS     := FuzzVCAVFailover FuzzVCHAFailover FuzzVCHASetMode FuzzParseFixture
+FUZZ_TARGETS     := FuzzVCAVFailover FuzzVCHAFailover FuzzVCHASetMode FuzzVCHAJSONRPC FuzzParseFixture
 FUZZMINIMIZETIME ?= 2000x
 
 .PHONY: fuzz
