@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -25,7 +24,7 @@ func TestReplay_VMwareVCAVCommunity_VMTestFailoverAndCleanup(t *testing.T) {
 	p := &psychoBelka{replay: replay{t: t, hc: tm.vcavHC, base: tm.vcavURL}, tm: tm}
 	p.connect()
 	assert.Equal(t, "NOT_STARTED", p.recoveryState(vcavReadyID), "the -Test gate (not TEST, not COMPLETE) passes")
-	status, out := p.call("POST", "/vm-replications/"+vcavReadyID+"/failover-test", p.testBody(vcavReadyID))
+	status, out := p.call("POST", "/vm-replications/"+vcavReadyID+"/failover-test", p.opBody("VM", vcavReadyID, "failoverTestSettings"))
 	require.Equal(t, http.StatusAccepted, status, "%s", out)
 	p.finish(out, "TEST")
 
@@ -50,25 +49,6 @@ func (p *psychoBelka) recoveryState(id string) string {
 	require.Equal(t, http.StatusOK, status, "%s", body)
 	state, _ := field(field(page, "items").([]any)[0], "destinationState.recoveryInfo.recoveryState").(string)
 	return state
-}
-
-// testBody builds the -Test body: the list again, network-settings, then
-// the failover body with consolidate false and failoverTestSettings.
-func (p *psychoBelka) testBody(id string) string {
-	t := p.t
-	status, _ := p.call("GET", "/vm-replications?offset=0&limit=100&sourceSiteType=vcloud&ids="+id, "")
-	require.Equal(t, http.StatusOK, status)
-	status, body := p.call("GET", "/vm-replications/"+id+"/network-settings", "")
-	require.Equal(t, http.StatusOK, status, "%s", body)
-	ts := field(decode(t, body), "failoverTestSettings")
-	vmNet, err := json.MarshalIndent(field(ts, "vmNetworkSettings"), "  ", "  ")
-	require.NoError(t, err)
-	vappNet, err := json.MarshalIndent(field(ts, "vAppNetworkSettings"), "  ", "  ")
-	require.NoError(t, err)
-	return "{\n  \"consolidate\": false,\n  \"powerOn\": false,\n  \"preconfiguredNetwork\": true,\n" +
-		"  \"snapshotOptions\": \"DO_NOTHING\",\n  \"exposePITsAsSnapshots\": true,\n  \"instanceMap\": null,\n" +
-		"  \"sync\": true,\n  \"vAppNetworkSettings\": " + string(vappNet) + ",\n  \"vmNetworkSettings\": " + string(vmNet) +
-		",\n  \"type\": \"vcloud\"\n}"
 }
 
 // finish replays the end of the cmdlet (lines 343–362): the task id from
