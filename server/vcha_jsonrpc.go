@@ -69,6 +69,7 @@ var rpcOps = map[[2]string]rpcOp{
 		"spec", optional(structure("com.vmware.cis.tasks.get_spec",
 			"return_all", optional(tBool), "exclude_result", optional(tBool)))),
 		output: tTaskInfo, call: rpcGetTask},
+	{"com.vmware.vcenter.vcha.cluster", "get"}:      {input: tClusterGetInput, output: tClusterInfo, call: rpcGetCluster},
 	{"com.vmware.vcenter.vcha.cluster.mode", "get"}: {input: noInput, output: tModeInfo, call: rpcGetMode},
 }
 

@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/failoverkit/failoverkit/gen/vcha"
@@ -64,6 +66,25 @@ func rpcGetMode(m *vchaMock, ctx context.Context, _ map[string]any) (func(http.R
 		return nil, err
 	}
 	return resp.VisitGetVchaClusterModeResponse, nil
+}
+
+func rpcGetCluster(m *vchaMock, ctx context.Context, in map[string]any) (func(http.ResponseWriter) error, error) {
+	body := vcha.GetVchaClusterJSONRequestBody{Partial: optBool(in["partial"])}
+	if spec, ok := in["vc_spec"]; ok {
+		b, err := json.Marshal(spec) // the decoded CredentialsSpec is plain JSON
+		if err != nil {
+			return nil, fmt.Errorf("encode vc_spec: %w", err)
+		}
+		body.VcSpec = new(vcha.VchaCredentialsSpec)
+		if err := json.Unmarshal(b, body.VcSpec); err != nil {
+			return nil, fmt.Errorf("decode vc_spec: %w", err)
+		}
+	}
+	resp, err := m.GetVchaCluster(ctx, vcha.GetVchaClusterRequestObject{Body: &body})
+	if err != nil {
+		return nil, err
+	}
+	return resp.VisitGetVchaClusterResponse, nil
 }
 
 // optBool is a decoded optional boolean (nil when unset).
