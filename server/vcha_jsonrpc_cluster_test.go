@@ -2,11 +2,13 @@ package server
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/failoverkit/failoverkit/gen/vcha"
 )
@@ -15,8 +17,12 @@ import (
 // VMware's Python SDK (vsphere-automation-sdk-python 199b26f1) sends them,
 // captured byte for byte: get(), get(partial=True) and get(vc_spec=
 // CredentialsSpec(active_location=ConnectionSpec(...)), partial=False). Only
-// the session id ({token}) is put in from this run.
+// the session id ({token}) is put in from this run. Likewise
+// com/vmware/vcenter/vcha/cluster_client.py Active.get() and
+// get(partial=True).
 const (
+	sdkActiveGet         = `{"jsonrpc":"2.0","method":"invoke","params":{"serviceId":"com.vmware.vcenter.vcha.cluster.active","operationId":"get","input":{"STRUCTURE":{"operation-input":{"vc_spec":{"OPTIONAL":null},"partial":{"OPTIONAL":null}}}},"ctx":{"appCtx":{"opId":"54f92f5d-ef8d-41b3-ab52-7b085a0642df"},"securityCtx":{"schemeId":"com.vmware.vapi.std.security.session_id","sessionId":"{token}"}}},"id":"0"}`
+	sdkActiveGetPartial  = `{"jsonrpc":"2.0","method":"invoke","params":{"serviceId":"com.vmware.vcenter.vcha.cluster.active","operationId":"get","input":{"STRUCTURE":{"operation-input":{"vc_spec":{"OPTIONAL":null},"partial":{"OPTIONAL":true}}}},"ctx":{"appCtx":{"opId":"f782c105-f6f1-4deb-956c-1a74bcc77241"},"securityCtx":{"schemeId":"com.vmware.vapi.std.security.session_id","sessionId":"{token}"}}},"id":"1"}`
 	sdkClusterGet        = `{"jsonrpc":"2.0","method":"invoke","params":{"serviceId":"com.vmware.vcenter.vcha.cluster","operationId":"get","input":{"STRUCTURE":{"operation-input":{"vc_spec":{"OPTIONAL":null},"partial":{"OPTIONAL":null}}}},"ctx":{"appCtx":{"opId":"412afc44-5ace-41ec-9679-a888755c7bd8"},"securityCtx":{"schemeId":"com.vmware.vapi.std.security.session_id","sessionId":"{token}"}}},"id":"0"}`
 	sdkClusterGetPartial = `{"jsonrpc":"2.0","method":"invoke","params":{"serviceId":"com.vmware.vcenter.vcha.cluster","operationId":"get","input":{"STRUCTURE":{"operation-input":{"vc_spec":{"OPTIONAL":null},"partial":{"OPTIONAL":true}}}},"ctx":{"appCtx":{"opId":"a5a509ba-5cbd-4bf5-b219-4b5deb34cf49"},"securityCtx":{"schemeId":"com.vmware.vapi.std.security.session_id","sessionId":"{token}"}}},"id":"1"}`
 	sdkClusterGetVcSpec  = `{"jsonrpc":"2.0","method":"invoke","params":{"serviceId":"com.vmware.vcenter.vcha.cluster","operationId":"get","input":{"STRUCTURE":{"operation-input":{"vc_spec":{"OPTIONAL":{"STRUCTURE":{"com.vmware.vcenter.vcha.credentials_spec":{"active_location":{"STRUCTURE":{"com.vmware.vcenter.vcha.connection_spec":{"hostname":"mgmt-vc.example.com","port":{"OPTIONAL":443},"ssl_thumbprint":{"OPTIONAL":"AA:BB"},"username":{"OPTIONAL":"administrator@vsphere.local"},"password":{"OPTIONAL":{"SECRET":"secret-pw"}}}}}}}}},"partial":{"OPTIONAL":false}}}},"ctx":{"appCtx":{"opId":"bd73530a-1de6-4aac-b06c-ea9a1ea3908a"},"securityCtx":{"schemeId":"com.vmware.vapi.std.security.session_id","sessionId":"{token}"}}},"id":"2"}`
@@ -107,4 +113,46 @@ func TestVCHAJSONRPC_PythonSDKClusterGet(t *testing.T) {
 	n1, n2 := roles(rest)
 	assert.Equal(t, [2]vcha.VchaClusterNodeRole{vcha.VchaClusterNodeRolePASSIVE, vcha.VchaClusterNodeRoleACTIVE}, [2]vcha.VchaClusterNodeRole{n1, n2})
 	assert.Equal(t, vcha.VchaClusterClusterStateDEGRADED, *rest.HealthState, "the REST twin reads the same")
+}
+
+// sdkIPSpec is an IpSpec of IPv4 address addr (/24) with gateway gw (JSON).
+func sdkIPSpec(addr, gw string) string {
+	return `{"STRUCTURE":{"com.vmware.vcenter.vcha.ip_spec":{"default_gateway":{"OPTIONAL":` + gw + `},"dns_servers":{"OPTIONAL":null},` +
+		`"ip_family":"IPV4","ipv4":{"OPTIONAL":{"STRUCTURE":{"com.vmware.vcenter.vcha.ipv4_spec":{"address":"` + addr +
+		`","prefix":{"OPTIONAL":24},"subnet_mask":{"OPTIONAL":"255.255.255.0"}}}}},"ipv6":{"OPTIONAL":null}}}}`
+}
+
+// sdkActiveAnswer is the answer of cluster.Active.get as the SDK's
+// deserializer accepted it (com.vmware.vcenter.vcha.cluster.active.info):
+// the shared management address, the active node's HA address and
+// placement (JSON).
+func sdkActiveAnswer(id, haAddr, placement string) string {
+	return `{"id":"` + id + `","jsonrpc":"2.0","result":{"output":{"STRUCTURE":{"com.vmware.vcenter.vcha.cluster.active.info":{` +
+		`"ha":{"OPTIONAL":` + sdkIPSpec(haAddr, "null") + `},"management":` + sdkIPSpec("192.168.110.10", `"192.168.110.1"`) +
+		`,"placement":{"OPTIONAL":` + placement + `}}}}}}`
+}
+
+// TestVCHAJSONRPC_PythonSDKActiveGet replays the Python SDK's
+// cluster.Active.get() and get(partial=True) before and after a failover
+// (tools/pysdk/replay.py does the same with the real SDK): the active node
+// moves from node1 to node2, as the REST twin reads it; without
+// Global.VCServer only the partial read is allowed.
+func TestVCHAJSONRPC_PythonSDKActiveGet(t *testing.T) {
+	tm := newTestMock(t, WithTaskDuration(3*time.Second))
+	token := rpcLogin(t, tm)
+	assert.JSONEq(t, sdkActiveAnswer("0", "192.168.111.11", sdkPlacement(1, "vcsa01", "4230a1b2-c3d4-e5f6-0718-293a4b5c6d7e")),
+		string(rpcCall(t, tm, sdkBody(sdkActiveGet, token, ""))))
+	assert.JSONEq(t, sdkActiveAnswer("1", "192.168.111.11", "null"), string(rpcCall(t, tm, sdkBody(sdkActiveGetPartial, token, ""))))
+
+	rpcCall(t, tm, sdkBody(sdkFailover, token, ""))
+	tm.clock.Advance(3 * time.Second)
+	assert.JSONEq(t, sdkActiveAnswer("0", "192.168.111.12", sdkPlacement(2, "vcsa01-peer", "4230c9d8-e7f6-a5b4-1c2d-3e4f5a6b7c8d")),
+		string(rpcCall(t, tm, sdkBody(sdkActiveGet, token, ""))))
+	status, raw, _ := do(t, tm.vchaHC, "POST", vchaURL(tm, "/api/vcenter/vcha/cluster/active?action=get"), "{}", "vmware-api-session-id", token)
+	require.Equal(t, http.StatusOK, status, string(raw))
+	assert.Contains(t, string(raw), `"address":"192.168.111.12"`, "the REST twin reads the same active node")
+
+	ro := vchaLogin(t, tm, vchaReadonly)
+	assert.Equal(t, "com.vmware.vapi.std.errors.unauthorized", rpcVapiErr(t, rpcCall(t, tm, sdkBody(sdkActiveGet, ro, ""))).name)
+	assert.JSONEq(t, sdkActiveAnswer("1", "192.168.111.12", "null"), string(rpcCall(t, tm, sdkBody(sdkActiveGetPartial, ro, ""))))
 }

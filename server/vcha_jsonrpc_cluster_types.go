@@ -1,13 +1,15 @@
 package server
 
-// The vAPI types of com.vmware.vcenter.vcha.cluster get, from the Python
-// binding com/vmware/vcenter/vcha_client.py (vsphere-automation-sdk-python
-// 199b26f1): the input's vc_spec (CredentialsSpec, ConnectionSpec) and the
-// output Cluster.Info with the structures it references. Enums and ids are
-// plain strings.
-var tClusterGetInput, tClusterInfo = vchaClusterTypes()
+// The vAPI types of com.vmware.vcenter.vcha.cluster get and
+// com.vmware.vcenter.vcha.cluster.active get, from the Python bindings
+// com/vmware/vcenter/vcha_client.py and com/vmware/vcenter/vcha/cluster_client.py
+// (vsphere-automation-sdk-python 199b26f1): their common input, vc_spec
+// (CredentialsSpec, ConnectionSpec) and partial, and the outputs
+// Cluster.Info and Active.Info with the structures they reference. Enums
+// and ids are plain strings.
+var tClusterGetInput, tClusterInfo, tActiveInfo = vchaClusterTypes()
 
-func vchaClusterTypes() (input, info *vapiType) {
+func vchaClusterTypes() (input, info, active *vapiType) {
 	conn := structure("com.vmware.vcenter.vcha.connection_spec", "hostname", tString, "port", optional(tInt),
 		"ssl_thumbprint", optional(tString), "username", optional(tString), "password", optional(tSecret))
 	creds := structure("com.vmware.vcenter.vcha.credentials_spec", "active_location", conn)
@@ -26,7 +28,18 @@ func vchaClusterTypes() (input, info *vapiType) {
 		"witness", optional(witness), "mode", optional(tString), "health_state", optional(tString),
 		"health_exception", optional(listOf(tLocalizableMessage)), "health_warnings", optional(listOf(cond)),
 		"manual_failover_allowed", optional(tBool), "auto_failover_allowed", optional(tBool))
-	return input, info
+	active = structure("com.vmware.vcenter.vcha.cluster.active.info",
+		"management", vchaIPSpec(), "ha", optional(vchaIPSpec()), "placement", optional(vchaPlacementInfo()))
+	return input, info, active
+}
+
+// vchaIPSpec is IpSpec (the active node's addresses).
+func vchaIPSpec() *vapiType {
+	v4 := structure("com.vmware.vcenter.vcha.ipv4_spec",
+		"address", tString, "subnet_mask", optional(tString), "prefix", optional(tInt))
+	v6 := structure("com.vmware.vcenter.vcha.ipv6_spec", "address", tString, "prefix", tInt)
+	return structure("com.vmware.vcenter.vcha.ip_spec", "ip_family", tString, "ipv4", optional(v4),
+		"ipv6", optional(v6), "default_gateway", optional(tString), "dns_servers", optional(listOf(tString)))
 }
 
 // vchaIPInfo is Cluster.IpInfo.

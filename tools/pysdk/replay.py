@@ -2,12 +2,13 @@
 """Drive a running failoverkit mock with VMware's own Python SDK.
 
 Logs in with create_vsphere_client (vAPI JSON-RPC at POST /api), reads the
-cluster (Cluster.get, full and partial) and its mode, starts a planned VCHA
-failover with Cluster.failover_task, polls the task with the cis tasks
-service until it ends, reads the cluster and mode again (the roles swapped,
-each read compared with the REST twin's answer), and checks that
-the JSON-RPC session token also works on the /api REST paths. Not run in
-CI (CI cannot fetch the SDK). See README, "vSphere JSON-RPC".
+cluster (Cluster.get and cluster.Active.get, full and partial) and its
+mode, starts a planned VCHA failover with Cluster.failover_task, polls the
+task with the cis tasks service until it ends, reads the cluster and mode
+again (the roles swapped, each read compared with the REST twin's answer),
+and checks that the JSON-RPC session token also works on the /api REST
+paths. Not run in CI (CI cannot fetch the SDK). See README, "vSphere
+JSON-RPC".
 
 Usage (the SDK's wheels from vmware/vsphere-automation-sdk-python installed
 or unpacked into a directory on PYTHONPATH; pyOpenSSL and requests needed):
@@ -69,8 +70,9 @@ def refusals(server, s, tasks):
 
 
 def show_cluster(client, s, server, when):
-    """Cluster.get and get(partial=True): health, mode and node roles, each
-    checked against POST /api/vcenter/vcha/cluster?action=get."""
+    """Cluster.get and get(partial=True): health, mode and node roles, and
+    cluster.Active.get: the active node's addresses and VM, each checked
+    against its REST twin (POST /api/vcenter/vcha/cluster[/active]?action=get)."""
     for partial in (None, True):
         info = client.vcenter.vcha.Cluster.get(partial=partial)
         roles = {name: (str(n.runtime.state), str(n.runtime.role), n.runtime.placement is not None)
@@ -89,6 +91,19 @@ def show_cluster(client, s, server, when):
         print("  same as REST:", same)
         if not same:
             sys.exit("Cluster.get differs from REST: %s" % rest)
+        active = client.vcenter.vcha.cluster.Active.get(partial=partial)
+        print("  active (partial=%s): management=%s ha=%s vm=%s" % (
+            partial, active.management.ipv4.address, active.ha.ipv4.address,
+            active.placement.vm_name if active.placement else None))
+        rest = s.post("https://%s/api/vcenter/vcha/cluster/active?action=get" % server,
+                      headers={"vmware-api-session-id": SEEN["token"]},
+                      json={"partial": True} if partial else {}).json()
+        same = (rest["management"]["ipv4"]["address"] == active.management.ipv4.address
+                and rest["ha"]["ipv4"]["address"] == active.ha.ipv4.address
+                and rest.get("placement", {}).get("vm_name") == (active.placement.vm_name if active.placement else None))
+        print("  active same as REST:", same)
+        if not same:
+            sys.exit("Active.get differs from REST: %s" % rest)
 
 
 def main():
