@@ -17,7 +17,8 @@ import (
 func FuzzVCHAJSONRPC(f *testing.F) {
 	const task = "task-1:com.vmware.vcenter.vcha.cluster"
 	var sdk []string
-	for _, b := range []string{sdkLogin, sdkModeGet, sdkFailover, sdkTaskGet, sdkSessGet, sdkLogout} {
+	for _, b := range []string{sdkLogin, sdkModeGet, sdkFailover, sdkTaskGet, sdkSessGet, sdkLogout,
+		sdkClusterGet, sdkClusterGetPartial, sdkClusterGetVcSpec, sdkActiveGet, sdkActiveGetPartial} {
 		sdk = append(sdk, strings.ReplaceAll(b, "{task}", task))
 	}
 	broken := []string{"", "{}", "null", "[]", `{"jsonrpc":"2.0"}`, `{"jsonrpc":"1.0","method":"invoke","id":1,"params":{}}`,

@@ -69,7 +69,9 @@ var rpcOps = map[[2]string]rpcOp{
 		"spec", optional(structure("com.vmware.cis.tasks.get_spec",
 			"return_all", optional(tBool), "exclude_result", optional(tBool)))),
 		output: tTaskInfo, call: rpcGetTask},
-	{"com.vmware.vcenter.vcha.cluster.mode", "get"}: {input: noInput, output: tModeInfo, call: rpcGetMode},
+	{"com.vmware.vcenter.vcha.cluster", "get"}:        {input: tClusterGetInput, output: tClusterInfo, call: rpcGetCluster},
+	{"com.vmware.vcenter.vcha.cluster.active", "get"}: {input: tClusterGetInput, output: tActiveInfo, call: rpcGetActive},
+	{"com.vmware.vcenter.vcha.cluster.mode", "get"}:   {input: noInput, output: tModeInfo, call: rpcGetMode},
 }
 
 // InvokeJsonRpc answers POST /api: the envelope is checked (the pipeline

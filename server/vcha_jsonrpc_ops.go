@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/failoverkit/failoverkit/gen/vcha"
@@ -64,6 +66,47 @@ func rpcGetMode(m *vchaMock, ctx context.Context, _ map[string]any) (func(http.R
 		return nil, err
 	}
 	return resp.VisitGetVchaClusterModeResponse, nil
+}
+
+func rpcGetCluster(m *vchaMock, ctx context.Context, in map[string]any) (func(http.ResponseWriter) error, error) {
+	body, err := clusterReadBody(in)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := m.GetVchaCluster(ctx, vcha.GetVchaClusterRequestObject{Body: &body})
+	if err != nil {
+		return nil, err
+	}
+	return resp.VisitGetVchaClusterResponse, nil
+}
+
+func rpcGetActive(m *vchaMock, ctx context.Context, in map[string]any) (func(http.ResponseWriter) error, error) {
+	body, err := clusterReadBody(in)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := m.GetVchaClusterActive(ctx, vcha.GetVchaClusterActiveRequestObject{Body: &body})
+	if err != nil {
+		return nil, err
+	}
+	return resp.VisitGetVchaClusterActiveResponse, nil
+}
+
+// clusterReadBody is the /api body of a cluster or active node get from
+// the decoded input (vc_spec, partial).
+func clusterReadBody(in map[string]any) (vcha.VchaClusterGetRequestBody, error) {
+	body := vcha.VchaClusterGetRequestBody{Partial: optBool(in["partial"])}
+	if spec, ok := in["vc_spec"]; ok {
+		b, err := json.Marshal(spec) // the decoded CredentialsSpec is plain JSON
+		if err != nil {
+			return body, fmt.Errorf("encode vc_spec: %w", err)
+		}
+		body.VcSpec = new(vcha.VchaCredentialsSpec)
+		if err := json.Unmarshal(b, body.VcSpec); err != nil {
+			return body, fmt.Errorf("decode vc_spec: %w", err)
+		}
+	}
+	return body, nil
 }
 
 // optBool is a decoded optional boolean (nil when unset).

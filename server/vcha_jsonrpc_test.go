@@ -180,6 +180,9 @@ func TestVCHAJSONRPC_Refusals(t *testing.T) {
 		{"unexpected input field", rpcInvoke("com.vmware.vcenter.vcha.cluster", "failover$task", `{"STRUCTURE":{"operation-input":{"planned":true,"force":true}}}`, sessionCtx(token)), "invalid_argument", msgInvalidInput},
 		{"input not a structure", rpcInvoke("com.vmware.vcenter.vcha.cluster", "failover$task", `{"planned":true}`, sessionCtx(token)), "invalid_argument", msgInvalidInput},
 		{"no privilege", rpcInvoke("com.vmware.vcenter.vcha.cluster", "failover$task", `{"STRUCTURE":{"operation-input":{"planned":true}}}`, sessionCtx(ro)), "unauthorized", msgUnauthorized},
+		{"no privilege for a full cluster get", sdkBody(sdkClusterGet, ro, ""), "unauthorized", msgUnauthorized},
+		{"password not a secret", sdkBody(strings.Replace(sdkClusterGetVcSpec, `{"SECRET":"secret-pw"}`, `"secret-pw"`, 1), token, ""), "invalid_argument", msgInvalidInput},
+		{"port not an integer", sdkBody(strings.Replace(sdkClusterGetVcSpec, `{"OPTIONAL":443}`, `{"OPTIONAL":4.5}`, 1), token, ""), "invalid_argument", msgInvalidInput},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			raw := rpcCall(t, tm, tc.body)
@@ -187,6 +190,7 @@ func TestVCHAJSONRPC_Refusals(t *testing.T) {
 			require.NoError(t, json.Unmarshal([]byte(tc.body), &ids[0]))
 			require.NoError(t, json.Unmarshal(raw, &ids[1]))
 			assert.JSONEq(t, string(ids[0].ID), string(ids[1].ID), "the answer echoes the id")
+			assert.NotContains(t, string(raw), "secret-pw", "a vc_spec password is not echoed")
 			e := rpcVapiErr(t, raw)
 			assert.Equal(t, "com.vmware.vapi.std.errors."+tc.err, e.name)
 			assert.JSONEq(t, `{"OPTIONAL":"`+strings.ToUpper(tc.err)+`"}`, string(e.fields["error_type"]))

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -206,8 +208,32 @@ func vapiDecode(t *vapiType, v any, path string) (any, error) {
 			return b, nil
 		}
 		return nil, fmt.Errorf("%s: expected a boolean", path)
+	case vapiInt:
+		return decodeInt(v, path)
+	case vapiSecret:
+		inner, err := wrapped(v, "SECRET", path)
+		if s, ok := inner.(string); ok && err == nil {
+			return s, nil
+		}
+		return nil, fmt.Errorf(`%s: expected {"SECRET": "…"}`, path)
 	}
 	return nil, fmt.Errorf("%s: type not supported in input", path)
+}
+
+// decodeInt reads an integer (a float64 from encoding/json, or a
+// json.Number) that fits in 64 bits.
+func decodeInt(v any, path string) (any, error) {
+	switch n := v.(type) {
+	case float64:
+		if n == math.Trunc(n) && math.Abs(n) < 1<<63 {
+			return int64(n), nil
+		}
+	case json.Number:
+		if i, err := n.Int64(); err == nil {
+			return i, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: expected an integer", path)
 }
 
 // wrapped returns the value of the one-key object {key: value}.

@@ -101,7 +101,8 @@ type ClientInterface interface {
 	//
 	// failoverkit choice: served pairs are `com.vmware.cis.session`
 	// `create`/`get`/`delete`, `com.vmware.vcenter.vcha.cluster`
-	// `failover$task`, `com.vmware.cis.tasks` `get` and
+	// `failover$task` and `get`, `com.vmware.vcenter.vcha.cluster.active`
+	// `get`, `com.vmware.cis.tasks` `get` and
 	// `com.vmware.vcenter.vcha.cluster.mode` `get`; any other pair answers
 	// `result.error` `com.vmware.vapi.std.errors.operation_not_found`. An
 	// input that does not match the operation's input structure (a
@@ -125,7 +126,8 @@ type ClientInterface interface {
 	//
 	// failoverkit choice: served pairs are `com.vmware.cis.session`
 	// `create`/`get`/`delete`, `com.vmware.vcenter.vcha.cluster`
-	// `failover$task`, `com.vmware.cis.tasks` `get` and
+	// `failover$task` and `get`, `com.vmware.vcenter.vcha.cluster.active`
+	// `get`, `com.vmware.cis.tasks` `get` and
 	// `com.vmware.vcenter.vcha.cluster.mode` `get`; any other pair answers
 	// `result.error` `com.vmware.vapi.std.errors.operation_not_found`. An
 	// input that does not match the operation's input structure (a
@@ -779,7 +781,8 @@ type ClientInterface interface {
 //
 // failoverkit choice: served pairs are `com.vmware.cis.session`
 // `create`/`get`/`delete`, `com.vmware.vcenter.vcha.cluster`
-// `failover$task`, `com.vmware.cis.tasks` `get` and
+// `failover$task` and `get`, `com.vmware.vcenter.vcha.cluster.active`
+// `get`, `com.vmware.cis.tasks` `get` and
 // `com.vmware.vcenter.vcha.cluster.mode` `get`; any other pair answers
 // `result.error` `com.vmware.vapi.std.errors.operation_not_found`. An
 // input that does not match the operation's input structure (a
@@ -813,7 +816,8 @@ func (c *Client) InvokeJsonRpcWithBody(ctx context.Context, contentType string, 
 //
 // failoverkit choice: served pairs are `com.vmware.cis.session`
 // `create`/`get`/`delete`, `com.vmware.vcenter.vcha.cluster`
-// `failover$task`, `com.vmware.cis.tasks` `get` and
+// `failover$task` and `get`, `com.vmware.vcenter.vcha.cluster.active`
+// `get`, `com.vmware.cis.tasks` `get` and
 // `com.vmware.vcenter.vcha.cluster.mode` `get`; any other pair answers
 // `result.error` `com.vmware.vapi.std.errors.operation_not_found`. An
 // input that does not match the operation's input structure (a
@@ -2580,7 +2584,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// failoverkit choice: served pairs are `com.vmware.cis.session`
 	// `create`/`get`/`delete`, `com.vmware.vcenter.vcha.cluster`
-	// `failover$task`, `com.vmware.cis.tasks` `get` and
+	// `failover$task` and `get`, `com.vmware.vcenter.vcha.cluster.active`
+	// `get`, `com.vmware.cis.tasks` `get` and
 	// `com.vmware.vcenter.vcha.cluster.mode` `get`; any other pair answers
 	// `result.error` `com.vmware.vapi.std.errors.operation_not_found`. An
 	// input that does not match the operation's input structure (a
@@ -2604,7 +2609,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// failoverkit choice: served pairs are `com.vmware.cis.session`
 	// `create`/`get`/`delete`, `com.vmware.vcenter.vcha.cluster`
-	// `failover$task`, `com.vmware.cis.tasks` `get` and
+	// `failover$task` and `get`, `com.vmware.vcenter.vcha.cluster.active`
+	// `get`, `com.vmware.cis.tasks` `get` and
 	// `com.vmware.vcenter.vcha.cluster.mode` `get`; any other pair answers
 	// `result.error` `com.vmware.vapi.std.errors.operation_not_found`. An
 	// input that does not match the operation's input structure (a
@@ -4913,7 +4919,8 @@ func (r GetVchaClusterLegacyResponse) ContentType() string {
 //
 // failoverkit choice: served pairs are `com.vmware.cis.session`
 // `create`/`get`/`delete`, `com.vmware.vcenter.vcha.cluster`
-// `failover$task`, `com.vmware.cis.tasks` `get` and
+// `failover$task` and `get`, `com.vmware.vcenter.vcha.cluster.active`
+// `get`, `com.vmware.cis.tasks` `get` and
 // `com.vmware.vcenter.vcha.cluster.mode` `get`; any other pair answers
 // `result.error` `com.vmware.vapi.std.errors.operation_not_found`. An
 // input that does not match the operation's input structure (a
@@ -4943,7 +4950,8 @@ func (c *ClientWithResponses) InvokeJsonRpcWithBodyWithResponse(ctx context.Cont
 //
 // failoverkit choice: served pairs are `com.vmware.cis.session`
 // `create`/`get`/`delete`, `com.vmware.vcenter.vcha.cluster`
-// `failover$task`, `com.vmware.cis.tasks` `get` and
+// `failover$task` and `get`, `com.vmware.vcenter.vcha.cluster.active`
+// `get`, `com.vmware.cis.tasks` `get` and
 // `com.vmware.vcenter.vcha.cluster.mode` `get`; any other pair answers
 // `result.error` `com.vmware.vapi.std.errors.operation_not_found`. An
 // input that does not match the operation's input structure (a

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Drive a running failoverkit mock with VMware's own Python SDK.
 
-Logs in with create_vsphere_client (vAPI JSON-RPC at POST /api), starts a
-planned VCHA failover with Cluster.failover_task, polls the task with the
-cis tasks service until it ends, reads the cluster mode, and checks that
-the JSON-RPC session token also works on the /api REST paths. Not run in
-CI (CI cannot fetch the SDK). See README, "vSphere JSON-RPC".
+Logs in with create_vsphere_client (vAPI JSON-RPC at POST /api), reads the
+cluster (Cluster.get and cluster.Active.get, full and partial) and its
+mode, starts a planned VCHA failover with Cluster.failover_task, polls the
+task with the cis tasks service until it ends, reads the cluster and mode
+again (the roles swapped, each read compared with the REST twin's answer),
+and checks that the JSON-RPC session token also works on the /api REST
+paths. Not run in CI (CI cannot fetch the SDK). See README, "vSphere
+JSON-RPC".
 
 Usage (the SDK's wheels from vmware/vsphere-automation-sdk-python installed
 or unpacked into a directory on PYTHONPATH; pyOpenSSL and requests needed):
@@ -66,6 +69,43 @@ def refusals(server, s, tasks):
         print("unknown task: NotFound:", e.messages[0].default_message)
 
 
+def show_cluster(client, s, server, when):
+    """Cluster.get and get(partial=True): health, mode and node roles, and
+    cluster.Active.get: the active node's addresses and VM, each checked
+    against its REST twin (POST /api/vcenter/vcha/cluster[/active]?action=get)."""
+    for partial in (None, True):
+        info = client.vcenter.vcha.Cluster.get(partial=partial)
+        roles = {name: (str(n.runtime.state), str(n.runtime.role), n.runtime.placement is not None)
+                 for name, n in (("node1", info.node1), ("node2", info.node2), ("witness", info.witness))}
+        print("cluster %s (partial=%s): config=%s health=%s mode=%s manual=%s auto=%s warnings=%s" % (
+            when, partial, info.config_state, info.health_state, info.mode, info.manual_failover_allowed,
+            info.auto_failover_allowed, info.health_warnings))
+        print("  (state, role, has placement):", roles)
+        rest = s.post("https://%s/api/vcenter/vcha/cluster?action=get" % server,
+                      headers={"vmware-api-session-id": SEEN["token"]},
+                      json={"partial": True} if partial else {}).json()
+        got = {name: (v["runtime"]["state"], v["runtime"]["role"], "placement" in v["runtime"])
+               for name, v in ((k, rest[k]) for k in ("node1", "node2", "witness"))}
+        same = (got == roles and rest["health_state"] == str(info.health_state)
+                and rest["mode"] == str(info.mode) and rest["config_state"] == str(info.config_state))
+        print("  same as REST:", same)
+        if not same:
+            sys.exit("Cluster.get differs from REST: %s" % rest)
+        active = client.vcenter.vcha.cluster.Active.get(partial=partial)
+        print("  active (partial=%s): management=%s ha=%s vm=%s" % (
+            partial, active.management.ipv4.address, active.ha.ipv4.address,
+            active.placement.vm_name if active.placement else None))
+        rest = s.post("https://%s/api/vcenter/vcha/cluster/active?action=get" % server,
+                      headers={"vmware-api-session-id": SEEN["token"]},
+                      json={"partial": True} if partial else {}).json()
+        same = (rest["management"]["ipv4"]["address"] == active.management.ipv4.address
+                and rest["ha"]["ipv4"]["address"] == active.ha.ipv4.address
+                and rest.get("placement", {}).get("vm_name") == (active.placement.vm_name if active.placement else None))
+        print("  active same as REST:", same)
+        if not same:
+            sys.exit("Active.get differs from REST: %s" % rest)
+
+
 def main():
     server = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1:8442"
     user = os.environ.get("FAILOVERKIT_USER", "administrator@vsphere.local")
@@ -84,6 +124,7 @@ def main():
 
     mode = client.vcenter.vcha.cluster.Mode.get()
     print("mode before:", mode.mode)
+    show_cluster(client, s, server, "before")
 
     task = client.vcenter.vcha.Cluster.failover_task(planned=True)
     task_id = task.get_task_id()
@@ -107,6 +148,7 @@ def main():
         sys.exit("failover task FAILED: %s" % info.error)
 
     print("mode after:", client.vcenter.vcha.cluster.Mode.get().mode)
+    show_cluster(client, s, server, "after")
 
     # The JSON-RPC session is the REST session too (one session store).
     sess = client.session_svc.get()
