@@ -25,28 +25,15 @@ func TestReplay_PowerVCAV_CookieLoginAndVMReport(t *testing.T) {
 	tm := newTestMock(t)
 	r := replay{t: t, hc: tm.vcavHC, base: tm.vcavURL}
 
-	// PowerVCAV.psm1 Connect-VCAV (lines 16–101): only Content-Type, the
-	// compact vcdCookie body, the token from the X-VCAV-Auth header.
-	status, hdr, body := r.send("POST", "/sessions", `{"type":"vcdCookie","vcdCookie":"site2-vcd-session-cookie"}`,
-		"Content-Type", "application/json")
-	require.Equal(t, http.StatusOK, status, "%s", body)
-	token := hdr.Values("X-VCAV-Auth")[0]
+	token := powerVCAVConnect(t, r)
 	require.Len(t, token, 28)
 
 	// Connect-VCAVExtend (lines 145–205): the documented cookie body, no Accept.
-	status, _, body = r.send("POST", "/sessions/extend", `{"type":"cookie","site":"site1","cookie":"site1-vcd-session-cookie"}`,
+	status, _, body := r.send("POST", "/sessions/extend", `{"type":"cookie","site":"site1","cookie":"site1-vcd-session-cookie"}`,
 		"X-VCAV-Auth", token, "Content-Type", "application/json")
 	require.Equal(t, http.StatusOK, status, "%s", body)
 
-	read := func(path string) any {
-		t.Helper()
-		status, hdr, body := r.send("GET", path, "", "X-VCAV-Auth", token, "Accept", powerVCAVAccept)
-		require.Equal(t, http.StatusOK, status, "%s: %s", path, body)
-		// Invoke-RestMethod returns a string for a +json type; PowerVCAV
-		// then runs ConvertFrom-Json itself (61a7f8d): the body is JSON.
-		assert.Equal(t, powerVCAVAccept, hdr.Get("Content-Type"))
-		return decode(t, body)
-	}
+	read := powerVCAVReader(t, r, token)
 	// vm-report.ps1: GET /sessions needs ADMINISTRATORS among the roles.
 	assert.Contains(t, field(read("/sessions"), "roles"), "ADMINISTRATORS")
 	local := ""
@@ -98,6 +85,31 @@ func powerVCAVReportRow(t *testing.T, rep, instances any) {
 	for _, path := range []string{"destinationState.currentRpoViolation", "destinationState.latestInstance.timestamp",
 		"destinationState.latestInstance.transferBytes", "destinationState.latestInstance.transferSeconds"} {
 		assert.IsType(t, float64(0), field(rep, path), "%s: %s", id, path)
+	}
+}
+
+// powerVCAVConnect replays PowerVCAV.psm1 Connect-VCAV (lines 16–101):
+// only Content-Type, the compact vcdCookie body, the token from the
+// X-VCAV-Auth header.
+func powerVCAVConnect(t *testing.T, r replay) string {
+	t.Helper()
+	status, hdr, body := r.send("POST", "/sessions", `{"type":"vcdCookie","vcdCookie":"site2-vcd-session-cookie"}`,
+		"Content-Type", "application/json")
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	return hdr.Values("X-VCAV-Auth")[0]
+}
+
+// powerVCAVReader replays Invoke-VCAVQuery (PowerVCAV.psm1 lines 281–380):
+// a GET with X-VCAV-Auth and Accept h4-v3+json;charset=UTF-8.
+// Invoke-RestMethod returns a string for a +json type; PowerVCAV then runs
+// ConvertFrom-Json itself (61a7f8d): the body is JSON, in the type asked for.
+func powerVCAVReader(t *testing.T, r replay, token string) func(path string) any {
+	return func(path string) any {
+		t.Helper()
+		status, hdr, body := r.send("GET", path, "", "X-VCAV-Auth", token, "Accept", powerVCAVAccept)
+		require.Equal(t, http.StatusOK, status, "%s: %s", path, body)
+		assert.Equal(t, powerVCAVAccept, hdr.Get("Content-Type"))
+		return decode(t, body)
 	}
 }
 
@@ -157,17 +169,8 @@ func powerVCAVSummaryFixture(t *testing.T) *Fixture {
 func TestReplay_PowerVCAV_SummaryReport(t *testing.T) {
 	tm := newTestMock(t, WithFixture(powerVCAVSummaryFixture(t)))
 	r := replay{t: t, hc: tm.vcavHC, base: tm.vcavURL}
-	status, hdr, body := r.send("POST", "/sessions", `{"type":"vcdCookie","vcdCookie":"site2-vcd-session-cookie"}`,
-		"Content-Type", "application/json")
-	require.Equal(t, http.StatusOK, status, "%s", body)
-	token := hdr.Values("X-VCAV-Auth")[0]
-	read := func(path string) any {
-		t.Helper()
-		status, hdr, body := r.send("GET", path, "", "X-VCAV-Auth", token, "Accept", powerVCAVAccept)
-		require.Equal(t, http.StatusOK, status, "%s: %s", path, body)
-		assert.Equal(t, powerVCAVAccept, hdr.Get("Content-Type"))
-		return decode(t, body)
-	}
+	token := powerVCAVConnect(t, r)
+	read := powerVCAVReader(t, r, token)
 
 	var local []any
 	for _, s := range read("/sites").([]any) {
@@ -198,7 +201,7 @@ func TestReplay_PowerVCAV_SummaryReport(t *testing.T) {
 		"org3": {},
 	}, report)
 
-	status, _, _ = r.send("DELETE", "/sessions", "", "X-VCAV-Auth", token)
+	status, _, _ := r.send("DELETE", "/sessions", "", "X-VCAV-Auth", token)
 	assert.Equal(t, http.StatusNoContent, status)
 }
 

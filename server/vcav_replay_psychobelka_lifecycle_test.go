@@ -55,13 +55,6 @@ func (p *psychoBelka) recoveryState(id string) string {
 // the 2xx body, Watch-TaskCompleted (must end SUCCEEDED), GET /sites, the
 // final GET /tasks/<id>, whose result carries the recovery state want.
 func (p *psychoBelka) finish(accepted []byte, want string) {
-	t := p.t
-	taskID, _ := field(decode(t, accepted), "id").(string)
-	require.NotEmpty(t, taskID)
-	require.Equal(t, "SUCCEEDED", p.watchTask(taskID))
-	status, _ := p.call("GET", "/sites", "")
-	require.Equal(t, http.StatusOK, status)
-	status, out := p.call("GET", "/tasks/"+taskID, "")
-	require.Equal(t, http.StatusOK, status)
-	assert.Equal(t, want, field(decode(t, out), "result.destinationState.recoveryInfo.recoveryState"))
+	task := p.finishTask(accepted)
+	assert.Equal(p.t, want, field(task, "result.destinationState.recoveryInfo.recoveryState"))
 }

@@ -81,6 +81,13 @@ func TestReplay_TerraformProviderVCDA_CloudHealth(t *testing.T) {
 
 	status, body = do("GET", "/sites", "")
 	require.Equal(t, http.StatusOK, status)
+	terraformFindsPairedSite(t, body)
+}
+
+// terraformFindsPairedSite checks a GET /sites answer the way the
+// provider looks up the paired site: by its apiPublicUrl.
+func terraformFindsPairedSite(t *testing.T, body []byte) {
+	t.Helper()
 	var sites []map[string]any
 	require.NoError(t, json.Unmarshal(body, &sites))
 	found := false

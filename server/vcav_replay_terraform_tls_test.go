@@ -176,13 +176,7 @@ func TestReplay_TerraformProviderVCDA_TLS_OlderAccept(t *testing.T) {
 	resp, body, err = v46.do(http.MethodGet, "/sites")
 	require.NoError(t, err)
 	assertTerraformTLS(t, resp, leaf, v46.accept)
-	var sites []map[string]any
-	require.NoError(t, json.Unmarshal(body, &sites))
-	found := false
-	for _, s := range sites {
-		found = found || s["apiPublicUrl"] == "https://vcda-site1.example.com"
-	}
-	assert.True(t, found, "the paired site is found by apiPublicUrl")
+	terraformFindsPairedSite(t, body)
 
 	q := url.Values{}
 	q.Add("sort", "")

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 
 	"github.com/failoverkit/failoverkit/gen/vcha"
@@ -146,17 +145,13 @@ func rpcAuthenticate(m *vchaMock, ctx context.Context, op rpcOp, sc *vcha.JsonRp
 // success body as output of type out (null for void), an error body as
 // result.error.
 func rpcResult(id any, out *vapiType, visit func(http.ResponseWriter) error) (rpcAnswer, error) {
-	rec := httptest.NewRecorder()
-	if err := visit(rec); err != nil {
-		return rpcAnswer{}, fmt.Errorf("render the /api answer: %w", err)
+	rec, err := runTwin(visit)
+	if err != nil {
+		return rpcAnswer{}, err
 	}
-	var plain any
-	if rec.Body.Len() > 0 {
-		dec := json.NewDecoder(bytes.NewReader(rec.Body.Bytes()))
-		dec.UseNumber()
-		if err := dec.Decode(&plain); err != nil {
-			return rpcAnswer{}, fmt.Errorf("decode the /api answer: %w", err)
-		}
+	plain, err := decodePlain(rec.Body.Bytes())
+	if err != nil {
+		return rpcAnswer{}, fmt.Errorf("decode the /api answer: %w", err)
 	}
 	if rec.Code >= 300 {
 		return rpcAnswerOf(id, map[string]any{"error": encodeError(plain)})
@@ -168,17 +163,31 @@ func rpcResult(id any, out *vapiType, visit func(http.ResponseWriter) error) (rp
 	return rpcAnswerOf(id, map[string]any{"output": output})
 }
 
+// decodePlain decodes a JSON body (nil when empty), numbers kept exact.
+func decodePlain(b []byte) (any, error) {
+	var plain any
+	if len(b) == 0 {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&plain); err != nil {
+		return nil, err
+	}
+	return plain, nil
+}
+
 // rpcVapiError answers a vAPI error in result.error.
 func rpcVapiError(id any, e vcha.StdErrorsError) (rpcAnswer, error) {
 	b, err := json.Marshal(e)
 	if err != nil {
 		return rpcAnswer{}, fmt.Errorf("encode the vAPI error: %w", err)
 	}
-	return rpcResult(id, nil, func(w http.ResponseWriter) error {
-		w.WriteHeader(http.StatusInternalServerError) // any error status: the body is an error
-		_, err := w.Write(b)
-		return err
-	})
+	plain, err := decodePlain(b)
+	if err != nil {
+		return rpcAnswer{}, fmt.Errorf("decode the vAPI error: %w", err)
+	}
+	return rpcAnswerOf(id, map[string]any{"error": encodeError(plain)})
 }
 
 // rpcAnswerOf builds the answer carrying result.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/failoverkit/failoverkit/gen/vcha"
 )
@@ -155,10 +154,7 @@ func encodeMap(t *vapiType, v any) []any {
 func encodeError(v any) any {
 	obj, _ := v.(map[string]any)
 	typ, _ := obj["error_type"].(string)
-	if typ == "" {
-		typ = string(vcha.StdErrorsErrorTypeERROR)
-	}
-	t := structure("com.vmware.vapi.std.errors."+strings.ToLower(typ),
+	t := structure(vapiErrorName(typ),
 		"messages", listOf(tLocalizableMessage), "data", optional(tDynamic), "error_type", optional(tString))
 	if typ == string(vcha.StdErrorsErrorTypeUNAUTHENTICATED) {
 		t.fields = append(t.fields, vapiField{name: "challenge", typ: optional(tString)})

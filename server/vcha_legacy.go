@@ -32,11 +32,21 @@ type legacyAnswer struct {
 	body   []byte
 }
 
-// toLegacy runs visit, the /api answer's writer, and re-shapes what it wrote.
-func toLegacy(visit func(http.ResponseWriter) error) (legacyAnswer, error) {
+// runTwin runs visit, the writer of an /api answer, into a recorder, for
+// the other transports (/rest, JSON-RPC) to re-shape what it wrote.
+func runTwin(visit func(http.ResponseWriter) error) (*httptest.ResponseRecorder, error) {
 	rec := httptest.NewRecorder()
 	if err := visit(rec); err != nil {
-		return legacyAnswer{}, fmt.Errorf("render the /api answer: %w", err)
+		return nil, fmt.Errorf("render the /api answer: %w", err)
+	}
+	return rec, nil
+}
+
+// toLegacy runs visit, the /api answer's writer, and re-shapes what it wrote.
+func toLegacy(visit func(http.ResponseWriter) error) (legacyAnswer, error) {
+	rec, err := runTwin(visit)
+	if err != nil {
+		return legacyAnswer{}, err
 	}
 	a := legacyAnswer{status: rec.Code, header: http.Header{}}
 	if h := rec.Header().Get("WWW-Authenticate"); h != "" {
@@ -68,11 +78,21 @@ func toLegacy(visit func(http.ResponseWriter) error) (legacyAnswer, error) {
 
 // legacyError wraps a vAPI error in the /rest shape.
 func legacyError(e vcha.StdErrorsError) vcha.LegacyError {
-	name := "error"
+	var typ string
 	if e.ErrorType != nil {
-		name = strings.ToLower(string(*e.ErrorType))
+		typ = string(*e.ErrorType)
 	}
-	return vcha.LegacyError{Type: "com.vmware.vapi.std.errors." + name, Value: e}
+	return vcha.LegacyError{Type: vapiErrorName(typ), Value: e}
+}
+
+// vapiErrorName is the vAPI name of an error of errorType (ERROR when
+// empty): com.vmware.vapi.std.errors.<errorType in lower case>, as /rest
+// and JSON-RPC name it.
+func vapiErrorName(errorType string) string {
+	if errorType == "" {
+		errorType = string(vcha.StdErrorsErrorTypeERROR)
+	}
+	return "com.vmware.vapi.std.errors." + strings.ToLower(errorType)
 }
 
 // write sends the answer.
